@@ -1,0 +1,49 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layer rules: dependencies point inward (domain ← application ← adapters ← bootstrap). */
+const layer = (files, patterns, message) => ({
+  files,
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      { patterns: [{ group: patterns, message, allowTypeImports: false }] },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'coverage', 'bench/results', 'docs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  layer(
+    ['src/domain/**/*.ts'],
+    ['*', '!./*', '!../domain/*'],
+    'src/domain is pure: it imports only src/domain (no packages, no other layer).',
+  ),
+  layer(
+    ['src/application/**/*.ts'],
+    ['**/adapters/**', '**/bootstrap/**', 'inversify', 'ioredis', 'kafkajs', '@mikro-orm/*', 'hono', 'hono/*', '@hono/*', 'zod', 'pino', 'prom-client'],
+    'src/application depends on the domain and its own ports only.',
+  ),
+  layer(
+    ['src/adapters/**/*.ts'],
+    ['**/bootstrap/**', 'inversify'],
+    'adapters never import the composition root or the container.',
+  ),
+);

@@ -1,0 +1,38 @@
+import type { Campaign } from '../../domain/campaign.ts';
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+
+export interface CampaignLedger {
+  campaign: Campaign;
+  /** userId → sequence of the user's coupon. */
+  winners: Map<UserId, number>;
+}
+
+export interface StoredOutboxEntry {
+  id: string;
+  coupon: Coupon;
+  /** When a relay took it (epoch ms), undefined while nobody holds it. */
+  takenAt: number | undefined;
+}
+
+/**
+ * The state the in-memory ledger and outbox share, as one Redis instance holds both. JavaScript
+ * runs one synchronous block at a time, so a method without `await` between read and write is
+ * atomic, the way a Lua script is in Redis.
+ */
+export class InMemoryLedgerStore {
+  readonly campaigns = new Map<CampaignId, CampaignLedger>();
+  readonly outbox = new Map<string, StoredOutboxEntry>();
+  #nextEntry = 0;
+
+  append(coupon: Coupon): void {
+    const id = String(++this.#nextEntry);
+    this.outbox.set(id, { id, coupon, takenAt: undefined });
+  }
+
+  /** Simulates losing the ledger's data (Redis restarted without persistence). */
+  wipe(): void {
+    this.campaigns.clear();
+    this.outbox.clear();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Coupon } from '../domain/coupon.ts';
+import type { CampaignId, UserId } from '../domain/ids.ts';
+import type { CampaignRepository } from './ports/campaign-repository.port.ts';
+import type { Clock } from './ports/clock.port.ts';
+import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
+
+export type ApplyOutcome =
+  | { readonly kind: 'issued'; readonly coupon: Coupon }
+  | { readonly kind: 'already-issued' }
+  | { readonly kind: 'sold-out' }
+  | { readonly kind: 'not-open'; readonly opensAt: Date }
+  | { readonly kind: 'closed'; readonly closedAt: Date }
+  | { readonly kind: 'unknown-campaign' }
+  /** The campaign exists but the ledger lost its data: refuse until it is rebuilt (G5). */
+  | { readonly kind: 'ledger-not-ready' };
+
+/** How long an "is this campaign known durably?" answer is reused on the rare unknown path. */
+const CATALOG_TTL_MS = 1000;
+
+/**
+ * A user applies for a coupon. The ledger alone decides (one atomic step, no database on the
+ * hot path). Only when the ledger does not know the campaign is the durable catalog asked,
+ * to tell "no such campaign" (404) from "the ledger lost its data" (503, fail closed).
+ */
+export class ApplyForCoupon {
+  readonly #known = new Map<CampaignId, { exists: boolean; until: number }>();
+
+  constructor(
+    private readonly ledger: IssuanceLedger,
+    private readonly campaigns: CampaignRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+    const now = this.clock.now();
+    const reservation = await this.ledger.reserve(campaignId, userId, now);
+    if (reservation.kind !== 'unknown-campaign') return reservation;
+    return (await this.existsDurably(campaignId, now))
+      ? { kind: 'ledger-not-ready' }
+      : { kind: 'unknown-campaign' };
+  }
+
+  private async existsDurably(campaignId: CampaignId, now: Date): Promise<boolean> {
+    const cached = this.#known.get(campaignId);
+    if (cached && cached.until > now.getTime()) return cached.exists;
+    const exists = (await this.campaigns.find(campaignId)) !== undefined;
+    if (this.#known.size > 10_000) this.#known.clear(); // bounded: ids come from callers
+    this.#known.set(campaignId, { exists, until: now.getTime() + CATALOG_TTL_MS });
+    return exists;
+  }
+}

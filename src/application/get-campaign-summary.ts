@@ -1,0 +1,33 @@
+import type { Campaign } from '../domain/campaign.ts';
+import type { CampaignId } from '../domain/ids.ts';
+import type { CampaignRepository } from './ports/campaign-repository.port.ts';
+import type { CouponRepository } from './ports/coupon-repository.port.ts';
+import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
+
+export interface CampaignSummary {
+  readonly campaign: Campaign;
+  /** Granted by the ledger; undefined when the ledger lost the campaign (LEDGER_NOT_READY). */
+  readonly issued: number | undefined;
+  readonly remaining: number | undefined;
+  /** Rows in the durable store; lags `issued` while events are in flight. */
+  readonly persisted: number;
+}
+
+export class GetCampaignSummary {
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly ledger: IssuanceLedger,
+    private readonly coupons: CouponRepository,
+  ) {}
+
+  async execute(campaignId: CampaignId): Promise<CampaignSummary | undefined> {
+    const campaign = await this.campaigns.find(campaignId);
+    if (!campaign) return undefined;
+    const [issued, persisted] = await Promise.all([
+      this.ledger.issuedCount(campaignId),
+      this.coupons.countByCampaign(campaignId),
+    ]);
+    const remaining = issued === undefined ? undefined : campaign.totalQuantity - issued;
+    return { campaign, issued, remaining, persisted };
+  }
+}

@@ -1,0 +1,31 @@
+import type { CampaignId, UserId } from '../domain/ids.ts';
+import type { CouponRepository } from './ports/coupon-repository.port.ts';
+import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
+
+export type IssuanceStatus =
+  | {
+      readonly kind: 'issued';
+      readonly sequence: number;
+      /** True once the coupon is in the durable store; false while it is on its way. */
+      readonly persisted: boolean;
+      readonly issuedAt: Date | undefined;
+    }
+  | { readonly kind: 'not-issued' };
+
+/** Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight. */
+export class GetIssuanceStatus {
+  constructor(
+    private readonly ledger: IssuanceLedger,
+    private readonly coupons: CouponRepository,
+  ) {}
+
+  async execute(campaignId: CampaignId, userId: UserId): Promise<IssuanceStatus> {
+    const stored = await this.coupons.find(campaignId, userId);
+    if (stored) {
+      return { kind: 'issued', sequence: stored.sequence, persisted: true, issuedAt: stored.issuedAt };
+    }
+    const sequence = await this.ledger.findGrant(campaignId, userId);
+    if (sequence === undefined) return { kind: 'not-issued' };
+    return { kind: 'issued', sequence, persisted: false, issuedAt: undefined };
+  }
+}

@@ -1,0 +1,19 @@
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+
+/** The durable record of granted coupons (MySQL in production). */
+export interface CouponRepository {
+  /**
+   * Persists all coupons in one write. Idempotent: a coupon whose (campaign, user) is already
+   * stored counts as done. Throws StoreUnavailableError when the store cannot be reached (retry
+   * later); any other error means some coupon in the batch can never be written as it is.
+   */
+  saveAll(coupons: readonly Coupon[]): Promise<void>;
+
+  find(campaignId: CampaignId, userId: UserId): Promise<Coupon | undefined>;
+
+  countByCampaign(campaignId: CampaignId): Promise<number>;
+
+  /** Coupons of the campaign in sequence order, after `afterSequence`, at most `limit`. */
+  listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]>;
+}

@@ -1,0 +1,9 @@
+import type { CampaignId, UserId } from './ids.ts';
+
+/** A granted coupon. `sequence` is the grant order within the campaign, 1-based and gap-free. */
+export interface Coupon {
+  readonly campaignId: CampaignId;
+  readonly userId: UserId;
+  readonly sequence: number;
+  readonly issuedAt: Date;
+}

@@ -1,0 +1,46 @@
+import type { Campaign } from './campaign.ts';
+
+/** What the ledger knows about one (campaign, user) at the moment of deciding. */
+export interface LedgerState {
+  /** The user already holds a coupon of this campaign. */
+  readonly alreadyIssued: boolean;
+  /** Coupons granted so far in this campaign. */
+  readonly issuedCount: number;
+}
+
+/**
+ * The answer to one application. A struct with `kind` rather than a string enum so that the
+ * cases that carry data (the sequence, the opening time) cannot be built without it.
+ */
+export type Decision =
+  | { readonly kind: 'issued'; readonly sequence: number }
+  | { readonly kind: 'already-issued' }
+  | { readonly kind: 'sold-out' }
+  | { readonly kind: 'not-open'; readonly opensAt: Date }
+  | { readonly kind: 'closed'; readonly closedAt: Date };
+
+/**
+ * The one statement of the issuance rules. The in-memory ledger calls it directly; the Redis
+ * Lua script implements the same table, and the ledger contract suite proves they agree.
+ *
+ * Order matters and is part of the contract:
+ * 1. a user who already holds a coupon is told so, even after the window closed or stock ran
+ *    out (the most useful answer for them, and it never grants anything);
+ * 2. outside the window nothing is granted (NotOpen before startsAt, Closed from endsAt on);
+ * 3. at the cap the answer is SoldOut;
+ * 4. otherwise the next sequence is granted.
+ */
+export function decide(campaign: Campaign, state: LedgerState, now: Date): Decision {
+  if (state.alreadyIssued) return { kind: 'already-issued' };
+  if (campaign.startsAt && now.getTime() < campaign.startsAt.getTime()) {
+    return { kind: 'not-open', opensAt: campaign.startsAt };
+  }
+  if (campaign.endsAt && now.getTime() >= campaign.endsAt.getTime()) {
+    return { kind: 'closed', closedAt: campaign.endsAt };
+  }
+  if (state.issuedCount >= campaign.totalQuantity) return { kind: 'sold-out' };
+  return { kind: 'issued', sequence: state.issuedCount + 1 };
+}
+
+/** The policy as a named value, for readers who look for `IssuancePolicy.decide`. */
+export const IssuancePolicy = { decide } as const;

@@ -1,0 +1,14 @@
+/**
+ * Real-service tests never skip: a missing variable fails the suite with the way to fix it.
+ */
+export function requireService(variable: 'REDIS_URL' | 'KAFKA_BROKERS' | 'DATABASE_URL' | 'REDIS_CLUSTER_NODES'): string {
+  const value = process.env[variable];
+  if (!value) {
+    throw new Error(
+      `${variable} is not set. Start the real services and export their addresses:\n` +
+        '  bash scripts/services.sh up && eval "$(bash scripts/services.sh env)"\n' +
+        'or run everything with: npm run test:all',
+    );
+  }
+  return value;
+}
