@@ -1,4 +1,5 @@
 import type { CampaignId, UserId } from '../domain/ids.ts';
+import type { CampaignRepository } from './ports/campaign-repository.port.ts';
 import type { CouponRepository } from './ports/coupon-repository.port.ts';
 import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
 
@@ -10,16 +11,19 @@ export type IssuanceStatus =
       readonly persisted: boolean;
       readonly issuedAt: Date | undefined;
     }
-  | { readonly kind: 'not-issued' };
+  | { readonly kind: 'not-issued' }
+  | { readonly kind: 'unknown-campaign' };
 
 /** Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight. */
 export class GetIssuanceStatus {
   constructor(
+    private readonly campaigns: CampaignRepository,
     private readonly ledger: IssuanceLedger,
     private readonly coupons: CouponRepository,
   ) {}
 
   async execute(campaignId: CampaignId, userId: UserId): Promise<IssuanceStatus> {
+    if (!(await this.campaigns.find(campaignId))) return { kind: 'unknown-campaign' };
     const stored = await this.coupons.find(campaignId, userId);
     if (stored) {
       return { kind: 'issued', sequence: stored.sequence, persisted: true, issuedAt: stored.issuedAt };

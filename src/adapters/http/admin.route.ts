@@ -1,0 +1,107 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { CampaignId } from '../../domain/ids.ts';
+import { adminAuth } from './admin-auth.ts';
+import { campaignSummaryBody } from './campaign-summary-body.ts';
+import { errorBody } from './error-body.ts';
+import type { HttpDependencies } from './http-dependencies.ts';
+import { CampaignParams, CampaignSummarySchema, CreateCampaignBody, ErrorSchema } from './schemas.ts';
+
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const security = [{ adminBearer: [] }];
+
+const createCampaignRoute = createRoute({
+  method: 'post',
+  path: '/admin/campaigns',
+  summary: 'Create a campaign (admin)',
+  security,
+  request: {
+    body: { content: { 'application/json': { schema: CreateCampaignBody } }, required: true },
+  },
+  responses: {
+    201: json(CampaignSummarySchema, 'Created'),
+    400: json(ErrorSchema, 'Invalid campaign'),
+    401: json(ErrorSchema, 'Missing or wrong admin token'),
+    409: json(ErrorSchema, 'CAMPAIGN_EXISTS'),
+  },
+});
+
+const listCampaignsRoute = createRoute({
+  method: 'get',
+  path: '/admin/campaigns',
+  summary: 'List campaigns with live counts (admin)',
+  security,
+  responses: {
+    200: json(z.object({ campaigns: z.array(CampaignSummarySchema) }), 'All campaigns'),
+    401: json(ErrorSchema, 'Missing or wrong admin token'),
+  },
+});
+
+const readCampaignRoute = createRoute({
+  method: 'get',
+  path: '/admin/campaigns/{campaignId}',
+  summary: 'One campaign with live counts (admin)',
+  security,
+  request: { params: CampaignParams },
+  responses: {
+    200: json(CampaignSummarySchema, 'The campaign'),
+    401: json(ErrorSchema, 'Missing or wrong admin token'),
+    404: json(ErrorSchema, 'CAMPAIGN_NOT_FOUND'),
+  },
+});
+
+/** Admin routes exist only when ADMIN_TOKEN is set: no token, no way in. */
+export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): void {
+  if (!deps.adminToken) return;
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminBearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
+  app.use('/admin/*', adminAuth(deps.adminToken));
+
+  app.openapi(createCampaignRoute, async (c) => {
+    const body = c.req.valid('json');
+    const outcome = await deps.createCampaign.execute({
+      id: body.id as CampaignId,
+      name: body.name,
+      ...(body.totalQuantity !== undefined ? { totalQuantity: body.totalQuantity } : {}),
+      ...(body.perUserLimit !== undefined ? { perUserLimit: body.perUserLimit } : {}),
+      ...(body.startsAt ? { startsAt: new Date(body.startsAt) } : {}),
+      ...(body.endsAt ? { endsAt: new Date(body.endsAt) } : {}),
+    });
+    switch (outcome.kind) {
+      case 'created':
+        deps.logger.info({ campaignId: outcome.campaign.id }, 'campaign created');
+        return c.json(
+          campaignSummaryBody({
+            campaign: outcome.campaign,
+            issued: 0,
+            remaining: outcome.campaign.totalQuantity,
+            persisted: 0,
+          }),
+          201,
+        );
+      case 'invalid':
+        return c.json(errorBody('VALIDATION_FAILED', 'the campaign is not valid', outcome.problems), 400);
+      case 'already-exists':
+        return c.json(errorBody('CAMPAIGN_EXISTS', 'a campaign with this id exists'), 409);
+      default: {
+        const unhandled: never = outcome;
+        throw new Error(`unhandled outcome ${JSON.stringify(unhandled)}`);
+      }
+    }
+  });
+
+  app.openapi(listCampaignsRoute, async (c) => {
+    const summaries = await deps.listCampaigns.execute();
+    return c.json({ campaigns: summaries.map(campaignSummaryBody) }, 200);
+  });
+
+  app.openapi(readCampaignRoute, async (c) => {
+    const summary = await deps.getCampaignSummary.execute(c.req.valid('param').campaignId as CampaignId);
+    if (!summary) return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
+    return c.json(campaignSummaryBody(summary), 200);
+  });
+}

@@ -1,0 +1,88 @@
+import { z } from '@hono/zod-openapi';
+import { CAMPAIGN_ID, CAMPAIGN_ID_RULE, USER_ID, USER_ID_RULE } from '../../domain/ids.ts';
+
+/**
+ * The zod schemas validate requests AND generate the OpenAPI document, so the two cannot drift.
+ * The id rules come from the domain.
+ */
+export const CampaignIdSchema = z
+  .string()
+  .regex(CAMPAIGN_ID, CAMPAIGN_ID_RULE)
+  .openapi({ example: 'default' });
+export const UserIdSchema = z.string().regex(USER_ID, USER_ID_RULE).openapi({ example: 'user-42' });
+
+export const CampaignParams = z.object({
+  campaignId: CampaignIdSchema.openapi({ param: { name: 'campaignId', in: 'path' } }),
+});
+export const IssuanceParams = z.object({
+  campaignId: CampaignIdSchema.openapi({ param: { name: 'campaignId', in: 'path' } }),
+  userId: UserIdSchema.openapi({ param: { name: 'userId', in: 'path' } }),
+});
+
+export const ApplyBody = z.strictObject({ userId: UserIdSchema }).openapi('ApplyRequest');
+
+export const FieldProblemSchema = z.object({ field: z.string(), message: z.string() });
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'SOLD_OUT' }),
+      message: z.string(),
+      fields: z.array(FieldProblemSchema).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const ApplyRejectedSchema = ErrorSchema.extend({
+  status: z.string(),
+  campaignId: z.string(),
+  userId: z.string(),
+  opensAt: z.string().optional(),
+  closedAt: z.string().optional(),
+}).openapi('ApplyRejected');
+
+export const IssuedSchema = z
+  .object({
+    status: z.literal('ISSUED'),
+    campaignId: z.string(),
+    userId: z.string(),
+    sequence: z.number().int(),
+    issuedAt: z.string(),
+  })
+  .openapi('Issued');
+
+export const IssuanceStatusSchema = z
+  .object({
+    status: z.enum(['ISSUED', 'NOT_ISSUED']),
+    campaignId: z.string(),
+    userId: z.string(),
+    sequence: z.number().int().optional(),
+    persisted: z.boolean().optional(),
+    issuedAt: z.string().optional(),
+  })
+  .openapi('IssuanceStatus');
+
+export const CampaignSummarySchema = z
+  .object({
+    campaignId: z.string(),
+    name: z.string(),
+    totalQuantity: z.number().int(),
+    perUserLimit: z.number().int(),
+    startsAt: z.string().nullable(),
+    endsAt: z.string().nullable(),
+    issued: z.number().int().nullable(),
+    remaining: z.number().int().nullable(),
+    persisted: z.number().int(),
+    ledgerReady: z.boolean(),
+  })
+  .openapi('CampaignSummary');
+
+export const CreateCampaignBody = z
+  .strictObject({
+    id: CampaignIdSchema,
+    name: z.string().min(1).max(200),
+    totalQuantity: z.number().int().min(1).max(100_000_000).optional(),
+    perUserLimit: z.literal(1).optional(),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .openapi('CreateCampaign');

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every setting the processes read, validated once at start. */
+const ConfigSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: int(4096, 64, 1_048_576),
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .optional(),
+  ),
+  KAFKA_BROKERS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .optional(),
+  ),
+  KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/).default('coupon-issued'),
+  KAFKA_TOPIC_PARTITIONS: int(3, 1, 1000),
+  KAFKA_REPLICATION_FACTOR: int(1, 1, 10),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('coupon-persister'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('coupon-issuance'),
+  CONSUMER_CONCURRENCY: int(3, 1, 100),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^(mysql|mariadb)$/ }).optional()),
+  DATABASE_POOL_MAX: int(20, 1, 500),
+  RELAY_BATCH_SIZE: int(1000, 1, 10_000),
+  RELAY_WAIT_MS: int(20, 0, 10_000),
+  OUTBOX_CLAIM_AFTER_MS: int(30_000, 100, 3_600_000),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  DEFAULT_CAMPAIGN_ID: z.string().default('default'),
+  DEFAULT_CAMPAIGN_QUANTITY: int(1000, 1, 100_000_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value throws one line per variable, naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map(
+    (issue) => `invalid configuration: ${issue.path.join('.')}: ${issue.message}`,
+  );
+  throw new ConfigError(lines.join('\n'));
+}
+
+/** The production entrypoints need the real services; say which variable is missing. */
+export function requireSettings(config: Config, names: (keyof Config)[]): void {
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((name) => `invalid configuration: ${name}: is required by this entrypoint`).join('\n'),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { HealthCheck } from '../application/ports/health-check.port.ts';
+import type { Logger } from '../application/ports/logger.port.ts';
+import { SystemClock } from '../adapters/system/system-clock.ts';
+import { applicationModule } from './application.module.ts';
+import type { Config } from './config.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { memoryLedgerModule, memoryLogModule, memoryStoreModule } from './memory.module.ts';
+import { TOKENS } from './tokens.ts';
+
+/** Which adapter serves each family of ports; chosen by which variables are set. */
+export interface Wiring {
+  readonly ledger: 'memory' | 'redis' | 'redis-cluster';
+  readonly log: 'memory' | 'kafka';
+  readonly store: 'memory' | 'mysql';
+}
+
+export function wiringFor(config: Config): Wiring {
+  return {
+    ledger: config.REDIS_CLUSTER_NODES ? 'redis-cluster' : config.REDIS_URL ? 'redis' : 'memory',
+    log: config.KAFKA_BROKERS ? 'kafka' : 'memory',
+    store: config.DATABASE_URL ? 'mysql' : 'memory',
+  };
+}
+
+export interface Runtime {
+  readonly config: Config;
+  readonly wiring: Wiring;
+  readonly logger: Logger;
+  readonly container: Container;
+  readonly lifecycle: Lifecycle;
+  healthChecks(): HealthCheck[];
+}
+
+/**
+ * The composition root: one container per process, built from one module per adapter family
+ * plus the application module, so the API, the consumer and the embedded mode share the core.
+ * Connections are opened here (fail fast at boot) and closed by the lifecycle in reverse order.
+ */
+export async function createRuntime(config: Config, logger: Logger, role: string): Promise<Runtime> {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
+  const wiring = wiringFor(config);
+  container.bind(TOKENS.logger).toConstantValue(logger);
+  container.bind(TOKENS.clock).toConstantValue(new SystemClock());
+  container.load(applicationModule);
+
+  const real = await import('./real-modules.ts');
+  if (wiring.ledger === 'memory') container.load(memoryLedgerModule());
+  else container.load(await real.redisModule(config, wiring.ledger, lifecycle, role));
+  if (wiring.log === 'memory') container.load(memoryLogModule());
+  else container.load(await real.kafkaModule(config, logger, lifecycle, role));
+  if (wiring.store === 'memory') container.load(memoryStoreModule());
+  else container.load(await real.mikroOrmModule(config, lifecycle));
+
+  logger.info({ role, wiring }, 'container ready');
+  return {
+    config,
+    wiring,
+    logger,
+    container,
+    lifecycle,
+    healthChecks: () =>
+      container.isBound(TOKENS.healthChecks) ? container.getAll(TOKENS.healthChecks) : [],
+  };
+}

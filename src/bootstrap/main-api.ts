@@ -1,0 +1,18 @@
+import { requireSettings } from './config.ts';
+import { startHttp } from './http.ts';
+import { runMain } from './main.ts';
+import { startRelay } from './workers.ts';
+
+/** Production API process: HTTP + outbox relay, on the real Redis, Kafka and MySQL. */
+await runMain(
+  'api',
+  async (runtime) => {
+    startRelay(runtime);
+    const { url } = await startHttp(runtime);
+    runtime.logger.info({ url, wiring: runtime.wiring }, `coupon api listening on ${url}`);
+  },
+  (config) => {
+    requireSettings(config, ['KAFKA_BROKERS', 'DATABASE_URL']);
+    if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) requireSettings(config, ['REDIS_URL']);
+  },
+);

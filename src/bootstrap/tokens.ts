@@ -1,0 +1,43 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { ApplyForCoupon } from '../application/apply-for-coupon.ts';
+import type { CreateCampaign } from '../application/create-campaign.ts';
+import type { GetCampaignSummary } from '../application/get-campaign-summary.ts';
+import type { GetIssuanceStatus } from '../application/get-issuance-status.ts';
+import type { ListCampaigns } from '../application/list-campaigns.ts';
+import type { CampaignRepository } from '../application/ports/campaign-repository.port.ts';
+import type { Clock } from '../application/ports/clock.port.ts';
+import type { CouponPublisher } from '../application/ports/coupon-publisher.port.ts';
+import type { CouponRepository } from '../application/ports/coupon-repository.port.ts';
+import type { FailedIssuanceRepository } from '../application/ports/failed-issuance-repository.port.ts';
+import type { HealthCheck } from '../application/ports/health-check.port.ts';
+import type { IssuanceLedger } from '../application/ports/issuance-ledger.port.ts';
+import type { IssuanceOutbox } from '../application/ports/issuance-outbox.port.ts';
+import type { Logger } from '../application/ports/logger.port.ts';
+import type { RebuildLedger } from '../application/rebuild-ledger.ts';
+import type { RecordIssuedCoupons } from '../application/record-issued-coupons.ts';
+import type { RelayIssuedCoupons } from '../application/relay-issued-coupons.ts';
+import type { RetryFailedIssuances } from '../application/retry-failed-issuances.ts';
+
+const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
+
+/** DI tokens: symbols typed with what they resolve to. */
+export const TOKENS = {
+  logger: token<Logger>('Logger'),
+  clock: token<Clock>('Clock'),
+  ledger: token<IssuanceLedger>('IssuanceLedger'),
+  outbox: token<IssuanceOutbox>('IssuanceOutbox'),
+  publisher: token<CouponPublisher>('CouponPublisher'),
+  coupons: token<CouponRepository>('CouponRepository'),
+  campaigns: token<CampaignRepository>('CampaignRepository'),
+  failures: token<FailedIssuanceRepository>('FailedIssuanceRepository'),
+  healthChecks: token<HealthCheck>('HealthCheck'),
+  applyForCoupon: token<ApplyForCoupon>('ApplyForCoupon'),
+  createCampaign: token<CreateCampaign>('CreateCampaign'),
+  getCampaignSummary: token<GetCampaignSummary>('GetCampaignSummary'),
+  getIssuanceStatus: token<GetIssuanceStatus>('GetIssuanceStatus'),
+  listCampaigns: token<ListCampaigns>('ListCampaigns'),
+  recordIssuedCoupons: token<RecordIssuedCoupons>('RecordIssuedCoupons'),
+  relayIssuedCoupons: token<RelayIssuedCoupons>('RelayIssuedCoupons'),
+  rebuildLedger: token<RebuildLedger>('RebuildLedger'),
+  retryFailedIssuances: token<RetryFailedIssuances>('RetryFailedIssuances'),
+} as const;

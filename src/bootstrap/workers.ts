@@ -1,0 +1,41 @@
+import { WorkerLoop } from '../application/worker-loop.ts';
+import { InMemoryCouponConsumer } from '../adapters/memory/in-memory-coupon-consumer.ts';
+import type { InMemoryCouponLog } from '../adapters/memory/in-memory-coupon-log.ts';
+import { MEMORY } from './memory.module.ts';
+import type { Runtime } from './container.ts';
+import { TOKENS } from './tokens.ts';
+
+/** The outbox relay: runs in the API process, flushes on stop. */
+export function startRelay(runtime: Runtime): WorkerLoop {
+  const { config, container, logger, lifecycle } = runtime;
+  const relay = container.get(TOKENS.relayIssuedCoupons);
+  const loop = new WorkerLoop(
+    'relay',
+    () => relay.relayBatch(config.RELAY_BATCH_SIZE, config.RELAY_WAIT_MS),
+    { idleDelayMs: 0, minBackoffMs: 100, maxBackoffMs: 5000 },
+    logger,
+  );
+  loop.start();
+  lifecycle.onStop('relay', () => loop.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
+  return loop;
+}
+
+/** The consumer: Kafka's consumer group in production, the in-memory log when embedded. */
+export async function startConsumer(runtime: Runtime): Promise<void> {
+  const { config, container, logger, lifecycle } = runtime;
+  const record = container.get(TOKENS.recordIssuedCoupons);
+  if (runtime.wiring.log === 'memory') {
+    const consumer = new InMemoryCouponConsumer(container.get<InMemoryCouponLog>(MEMORY.couponLog), record);
+    const loop = new WorkerLoop(
+      'consumer',
+      () => consumer.step(),
+      { idleDelayMs: 20, minBackoffMs: 100, maxBackoffMs: 5000 },
+      logger,
+    );
+    loop.start();
+    lifecycle.onStop('consumer', () => loop.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
+    return;
+  }
+  const { startKafkaConsumer } = await import('./real-modules.ts');
+  await startKafkaConsumer(runtime, record);
+}
