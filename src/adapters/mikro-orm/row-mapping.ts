@@ -1,0 +1,65 @@
+import type { FailedIssuance } from '../../application/ports/failed-issuance-repository.port.ts';
+import type { Campaign } from '../../domain/campaign.ts';
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { CampaignRecord, CouponRecord, FailedIssuanceRecord } from './entity-schemas.ts';
+
+/*
+ * Rows <-> domain values, in one place. Ids read back are cast to their branded types without
+ * re-parsing: they were parsed on the way in and the columns cannot hold anything longer.
+ */
+
+export function campaignToRecord(campaign: Campaign): Omit<CampaignRecord, 'createdAt'> {
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    totalQuantity: campaign.totalQuantity,
+    perUserLimit: campaign.perUserLimit,
+    startsAt: campaign.startsAt ?? null,
+    endsAt: campaign.endsAt ?? null,
+  };
+}
+
+export function campaignFromRecord(record: CampaignRecord): Campaign {
+  return {
+    id: record.id as CampaignId,
+    name: record.name,
+    totalQuantity: record.totalQuantity,
+    perUserLimit: record.perUserLimit,
+    // exactOptionalPropertyTypes: an absent window bound is a missing key, never `undefined`.
+    ...(record.startsAt ? { startsAt: record.startsAt } : {}),
+    ...(record.endsAt ? { endsAt: record.endsAt } : {}),
+  };
+}
+
+export function couponFromRecord(record: CouponRecord): Coupon {
+  return {
+    campaignId: record.campaignId as CampaignId,
+    userId: record.userId as UserId,
+    sequence: record.sequence,
+    issuedAt: record.issuedAt,
+  };
+}
+
+export function failedIssuanceFromRecord(record: FailedIssuanceRecord): FailedIssuance {
+  return {
+    id: record.id,
+    campaignId: record.campaignId ?? undefined,
+    userId: record.userId ?? undefined,
+    payload: record.payload,
+    error: record.error,
+    attempts: record.attempts,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    resolvedAt: record.resolvedAt ?? undefined,
+  };
+}
+
+/**
+ * A JS instant as a MySQL DATETIME(3) literal in UTC ('2026-11-25 12:00:00.123'), for the raw
+ * multi-row insert that bypasses the ORM's own conversion. Throws RangeError on an invalid Date,
+ * which the caller treats as a poison record.
+ */
+export function toUtcDateTime(date: Date): string {
+  return date.toISOString().slice(0, 23).replace('T', ' ');
+}
