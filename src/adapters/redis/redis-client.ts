@@ -1,0 +1,157 @@
+import { Cluster, Redis } from 'ioredis';
+
+/** What the Redis adapters accept: one server or a cluster (every campaign's keys share a slot). */
+export type RedisConnection = Redis | Cluster;
+
+/** A TCP connect that has not completed by then is abandoned (and retried in the background). */
+const CONNECT_TIMEOUT_MS = 500;
+/**
+ * A command without a reply by then is rejected. The apply path must answer 503 quickly rather
+ * than hang behind a stuck server; the price is that a timed-out reserve may still have been
+ * applied by Redis (the user then gets ALREADY_ISSUED on retry, never a second coupon).
+ */
+const COMMAND_TIMEOUT_MS = 500;
+/** Reconnect backoff: 100 ms, 200 ms, … capped so a Redis that comes back is used within ~2 s. */
+const MAX_RECONNECT_DELAY_MS = 2000;
+const DEFAULT_READY_TIMEOUT_MS = 5000;
+
+export const reconnectDelay = (attempt: number): number =>
+  Math.min(50 * 2 ** Math.min(attempt, 10), MAX_RECONNECT_DELAY_MS);
+
+export interface RedisClientOptions {
+  /** Connection-level errors (refused, reset, timeouts). Commands fail on their own as well. */
+  readonly onError?: (error: Error) => void;
+  readonly commandTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * A client that fails fast and heals itself:
+ * - `enableOfflineQueue: false`: while the connection is not ready every command is rejected at
+ *   once instead of waiting in a queue for a server that may never come back (fail closed: the
+ *   API answers 503 in microseconds, not after the queue drains or times out);
+ * - `maxRetriesPerRequest: 0` and `autoResendUnfulfilledCommands: false`: a command in flight
+ *   when the connection drops is rejected, never silently re-sent after reconnecting (a reserve
+ *   the caller already answered 503 for must not run later behind its back);
+ * - `retryStrategy` keeps reconnecting in the background with capped backoff, so the service
+ *   recovers by itself when Redis returns;
+ * - `lazyConnect`: nothing happens until `connectRedis` (boot decides when and how long to wait);
+ * - `enableAutoPipelining`: concurrent commands share one write, which is what makes thousands of
+ *   concurrent reserve scripts cheap.
+ */
+export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+    retryStrategy: reconnectDelay,
+  });
+  listenForErrors(client, options);
+  return client;
+}
+
+/**
+ * A Redis Cluster client from `host:port,host:port,…` with the same fail-fast behaviour. The
+ * cluster retries a command itself on failover/CLUSTERDOWN/TRYAGAIN; the delays and the number of
+ * redirections are kept small so an unreachable cluster still fails well under a second.
+ */
+export function createRedisCluster(nodes: string, options: RedisClientOptions = {}): Cluster {
+  const startupNodes = parseNodes(nodes);
+  const cluster = new Cluster(startupNodes, {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: reconnectDelay,
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 4,
+    slotsRefreshTimeout: 1000,
+    redisOptions: {
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+    },
+  });
+  clusterAddresses.set(cluster, startupNodes.map((node) => `${node.host}:${node.port}`).join(','));
+  listenForErrors(cluster, options);
+  return cluster;
+}
+
+/**
+ * Connects (when not yet connected) and waits until the client is ready, at most `timeoutMs`.
+ * Fails with one clear line naming the address and the connection errors seen. On failure the
+ * client keeps retrying in the background; call `disconnect()` to stop it.
+ */
+export async function connectRedis(
+  client: RedisConnection,
+  timeoutMs = DEFAULT_READY_TIMEOUT_MS,
+): Promise<void> {
+  if (client.status === 'ready') return;
+  const where = describe(client);
+  if (client.status === 'end') throw new Error(`Redis client for ${where} was already closed`);
+  // Every distinct connection error seen while waiting: the first is usually the cause
+  // (ECONNREFUSED, ETIMEDOUT, a protocol error from something that is not Redis).
+  const reasons = new Set<string>();
+  const onError = (error: Error) => {
+    reasons.add(error.message);
+  };
+  client.on('error', onError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        client.off('ready', onReady);
+        const reason = reasons.size > 0 ? [...reasons].slice(0, 3).join('; ') : 'no answer';
+        reject(new Error(`Redis at ${where} is not ready after ${timeoutMs} ms: ${reason}`));
+      }, timeoutMs);
+      client.once('ready', onReady);
+      // connect() rejects on the first failed attempt, but retries go on in the background: the
+      // timer above, not that first failure, decides when to give up.
+      if (client.status === 'wait') client.connect().catch(() => undefined);
+    });
+  } finally {
+    client.off('error', onError);
+  }
+}
+
+function parseNodes(nodes: string): { host: string; port: number }[] {
+  const parsed = nodes
+    .split(',')
+    .map((node) => node.trim())
+    .filter((node) => node.length > 0)
+    .map((node) => {
+      const match = /^(.+):(\d{1,5})$/.exec(node);
+      if (!match?.[1] || !match[2])
+        throw new Error(`Redis cluster node must be host:port: ${node}`);
+      return { host: match[1], port: Number(match[2]) };
+    });
+  if (parsed.length === 0) throw new Error('Redis cluster needs at least one host:port node');
+  return parsed;
+}
+
+/** Addresses of the clusters made here, for error messages (ioredis keeps its own private). */
+const clusterAddresses = new WeakMap<Cluster, string>();
+
+function describe(client: RedisConnection): string {
+  if (client instanceof Cluster)
+    return `cluster ${clusterAddresses.get(client) ?? '(unknown nodes)'}`;
+  return `${client.options.host ?? '?'}:${client.options.port ?? '?'}`;
+}
+
+/**
+ * ioredis prints every connection error of a client without an 'error' listener. Those errors
+ * are expected while Redis is down (the client retries, and commands fail on their own with
+ * LedgerUnavailableError), so they go to the caller's logger, or nowhere.
+ */
+function listenForErrors(client: RedisConnection, options: RedisClientOptions): void {
+  client.on('error', (error: Error) => options.onError?.(error));
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { IssuanceLedger, Reservation } from '../../application/ports/issuance-ledger.port.ts';
+import type { Campaign } from '../../domain/campaign.ts';
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { RedisConnection } from './redis-client.ts';
+import { orUnavailable } from './redis-errors.ts';
+import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys.ts';
+import { registerCampaign } from './redis-outbox-stream.ts';
+import {
+  ISSUED_COUNT,
+  registerScript,
+  RESERVE,
+  RESTORE,
+  type ScriptCall,
+} from './redis-scripts.ts';
+
+export interface RedisIssuanceLedgerOptions {
+  /** Namespace of every key (default `coupon:`); must match the outbox's. */
+  readonly keyPrefix?: string;
+}
+
+/** Reply codes of reserve.lua (see the script's header). */
+const Reply = {
+  unknownCampaign: 0,
+  issued: 1,
+  alreadyIssued: 2,
+  notOpen: 3,
+  closed: 4,
+  soldOut: 5,
+} as const;
+
+/** Winners written per HSET while staging a restore: small commands keep Redis responsive. */
+const RESTORE_BATCH = 1000;
+/** A staging hash left behind by a restore that died half-way disappears on its own. */
+const RESTORE_STAGING_TTL_MS = 10 * 60_000;
+
+/**
+ * The ledger in Redis. Every decision is ONE Lua script (reserve.lua) over one campaign's keys,
+ * which share a hash tag and therefore a cluster slot: the dedupe, the window, the cap, the
+ * sequence and the outbox event are read and written without any other command in between, so
+ * the count is exact under any concurrency, with no lock and one round trip per application.
+ *
+ * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
+ */
+export class RedisIssuanceLedger implements IssuanceLedger {
+  readonly #keys: RedisKeys;
+  readonly #reserve: ScriptCall;
+  readonly #restore: ScriptCall;
+  readonly #issuedCount: ScriptCall;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    options: RedisIssuanceLedgerOptions = {},
+  ) {
+    this.#keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#reserve = registerScript(redis, RESERVE);
+    this.#restore = registerScript(redis, RESTORE);
+    this.#issuedCount = registerScript(redis, ISSUED_COUNT);
+  }
+
+  async define(campaign: Campaign): Promise<void> {
+    await orUnavailable(async () => {
+      // Relay first, rules last: once reserve can grant, the relay already reads the stream.
+      await registerCampaign(this.redis, this.#keys, campaign.id);
+      // One HSET of every field: the rules change atomically; winners and count are untouched,
+      // so defining again (a retry, a change of end date) never forgets a grant.
+      await this.redis.hset(this.#keys.campaign(campaign.id), rulesOf(campaign));
+    });
+  }
+
+  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+    const at = now.getTime();
+    if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
+    const keys = this.#keys;
+    return orUnavailable(async () => {
+      const reply = await this.#reserve(
+        keys.campaign(campaignId),
+        keys.users(campaignId),
+        keys.count(campaignId),
+        keys.outbox(campaignId),
+        campaignId,
+        userId,
+        at,
+      );
+      const [code, value] = parsePair(reply);
+      switch (code) {
+        case Reply.unknownCampaign:
+          return { kind: 'unknown-campaign' };
+        case Reply.issued:
+          // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
+          return { kind: 'issued', coupon: { campaignId, userId, sequence: value, issuedAt: now } };
+        case Reply.alreadyIssued:
+          return { kind: 'already-issued' };
+        case Reply.notOpen:
+          return { kind: 'not-open', opensAt: new Date(value) };
+        case Reply.closed:
+          return { kind: 'closed', closedAt: new Date(value) };
+        case Reply.soldOut:
+          return { kind: 'sold-out' };
+        default:
+          throw new Error(`reserve.lua answered an unknown code ${code}`);
+      }
+    });
+  }
+
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+    return orUnavailable(async () => {
+      const sequence = await this.redis.hget(this.#keys.users(campaignId), userId);
+      return sequence === null ? undefined : toCount(sequence);
+    });
+  }
+
+  async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
+    return orUnavailable(async () => {
+      const reply = await this.#issuedCount(
+        this.#keys.campaign(campaignId),
+        this.#keys.count(campaignId),
+      );
+      if (reply === -1) return undefined;
+      return toCount(reply);
+    });
+  }
+
+  /**
+   * Rebuilds the campaign from the durable record. The count is set to the HIGHEST restored
+   * sequence, not to the number of coupons: if the record has a hole (a grant whose event was lost
+   * together with Redis' data), counting coupons would hand out an existing sequence again and,
+   * worse, one coupon more than the cap. With the highest sequence the next grant always follows
+   * every sequence ever persisted, and the cap can only be under-, never over-issued. With a
+   * gap-free record (the normal case) both are the same number.
+   *
+   * Winners are staged in a temporary hash in batches, then one script swaps winners, count and
+   * rules in at once (atomic for every reserve). Running it again gives the same ledger.
+   */
+  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+    const winners = new Map<string, number>();
+    let highest = 0;
+    for (const coupon of coupons) {
+      winners.set(coupon.userId, coupon.sequence);
+      highest = Math.max(highest, coupon.sequence);
+    }
+    const keys = this.#keys;
+    const staging = keys.restoring(campaign.id, randomUUID());
+    await orUnavailable(async () => {
+      const batches = chunk([...winners].flat(), RESTORE_BATCH * 2);
+      const [first, ...rest] = batches;
+      if (first) {
+        // Expiry right after the first write: a restore that dies half-way leaves nothing behind.
+        await this.redis.hset(staging, ...first);
+        await this.redis.pexpire(staging, RESTORE_STAGING_TTL_MS);
+        await Promise.all(rest.map((batch) => this.redis.hset(staging, ...batch)));
+      }
+      await registerCampaign(this.redis, keys, campaign.id);
+      const rules = rulesOf(campaign);
+      await this.#restore(
+        keys.campaign(campaign.id),
+        keys.users(campaign.id),
+        keys.count(campaign.id),
+        staging,
+        rules.name,
+        rules.total,
+        rules.perUser,
+        rules.startsAt,
+        rules.endsAt,
+        highest,
+        winners.size,
+      );
+    });
+  }
+}
+
+/** The campaign hash: every field always written, '' for an absent bound (read as "none"). */
+function rulesOf(campaign: Campaign): {
+  name: string;
+  total: string;
+  perUser: string;
+  startsAt: string;
+  endsAt: string;
+} {
+  return {
+    name: campaign.name,
+    total: String(campaign.totalQuantity),
+    perUser: String(campaign.perUserLimit),
+    startsAt: campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
+    endsAt: campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
+  };
+}
+
+function parsePair(reply: unknown): [number, number] {
+  if (Array.isArray(reply) && reply.length === 2) {
+    const [code, value] = reply as unknown[];
+    if (typeof code === 'number' && typeof value === 'number') return [code, value];
+  }
+  throw new Error(`reserve.lua answered ${JSON.stringify(reply)}`);
+}
+
+function toCount(value: unknown): number {
+  const count = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new Error(`the ledger holds a malformed count ${String(value)}`);
+  }
+  return count;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}

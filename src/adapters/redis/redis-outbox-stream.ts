@@ -1,0 +1,101 @@
+import type { Coupon } from '../../domain/coupon.ts';
+import { parseCampaignId, parseUserId, type CampaignId } from '../../domain/ids.ts';
+import type { RedisConnection } from './redis-client.ts';
+import { isReplyError } from './redis-errors.ts';
+import { RELAY_GROUP, type RedisKeys } from './redis-keys.ts';
+
+/**
+ * Makes a campaign visible to the relay: listed in the campaign registry, and its outbox stream
+ * carrying the `relay` consumer group. Called BEFORE the campaign's rules are written (define,
+ * restore), so any stream that can receive a grant is one the relay already reads. Idempotent.
+ *
+ * The group starts at id 0, not `$`: entries appended before the group existed (a stream recreated
+ * by XADD after data loss) are still delivered instead of being skipped.
+ */
+export async function registerCampaign(
+  redis: RedisConnection,
+  keys: RedisKeys,
+  campaignId: CampaignId,
+): Promise<void> {
+  await ensureRelayGroup(redis, keys.outbox(campaignId));
+  await redis.sadd(keys.campaigns, campaignId);
+}
+
+export async function ensureRelayGroup(redis: RedisConnection, stream: string): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', stream, RELAY_GROUP, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!isReplyError(error, 'BUSYGROUP')) throw error;
+  }
+}
+
+/** One stream entry as Redis returns it: its id and its flat field/value list. */
+export interface RawStreamEntry {
+  readonly id: string;
+  readonly fields: readonly string[];
+}
+
+const STREAM_ID = /^\d+-\d+$/;
+
+/**
+ * Entries from an XREADGROUP / XAUTOCLAIM reply. Entries whose body is nil (deleted while
+ * pending, as Redis 6.2 reports them) are skipped; anything else malformed throws, because a
+ * reply we cannot read is not one we may act on.
+ */
+export function parseStreamEntries(value: unknown): RawStreamEntry[] {
+  if (!Array.isArray(value))
+    throw new Error(`expected a list of stream entries, got ${typeof value}`);
+  const entries: RawStreamEntry[] = [];
+  for (const item of value as unknown[]) {
+    if (!Array.isArray(item)) throw new Error('malformed stream entry');
+    const [id, fields] = item as unknown[];
+    if (typeof id !== 'string' || !STREAM_ID.test(id)) throw new Error('malformed stream entry id');
+    if (fields === null || fields === undefined) continue;
+    if (
+      !Array.isArray(fields) ||
+      !fields.every((field): field is string => typeof field === 'string')
+    ) {
+      throw new Error(`malformed fields of stream entry ${id}`);
+    }
+    entries.push({ id, fields });
+  }
+  return entries;
+}
+
+/**
+ * Rebuilds the coupon from the fields reserve.lua wrote (campaignId, userId, sequence, issuedAt
+ * in epoch ms), checking them as strictly as the event decoder does. Returns the problem as a
+ * string when the entry is not a coupon of `campaignId`.
+ */
+export function couponFromFields(
+  campaignId: CampaignId,
+  fields: readonly string[],
+): Coupon | string {
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i] ?? '', fields[i + 1] ?? '');
+  const campaign = parseCampaignId(values.get('campaignId'));
+  const user = parseUserId(values.get('userId'));
+  const sequence = Number(values.get('sequence'));
+  const issuedAtMs = Number(values.get('issuedAt'));
+  if (!campaign.ok || campaign.value !== campaignId) return 'campaignId missing or not this stream';
+  if (!user.ok) return 'userId missing or invalid';
+  if (!Number.isSafeInteger(sequence) || sequence < 1) return 'sequence missing or invalid';
+  if (!Number.isSafeInteger(issuedAtMs)) return 'issuedAt missing or invalid';
+  return { campaignId, userId: user.value, sequence, issuedAt: new Date(issuedAtMs) };
+}
+
+/** The outbox handle of an entry: which stream, and the id inside it (`<campaignId>/<streamId>`). */
+export function entryHandle(campaignId: CampaignId, streamId: string): string {
+  return `${campaignId}/${streamId}`;
+}
+
+export function parseEntryHandle(
+  handle: string,
+): { campaignId: CampaignId; streamId: string } | undefined {
+  const slash = handle.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const campaign = parseCampaignId(handle.slice(0, slash));
+  const streamId = handle.slice(slash + 1);
+  if (!campaign.ok || !STREAM_ID.test(streamId)) return undefined;
+  return { campaignId: campaign.value, streamId };
+}

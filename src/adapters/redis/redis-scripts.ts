@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import type { RedisConnection } from './redis-client.ts';
+
+/** A registered script: call it with its keys then its arguments; the reply is left untyped. */
+export type ScriptCall = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+
+interface ScriptSource {
+  readonly command: string;
+  readonly file: string;
+  readonly numberOfKeys: number;
+  readonly readOnly?: boolean;
+}
+
+export const RESERVE: ScriptSource = {
+  command: 'couponReserve',
+  file: 'reserve.lua',
+  numberOfKeys: 4,
+};
+export const RESTORE: ScriptSource = {
+  command: 'couponRestore',
+  file: 'restore.lua',
+  numberOfKeys: 4,
+};
+export const ISSUED_COUNT: ScriptSource = {
+  command: 'couponIssuedCount',
+  file: 'issued-count.lua',
+  numberOfKeys: 2,
+  readOnly: true,
+};
+export const ACKNOWLEDGE: ScriptSource = {
+  command: 'couponAcknowledge',
+  file: 'acknowledge.lua',
+  numberOfKeys: 1,
+};
+
+const sources = new Map<string, string>();
+
+/** The script's text, read once from the `.lua` file beside this module. */
+function luaOf(source: ScriptSource): string {
+  let lua = sources.get(source.file);
+  if (lua === undefined) {
+    lua = readFileSync(new URL(`./${source.file}`, import.meta.url), 'utf8');
+    sources.set(source.file, lua);
+  }
+  return lua;
+}
+
+/**
+ * Registers a script with ioredis `defineCommand`, which sends EVALSHA and falls back to EVAL
+ * by itself when the server does not know the script (after SCRIPT FLUSH, a restart or a
+ * failover): nothing to load at boot, nothing to re-load after Redis comes back. Works the same
+ * on a Cluster, where each node learns the script on first use.
+ */
+export function registerScript(redis: RedisConnection, source: ScriptSource): ScriptCall {
+  redis.defineCommand(source.command, {
+    lua: luaOf(source),
+    numberOfKeys: source.numberOfKeys,
+    ...(source.readOnly ? { readOnly: true } : {}),
+  });
+  // defineCommand adds a method at runtime that the static type cannot know about.
+  const method: unknown = (redis as unknown as Record<string, unknown>)[source.command];
+  if (typeof method !== 'function') {
+    throw new Error(`ioredis did not define the ${source.command} command`);
+  }
+  const call = method as (...args: (string | number)[]) => Promise<unknown>;
+  return (...keysThenArgs) => call.apply(redis, keysThenArgs);
+}
