@@ -12,7 +12,7 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
   async define(campaign: Campaign): Promise<void> {
     const existing = this.store.campaigns.get(campaign.id);
     if (existing) existing.campaign = campaign;
-    else this.store.campaigns.set(campaign.id, { campaign, winners: new Map() });
+    else this.store.campaigns.set(campaign.id, { campaign, winners: new Map(), count: 0 });
   }
 
   async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
@@ -21,12 +21,13 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     if (!ledger) return { kind: 'unknown-campaign' };
     const decision = decide(
       ledger.campaign,
-      { alreadyIssued: ledger.winners.has(userId), issuedCount: ledger.winners.size },
+      { alreadyIssued: ledger.winners.has(userId), issuedCount: ledger.count },
       now,
     );
     if (decision.kind !== 'issued') return decision;
     const coupon: Coupon = { campaignId, userId, sequence: decision.sequence, issuedAt: now };
     ledger.winners.set(userId, decision.sequence);
+    ledger.count = decision.sequence;
     this.store.append(coupon);
     return { kind: 'issued', coupon };
   }
@@ -36,11 +37,15 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
   }
 
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
-    return this.store.campaigns.get(campaignId)?.winners.size;
+    return this.store.campaigns.get(campaignId)?.count;
   }
 
   async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
     const winners = new Map(coupons.map((coupon) => [coupon.userId, coupon.sequence] as const));
-    this.store.campaigns.set(campaign.id, { campaign, winners });
+    // Count = highest sequence, not the number of winners: if the durable record has a hole
+    // (a grant whose event was lost with the ledger), the next grant must not reuse a sequence
+    // and the cap must still count the lost grant.
+    const count = coupons.reduce((max, coupon) => Math.max(max, coupon.sequence), 0);
+    this.store.campaigns.set(campaign.id, { campaign, winners, count });
   }
 }

@@ -6,6 +6,8 @@ export interface CampaignLedger {
   campaign: Campaign;
   /** userId → sequence of the user's coupon. */
   winners: Map<UserId, number>;
+  /** Highest sequence granted (after a restore with a hole, more than winners.size). */
+  count: number;
 }
 
 export interface StoredOutboxEntry {

@@ -31,13 +31,17 @@ export interface IssuanceLedger {
   /** The sequence of the user's coupon according to the ledger, or undefined when none. */
   findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined>;
 
-  /** Coupons granted so far, or undefined when the ledger holds no rules for the campaign. */
+  /**
+   * The highest sequence granted so far (= coupons granted, unless a restore had a hole), or
+   * undefined when the ledger holds no rules for the campaign.
+   */
   issuedCount(campaignId: CampaignId): Promise<number | undefined>;
 
   /**
    * Replaces the campaign's grants with `coupons` (the durable record) and its rules with
-   * `campaign`, atomically: used to rebuild a ledger that lost its data. Idempotent. Does NOT
-   * append to the outbox (these coupons are already persisted).
+   * `campaign`, atomically: used to rebuild a ledger that lost its data. The count becomes the
+   * highest restored sequence, so a hole never lets a sequence be reused or the cap be exceeded.
+   * Idempotent. Does NOT append to the outbox (these coupons are already persisted).
    */
   restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void>;
 }

@@ -14,7 +14,9 @@ export interface OutboxEntry {
 export interface IssuanceOutbox {
   /**
    * Up to `max` entries for this relay to publish, oldest first: new ones, and ones another relay
-   * took but did not acknowledge for a while (it died). Waits up to `waitMs` when empty.
+   * took but did not acknowledge for a while (it died). Entries this relay took and did not
+   * acknowledge stay with it: the caller keeps and retries them. Waits up to `waitMs` when empty.
+   * Throws LedgerUnavailableError when the store cannot be reached.
    */
   take(max: number, waitMs: number): Promise<OutboxEntry[]>;
 
