@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCouponProducer,
+  createKafka,
+  ensureTopic,
+} from '../../src/adapters/kafka/kafka-client.ts';
+import { KafkaCouponConsumer } from '../../src/adapters/kafka/kafka-coupon-consumer.ts';
+import { KafkaCouponPublisher } from '../../src/adapters/kafka/kafka-coupon-publisher.ts';
+import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
+import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
+import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { encodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
+import { StoreUnavailableError } from '../../src/application/errors.ts';
+import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
+import { RecordIssuedCoupons } from '../../src/application/record-issued-coupons.ts';
+import type { Campaign } from '../../src/domain/campaign.ts';
+import type { Coupon } from '../../src/domain/coupon.ts';
+import type { CampaignId, UserId } from '../../src/domain/ids.ts';
+import { CampaignMother, CouponMother } from '../support/mothers.ts';
+import { requireService } from '../support/real-services.ts';
+import { CapturingLogger } from '../support/test-logger.ts';
+
+const brokers = requireService('KAFKA_BROKERS')
+  .split(',')
+  .map((broker) => broker.trim())
+  .filter((broker) => broker.length > 0);
+
+const kafka: Kafka = createKafka({
+  brokers,
+  clientId: 'coupon-consumer-test',
+  logger: new CapturingLogger(),
+});
+let producer: Producer;
+
+/** Polls `probe` until it returns true; the message says what never happened. */
+async function eventually(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  deadlineMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A promise plus its resolve, to hold a repository call until the test has looked around. */
+function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Releases of every held repository, opened after each test whatever happened in it. */
+const heldGates: (() => void)[] = [];
+
+/** Throws StoreUnavailableError for the first `failures` calls, then waits for `release`. */
+class FlakyCouponRepository implements CouponRepository {
+  calls = 0;
+  readonly failedAll = gate();
+  readonly release = gate();
+
+  constructor(
+    private readonly inner: CouponRepository,
+    private readonly failures: number,
+  ) {
+    // A failed assertion before the release would otherwise leave the batch (and stop()) hanging.
+    heldGates.push(() => this.release.open());
+  }
+
+  async saveAll(coupons: readonly Coupon[]): Promise<void> {
+    this.calls += 1;
+    if (this.calls <= this.failures) {
+      if (this.calls === this.failures) this.failedAll.open();
+      throw new StoreUnavailableError(new Error(`simulated outage, call ${this.calls}`));
+    }
+    await this.release.promise;
+    return this.inner.saveAll(coupons);
+  }
+
+  find(campaignId: CampaignId, userId: UserId) {
+    return this.inner.find(campaignId, userId);
+  }
+
+  countByCampaign(campaignId: CampaignId) {
+    return this.inner.countByCampaign(campaignId);
+  }
+
+  listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number) {
+    return this.inner.listByCampaign(campaignId, afterSequence, limit);
+  }
+}
+
+/** Counts what the consumer hands to the use case, to prove what was (not) redelivered. */
+class CountingRecordIssuedCoupons extends RecordIssuedCoupons {
+  readonly seen: string[] = [];
+
+  override async execute(payloads: readonly string[]) {
+    this.seen.push(...payloads);
+    return super.execute(payloads);
+  }
+}
+
+interface World {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly campaign: Campaign;
+  readonly campaigns: InMemoryCampaignRepository;
+  readonly coupons: InMemoryCouponRepository;
+  readonly failures: InMemoryFailedIssuanceRepository;
+  readonly logger: CapturingLogger;
+}
+
+const topics: string[] = [];
+const consumers: KafkaCouponConsumer[] = [];
+
+async function world(partitions = 3): Promise<World> {
+  const topic = `coupon-issued-test-${randomUUID()}`;
+  topics.push(topic);
+  await ensureTopic(kafka, topic, partitions);
+  const campaigns = new InMemoryCampaignRepository();
+  const campaign = CampaignMother.open();
+  await campaigns.create(campaign);
+  return {
+    topic,
+    groupId: `coupon-consumer-test-${randomUUID()}`,
+    campaign,
+    campaigns,
+    coupons: new InMemoryCouponRepository(campaigns),
+    failures: new InMemoryFailedIssuanceRepository(),
+    logger: new CapturingLogger(),
+  };
+}
+
+function consumerFor(w: World, record: RecordIssuedCoupons): KafkaCouponConsumer {
+  const consumer = new KafkaCouponConsumer(kafka, {
+    groupId: w.groupId,
+    topic: w.topic,
+    record,
+    logger: w.logger,
+    minBackoffMs: 50,
+    maxBackoffMs: 400,
+  });
+  consumers.push(consumer);
+  return consumer;
+}
+
+const recorder = (w: World, coupons: CouponRepository = w.coupons) =>
+  new CountingRecordIssuedCoupons(coupons, w.failures, new SystemClock(), w.logger);
+
+const couponsOf = (w: World, count: number): Coupon[] =>
+  Array.from({ length: count }, (_, i) => CouponMother.of(w.campaign.id, i + 1));
+
+/** Committed offset per partition for the group (-1: nothing committed yet). */
+async function committed(w: World): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [topic] = await admin.fetchOffsets({ groupId: w.groupId, topics: [w.topic] });
+    return new Map((topic?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** High watermark (next offset to be written) per partition. */
+async function ends(w: World): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map(
+      (await admin.fetchTopicOffsets(w.topic)).map((p) => [p.partition, BigInt(p.high)]),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when every partition with messages has its end committed. */
+async function committedToEnd(w: World): Promise<boolean> {
+  const [done, end] = await Promise.all([committed(w), ends(w)]);
+  return [...end].every(([partition, high]) => high === 0n || done.get(partition) === high);
+}
+
+beforeAll(async () => {
+  producer = createCouponProducer(kafka);
+  await producer.connect();
+});
+
+afterEach(async () => {
+  for (const open of heldGates.splice(0)) open();
+  for (const consumer of consumers.splice(0)) await consumer.stop();
+});
+
+afterAll(async () => {
+  await producer.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+describe('KafkaCouponConsumer', () => {
+  it('stores every valid coupon once and records garbage and empty payloads as failed', async () => {
+    const w = await world();
+    const issued = couponsOf(w, 50);
+    const publisher = new KafkaCouponPublisher(producer, w.topic);
+    await publisher.publish(issued);
+    // The relay may deliver twice (crash between the broker's ack and the outbox ack).
+    await publisher.publish([issued[0] as Coupon]);
+    await producer.send({
+      topic: w.topic,
+      acks: -1,
+      messages: [{ value: 'this is not json' }, { value: null }],
+    });
+
+    // Published before the consumer exists: a new group must start from the beginning.
+    const consumer = consumerFor(w, recorder(w));
+    await consumer.start();
+
+    await eventually(
+      '50 coupons stored and 2 failures recorded',
+      async () =>
+        (await w.coupons.countByCampaign(w.campaign.id)) === 50 &&
+        (await w.failures.countOpen()) === 2,
+    );
+    for (const coupon of issued)
+      expect(await w.coupons.find(coupon.campaignId, coupon.userId)).toEqual(coupon);
+    const failed = await w.failures.listOpen(10);
+    expect(failed.map((f) => f.payload).sort()).toEqual(['', 'this is not json']);
+    await eventually('offsets committed up to the end of every partition', () => committedToEnd(w));
+    expect(consumer.stats).toMatchObject({
+      state: 'running',
+      totalPersisted: 51,
+      totalFailed: 2,
+      lag: 0,
+    });
+  });
+
+  it('retries a batch through a store outage and commits only after it is stored', async () => {
+    const w = await world();
+    const issued = couponsOf(w, 30);
+    await new KafkaCouponPublisher(producer, w.topic).publish(issued);
+    const flaky = new FlakyCouponRepository(w.coupons, 3);
+    const consumer = consumerFor(w, recorder(w, flaky));
+    await consumer.start();
+
+    // Three failed attempts, and the next one is held: nothing may be committed yet.
+    await flaky.failedAll.promise;
+    const duringOutage = await committed(w);
+    expect([...duringOutage.values()].every((offset) => offset < 0n)).toBe(true);
+    expect(await w.coupons.countByCampaign(w.campaign.id)).toBe(0);
+
+    flaky.release.open();
+
+    await eventually(
+      'all 30 coupons stored',
+      async () => (await w.coupons.countByCampaign(w.campaign.id)) === 30,
+    );
+    await eventually('offsets committed up to the end of every partition', () => committedToEnd(w));
+    expect(await w.failures.countOpen()).toBe(0);
+    expect(consumer.stats.batchRetries).toBeGreaterThanOrEqual(3);
+    expect(w.logger.at('warn').map((entry) => entry.message)).toContain(
+      'coupon store unavailable; retrying batch',
+    );
+  });
+
+  it('lets the batch in flight finish and commits it when stopped', async () => {
+    const w = await world(1);
+    await new KafkaCouponPublisher(producer, w.topic).publish(couponsOf(w, 20));
+    // Zero failures: the first call simply waits for the release.
+    const held = new FlakyCouponRepository(w.coupons, 0);
+    const record = recorder(w, held);
+    const consumer = consumerFor(w, record);
+    await consumer.start();
+    await eventually('a batch is in flight', () => held.calls > 0);
+
+    const stopping = consumer.stop();
+    held.release.open();
+    await stopping;
+
+    const inFlight = BigInt(record.seen.length);
+    expect(inFlight).toBeGreaterThan(0n);
+    expect(await w.coupons.countByCampaign(w.campaign.id)).toBe(Number(inFlight));
+    expect((await committed(w)).get(0)).toBe(inFlight);
+    expect(consumer.stats.state).toBe('stopped');
+  });
+
+  it('does not hand committed batches to a new consumer of the same group', async () => {
+    const w = await world();
+    const publisher = new KafkaCouponPublisher(producer, w.topic);
+    const first = couponsOf(w, 40);
+    await publisher.publish(first);
+    const firstRecord = recorder(w);
+    const firstConsumer = consumerFor(w, firstRecord);
+    await firstConsumer.start();
+    await eventually(
+      'first 40 stored',
+      async () => (await w.coupons.countByCampaign(w.campaign.id)) === 40,
+    );
+    await eventually('first batch committed', () => committedToEnd(w));
+    await firstConsumer.stop();
+    const afterFirst = await committed(w);
+
+    const second = couponsOf(w, 25).map((coupon, i) => ({ ...coupon, sequence: 41 + i }));
+    await publisher.publish(second);
+    const secondRecord = recorder(w);
+    const secondConsumer = consumerFor(w, secondRecord);
+    await secondConsumer.start();
+
+    await eventually(
+      'all 65 stored',
+      async () => (await w.coupons.countByCampaign(w.campaign.id)) === 65,
+    );
+    await eventually('second batch committed', () => committedToEnd(w));
+    // Exactly the new events reached the use case: nothing before the committed offsets.
+    expect(secondRecord.seen).toHaveLength(25);
+    expect(new Set(secondRecord.seen)).toEqual(new Set(second.map(encodeCouponIssued)));
+    const afterSecond = await committed(w);
+    for (const [partition, offset] of afterFirst)
+      expect(afterSecond.get(partition) ?? -1n).toBeGreaterThanOrEqual(offset);
+  });
+});
