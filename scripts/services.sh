@@ -52,7 +52,7 @@ KAFKA_DATA="$KAFKA_DIR/data"
 KAFKA_PIDFILE="$KAFKA_DIR/kafka.pid"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 
-ENV_LINE="export REDIS_URL=redis://127.0.0.1:$REDIS_PORT KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT DATABASE_URL=mysql://coupon:coupon@127.0.0.1:$MARIADB_PORT/coupon REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
+ENV_LINE="export REDIS_URL=redis://127.0.0.1:$REDIS_PORT KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT DATABASE_URL=mysql://coupon:coupon@127.0.0.1:$MARIADB_PORT/coupon TEST_REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
 SERVICES=(redis redis-cluster mariadb kafka)
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import type { HealthCheck } from '../application/ports/health-check.port.ts';
 import type { Logger } from '../application/ports/logger.port.ts';
 import { SystemClock } from '../adapters/system/system-clock.ts';
 import { applicationModule } from './application.module.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { memoryLedgerModule, memoryLogModule, memoryStoreModule } from './memory.module.ts';
 import { TOKENS } from './tokens.ts';
@@ -16,7 +16,13 @@ export interface Wiring {
   readonly store: 'memory' | 'mysql';
 }
 
+/** Which adapters to use; both Redis variables at once is ambiguous and refused at boot. */
 export function wiringFor(config: Config): Wiring {
+  if (config.REDIS_URL && config.REDIS_CLUSTER_NODES) {
+    throw new ConfigError(
+      'invalid configuration: REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
+    );
+  }
   return {
     ledger: config.REDIS_CLUSTER_NODES ? 'redis-cluster' : config.REDIS_URL ? 'redis' : 'memory',
     log: config.KAFKA_BROKERS ? 'kafka' : 'memory',
@@ -46,13 +52,22 @@ export async function createRuntime(config: Config, logger: Logger, role: string
   container.bind(TOKENS.clock).toConstantValue(new SystemClock());
   container.load(applicationModule);
 
-  const real = await import('./real-modules.ts');
+  // Real adapters are imported only when configured: `npm start` never loads their drivers.
   if (wiring.ledger === 'memory') container.load(memoryLedgerModule());
-  else container.load(await real.redisModule(config, wiring.ledger, lifecycle, role));
+  else {
+    const { redisModule } = await import('./redis.module.ts');
+    container.load(await redisModule(config, wiring.ledger, lifecycle, role));
+  }
   if (wiring.log === 'memory') container.load(memoryLogModule());
-  else container.load(await real.kafkaModule(config, logger, lifecycle, role));
+  else {
+    const { kafkaModule } = await import('./kafka.module.ts');
+    container.load(await kafkaModule(config, logger, lifecycle, role));
+  }
   if (wiring.store === 'memory') container.load(memoryStoreModule());
-  else container.load(await real.mikroOrmModule(config, lifecycle));
+  else {
+    const { mikroOrmModule } = await import('./mikro-orm.module.ts');
+    container.load(await mikroOrmModule(config, lifecycle));
+  }
 
   logger.info({ role, wiring }, 'container ready');
   return {

@@ -1,6 +1,6 @@
 import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createRuntime, type Runtime } from './container.ts';
+import { createRuntime, wiringFor, type Runtime } from './container.ts';
 
 /**
  * Shared start-up for every entrypoint: validated config (one clear line per bad variable and
@@ -14,6 +14,7 @@ export async function runMain(
   let config: Config;
   try {
     config = loadConfig();
+    wiringFor(config);
     check(config);
   } catch (error) {
     if (error instanceof ConfigError) {

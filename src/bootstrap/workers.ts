@@ -36,6 +36,6 @@ export async function startConsumer(runtime: Runtime): Promise<void> {
     lifecycle.onStop('consumer', () => loop.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
     return;
   }
-  const { startKafkaConsumer } = await import('./real-modules.ts');
+  const { startKafkaConsumer } = await import('./kafka.module.ts');
   await startKafkaConsumer(runtime, record);
 }

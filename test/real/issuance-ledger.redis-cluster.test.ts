@@ -10,7 +10,7 @@ import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.cont
 import { describeIssuanceOutboxContract } from '../contract/issuance-outbox.contract.ts';
 import { requireService } from '../support/real-services.ts';
 
-const nodes = requireService('REDIS_CLUSTER_NODES');
+const nodes = requireService('TEST_REDIS_CLUSTER_NODES');
 let cluster: Cluster;
 
 beforeAll(async () => {

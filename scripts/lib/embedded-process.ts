@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free loopback port, found by letting the OS pick one. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Polls `url` until it answers 200 or the deadline passes. */
+export async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface StartedProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts an entrypoint (src/bootstrap/main-*.ts) under tsx with the given environment. */
+export async function startEntrypoint(
+  entry: string,
+  env: Record<string, string>,
+  options: { port?: number; readyPath?: string; log?: (line: string) => void } = {},
+): Promise<StartedProcess> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => options.log?.(chunk.toString());
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  if (options.readyPath !== undefined) {
+    await Promise.race([
+      waitUntilReady(url + options.readyPath),
+      exited.then((code) => {
+        throw new Error(`${entry} exited with ${code} before it was ready`);
+      }),
+    ]);
+  }
+  return {
+    child,
+    url,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

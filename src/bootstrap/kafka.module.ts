@@ -1,0 +1,99 @@
+import { ContainerModule } from 'inversify';
+import type { Logger } from '../application/ports/logger.port.ts';
+import type { RecordIssuedCoupons } from '../application/record-issued-coupons.ts';
+import { createCouponProducer, createKafka, ensureTopic } from '../adapters/kafka/kafka-client.ts';
+import { KafkaCouponConsumer } from '../adapters/kafka/kafka-coupon-consumer.ts';
+import { KafkaCouponPublisher } from '../adapters/kafka/kafka-coupon-publisher.ts';
+import { KafkaHealthCheck } from '../adapters/kafka/kafka-health-check.ts';
+import type { Config } from './config.ts';
+import type { Runtime } from './container.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import { TOKENS as T } from './tokens.ts';
+
+const KAFKA = Symbol.for('coupon.kafka.Client');
+const TOPIC_RETRY_MS = 5000;
+
+/**
+ * The event log on Kafka. The topic is created at start if missing; when Kafka is down at that
+ * moment the process still starts (apply keeps answering from Redis, the outbox holds the events)
+ * and keeps trying in the background.
+ */
+export async function kafkaModule(
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  role: string,
+): Promise<ContainerModule> {
+  const kafka = createKafka({
+    brokers: (config.KAFKA_BROKERS ?? '').split(','),
+    clientId: `${config.KAFKA_CLIENT_ID}-${role}`,
+    logger,
+  });
+  await ensureTopicEventually(config, kafka, logger, lifecycle);
+  const producer = createCouponProducer(kafka);
+  const health = new KafkaHealthCheck(kafka);
+  lifecycle.onStop('kafka', async () => {
+    await health.close();
+    await producer.disconnect();
+  });
+  return new ContainerModule(({ bind }) => {
+    bind(KAFKA).toConstantValue(kafka);
+    bind(T.publisher).toConstantValue(new KafkaCouponPublisher(producer, config.KAFKA_TOPIC));
+    bind(T.healthChecks).toConstantValue(health);
+  });
+}
+
+async function ensureTopicEventually(
+  config: Config,
+  kafka: ReturnType<typeof createKafka>,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<void> {
+  const attempt = () =>
+    ensureTopic(kafka, config.KAFKA_TOPIC, config.KAFKA_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR);
+  try {
+    await attempt();
+    return;
+  } catch (error) {
+    logger.warn({ err: error, topic: config.KAFKA_TOPIC }, 'kafka unavailable at start; retrying in the background');
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const retry = () => {
+    timer = setTimeout(() => {
+      attempt().then(
+        () => logger.info({ topic: config.KAFKA_TOPIC }, 'kafka topic ready'),
+        retry,
+      );
+    }, TOPIC_RETRY_MS);
+    timer.unref();
+  };
+  retry();
+  lifecycle.onStop('kafka-topic', async () => clearTimeout(timer));
+}
+
+/**
+ * The consumer group: one RecordIssuedCoupons call per batch, offsets committed after the rows
+ * are durable. A consumer kafkajs will not restart ends the process, so a supervisor restarts it
+ * instead of leaving a process that looks alive and consumes nothing.
+ */
+export async function startKafkaConsumer(runtime: Runtime, record: RecordIssuedCoupons): Promise<void> {
+  const { config, container, logger, lifecycle } = runtime;
+  const consumer = new KafkaCouponConsumer(container.get(KAFKA), {
+    groupId: config.KAFKA_CONSUMER_GROUP,
+    topic: config.KAFKA_TOPIC,
+    record,
+    logger,
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+  });
+  await consumer.start();
+  const watchdog = setInterval(() => {
+    if (consumer.stats.state !== 'crashed') return;
+    logger.error({}, 'kafka consumer crashed and will not restart: exiting');
+    void lifecycle.stop().finally(() => process.exit(1));
+  }, 1000);
+  watchdog.unref();
+  lifecycle.onStop('kafka-consumer', async () => {
+    clearInterval(watchdog);
+    await consumer.stop();
+  });
+}
