@@ -107,11 +107,25 @@ export async function ensureTopic(
   const admin = kafka.admin();
   await admin.connect();
   try {
+    if ((await admin.listTopics()).includes(topic)) return false;
     return await admin.createTopics({
       topics: [{ topic, numPartitions: partitions, replicationFactor }],
       waitForLeaders: true,
     });
+  } catch (error) {
+    // Two processes starting together both saw no topic; the loser's "already exists" is success.
+    if (isTopicAlreadyExists(error)) return false;
+    throw error;
   } finally {
     await admin.disconnect();
   }
+}
+
+function isTopicAlreadyExists(error: unknown): boolean {
+  const errors = (error as { errors?: { type?: string }[] } | undefined)?.errors;
+  return (
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')
+  );
 }
