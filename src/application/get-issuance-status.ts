@@ -12,7 +12,9 @@ export type IssuanceStatus =
       readonly issuedAt: Date | undefined;
     }
   | { readonly kind: 'not-issued' }
-  | { readonly kind: 'unknown-campaign' };
+  | { readonly kind: 'unknown-campaign' }
+  /** Not stored yet, and the ledger lost the campaign: the answer is unknown, so say so (G5). */
+  | { readonly kind: 'ledger-not-ready' };
 
 /** Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight. */
 export class GetIssuanceStatus {
@@ -29,7 +31,12 @@ export class GetIssuanceStatus {
       return { kind: 'issued', sequence: stored.sequence, persisted: true, issuedAt: stored.issuedAt };
     }
     const sequence = await this.ledger.findGrant(campaignId, userId);
-    if (sequence === undefined) return { kind: 'not-issued' };
+    if (sequence === undefined) {
+      // "No grant" is only an answer when the ledger still knows the campaign; after a data loss
+      // a winner whose coupon is in flight would wrongly hear NOT_ISSUED.
+      const known = (await this.ledger.issuedCount(campaignId)) !== undefined;
+      return known ? { kind: 'not-issued' } : { kind: 'ledger-not-ready' };
+    }
     return { kind: 'issued', sequence, persisted: false, issuedAt: undefined };
   }
 }

@@ -67,6 +67,9 @@ export class WorkerLoop {
         this.logger[log]({ err: error, worker: this.name, failures: this.#failures, retryInMs: pause }, 'worker step failed');
       }
       if (pause > 0 && this.#running) await this.sleep(pause);
+      // Yield to the event loop even when there is more work: a step that finds work without
+      // real I/O (the in-memory adapters) must not starve timers and sockets.
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -1,0 +1,272 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createHttpApp } from '../../src/adapters/http/app.ts';
+import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
+import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
+import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
+import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
+import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
+import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
+import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { ApplyForCoupon } from '../../src/application/apply-for-coupon.ts';
+import { CreateCampaign } from '../../src/application/create-campaign.ts';
+import { LedgerUnavailableError } from '../../src/application/errors.ts';
+import { GetCampaignSummary } from '../../src/application/get-campaign-summary.ts';
+import { GetIssuanceStatus } from '../../src/application/get-issuance-status.ts';
+import { ListCampaigns } from '../../src/application/list-campaigns.ts';
+import type { HealthCheck } from '../../src/application/ports/health-check.port.ts';
+import type {
+  IssuanceLedger,
+  Reservation,
+} from '../../src/application/ports/issuance-ledger.port.ts';
+import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
+import { RecordIssuedCoupons } from '../../src/application/record-issued-coupons.ts';
+import { RelayIssuedCoupons } from '../../src/application/relay-issued-coupons.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
+import type { Campaign } from '../../src/domain/campaign.ts';
+import type { Coupon } from '../../src/domain/coupon.ts';
+import type { CampaignId, UserId } from '../../src/domain/ids.ts';
+import { randomCampaignId } from './mothers.ts';
+import { CapturingLogger } from './test-logger.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/**
+ * Delegates to the real in-memory ledger until `goDown()`: then every call throws
+ * LedgerUnavailableError, as the Redis adapter does when Redis cannot be reached.
+ */
+export class SwitchableLedger implements IssuanceLedger {
+  #down = false;
+
+  constructor(private readonly inner: IssuanceLedger) {}
+
+  goDown(): void {
+    this.#down = true;
+  }
+
+  comeBack(): void {
+    this.#down = false;
+  }
+
+  private guard(): void {
+    if (this.#down)
+      throw new LedgerUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+  }
+
+  async define(campaign: Campaign): Promise<void> {
+    this.guard();
+    return this.inner.define(campaign);
+  }
+
+  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+    this.guard();
+    return this.inner.reserve(campaignId, userId, now);
+  }
+
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+    this.guard();
+    return this.inner.findGrant(campaignId, userId);
+  }
+
+  async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
+    this.guard();
+    return this.inner.issuedCount(campaignId);
+  }
+
+  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+    this.guard();
+    return this.inner.restore(campaign, coupons);
+  }
+}
+
+export interface HttpFixtureOptions {
+  /** ADMIN_TOKEN; `null` leaves it unset (admin routes absent). */
+  readonly adminToken?: string | null;
+  readonly healthChecks?: readonly HealthCheck[];
+  readonly bodyLimitBytes?: number;
+}
+
+/**
+ * Every field any JSON body of this API may carry, all optional: a test reads what it expects and
+ * a missing field simply compares unequal (no `any`, no casts in the tests).
+ */
+export interface ApiBody {
+  readonly status?: string;
+  readonly campaignId?: string;
+  readonly userId?: string;
+  readonly sequence?: number;
+  readonly issuedAt?: string;
+  /** A boolean on the status route, a count on the summary routes. */
+  readonly persisted?: boolean | number;
+  readonly opensAt?: string;
+  readonly closedAt?: string;
+  readonly name?: string;
+  readonly totalQuantity?: number;
+  readonly perUserLimit?: number;
+  readonly startsAt?: string | null;
+  readonly endsAt?: string | null;
+  readonly issued?: number | null;
+  readonly remaining?: number | null;
+  readonly ledgerReady?: boolean;
+  readonly campaigns?: readonly ApiBody[];
+  readonly checks?: Readonly<Record<string, { ok: boolean; error?: string }>>;
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    readonly fields?: readonly { field: string; message: string }[];
+  };
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The parsed JSON body (every response of this API is JSON). */
+  readonly body: ApiBody;
+}
+
+export interface RequestOptions {
+  /** Serialised with JSON.stringify and sent as application/json. */
+  readonly json?: unknown;
+  /** Sent as is (as bytes, so fetch adds no Content-Type), with the headers given. */
+  readonly raw?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface CreateCampaignInput {
+  readonly id?: string;
+  readonly name?: string;
+  readonly totalQuantity?: number;
+  readonly startsAt?: string;
+  readonly endsAt?: string;
+}
+
+/**
+ * One fresh in-memory service per call, wired exactly as src/bootstrap/http.ts wires the app
+ * (same use cases over the same in-memory adapters), but with the parts a test needs within
+ * reach: the ledger store to wipe, a ledger that can go down, the log, the use cases and a
+ * logger that keeps every line. Requests go through `app.request`: no network.
+ */
+export function createHttpFixture(options: HttpFixtureOptions = {}) {
+  const adminToken = options.adminToken === null ? undefined : (options.adminToken ?? ADMIN_TOKEN);
+  const config = loadConfig({
+    ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+    ...(options.bodyLimitBytes ? { BODY_LIMIT_BYTES: String(options.bodyLimitBytes) } : {}),
+  });
+  const logger = new CapturingLogger();
+  const clock = new SystemClock();
+
+  const store = new InMemoryLedgerStore();
+  const ledger = new SwitchableLedger(new InMemoryIssuanceLedger(store));
+  const outbox = new InMemoryIssuanceOutbox(store);
+  const log = new InMemoryCouponLog();
+  const campaigns = new InMemoryCampaignRepository();
+  const coupons = new InMemoryCouponRepository(campaigns);
+  const failures = new InMemoryFailedIssuanceRepository();
+
+  const getCampaignSummary = new GetCampaignSummary(campaigns, ledger, coupons);
+  const useCases = {
+    applyForCoupon: new ApplyForCoupon(ledger, campaigns, clock),
+    createCampaign: new CreateCampaign(campaigns, ledger),
+    getIssuanceStatus: new GetIssuanceStatus(campaigns, ledger, coupons),
+    getCampaignSummary,
+    listCampaigns: new ListCampaigns(campaigns, getCampaignSummary),
+    rebuildLedger: new RebuildLedger(campaigns, coupons, ledger),
+    recordIssuedCoupons: new RecordIssuedCoupons(coupons, failures, clock, logger),
+    relayIssuedCoupons: new RelayIssuedCoupons(outbox, log),
+  };
+
+  const app: OpenAPIHono = createHttpApp({
+    applyForCoupon: useCases.applyForCoupon,
+    getIssuanceStatus: useCases.getIssuanceStatus,
+    getCampaignSummary: useCases.getCampaignSummary,
+    listCampaigns: useCases.listCampaigns,
+    createCampaign: useCases.createCampaign,
+    healthChecks: options.healthChecks ?? [],
+    logger,
+    adminToken: config.ADMIN_TOKEN,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  });
+
+  async function request(
+    method: string,
+    path: string,
+    init: RequestOptions = {},
+  ): Promise<HttpResponse> {
+    const headers = new Headers(init.headers);
+    // Bytes, not a string: a string body would make fetch add `text/plain` on its own.
+    let body: string | Uint8Array | undefined =
+      init.raw === undefined ? undefined : new TextEncoder().encode(init.raw);
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+    const response = await app.request(path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await response.text();
+    let parsed: ApiBody;
+    try {
+      parsed = (text.length > 0 ? JSON.parse(text) : {}) as ApiBody;
+    } catch {
+      throw new Error(
+        `${method} ${path} answered ${response.status} with a non-JSON body: ${text}`,
+      );
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  const bearer = { authorization: `Bearer ${adminToken ?? ''}` };
+
+  return {
+    app,
+    config,
+    logger,
+    store,
+    ledger,
+    log,
+    campaigns,
+    coupons,
+    failures,
+    useCases,
+    request,
+
+    apply: (campaignId: string, body: unknown) =>
+      request('POST', `/campaigns/${campaignId}/issuances`, { json: body }),
+    applyAs: (campaignId: string, userId: string) =>
+      request('POST', `/campaigns/${campaignId}/issuances`, { json: { userId } }),
+    status: (campaignId: string, userId: string) =>
+      request('GET', `/campaigns/${campaignId}/issuances/${userId}`),
+    summary: (campaignId: string) => request('GET', `/campaigns/${campaignId}`),
+    admin: (method: string, path: string, init: RequestOptions = {}) =>
+      request(method, path, { ...init, headers: { ...bearer, ...init.headers } }),
+
+    /** Creates a campaign through the admin route (random id unless given); fails unless 201. */
+    async createCampaign(input: CreateCampaignInput = {}): Promise<CampaignId> {
+      const id = input.id ?? randomCampaignId();
+      const response = await request('POST', '/admin/campaigns', {
+        json: { name: 'Test drop', ...input, id },
+        headers: bearer,
+      });
+      if (response.status !== 201) {
+        throw new Error(
+          `creating campaign ${id}: ${response.status} ${JSON.stringify(response.body)}`,
+        );
+      }
+      return id as CampaignId;
+    },
+
+    /** What the relay and the consumer do in the background, run to completion right now. */
+    async persistAll(): Promise<void> {
+      while ((await useCases.relayIssuedCoupons.relayBatch(1000, 0)) > 0) {
+        // keep relaying until the outbox is empty
+      }
+      for (let batch = log.drain(1000); batch.length > 0; batch = log.drain(1000)) {
+        await useCases.recordIssuedCoupons.execute(batch);
+      }
+    },
+  };
+}
+
+export type HttpFixture = ReturnType<typeof createHttpFixture>;

@@ -1,0 +1,185 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
+import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
+import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
+import { ApplyForCoupon, type ApplyOutcome } from '../../src/application/apply-for-coupon.ts';
+import { CreateCampaign } from '../../src/application/create-campaign.ts';
+import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
+import type { Campaign } from '../../src/domain/campaign.ts';
+import type { Coupon } from '../../src/domain/coupon.ts';
+import type { UserId } from '../../src/domain/ids.ts';
+import {
+  CampaignMother,
+  CouponMother,
+  randomCampaignId,
+  randomUserId,
+  userIds,
+} from '../support/mothers.ts';
+import { ManualClock } from './fakes.ts';
+
+describe('ApplyForCoupon', () => {
+  let store: InMemoryLedgerStore;
+  let ledger: InMemoryIssuanceLedger;
+  let campaigns: InMemoryCampaignRepository;
+  let coupons: InMemoryCouponRepository;
+  let clock: ManualClock;
+  let apply: ApplyForCoupon;
+  let rebuild: RebuildLedger;
+
+  beforeEach(() => {
+    store = new InMemoryLedgerStore();
+    ledger = new InMemoryIssuanceLedger(store);
+    campaigns = new InMemoryCampaignRepository();
+    coupons = new InMemoryCouponRepository(campaigns);
+    clock = new ManualClock();
+    apply = new ApplyForCoupon(ledger, campaigns, clock);
+    rebuild = new RebuildLedger(campaigns, coupons, ledger);
+  });
+
+  const create = async (overrides: Partial<Campaign> = {}): Promise<Campaign> => {
+    const campaign = CampaignMother.open(overrides);
+    const outcome = await new CreateCampaign(campaigns, ledger).execute(campaign);
+    if (outcome.kind !== 'created') throw new Error(`campaign not created: ${outcome.kind}`);
+    return outcome.campaign;
+  };
+
+  /** Every user applies once; the granted coupons are what the consumer would persist. */
+  const grantAll = async (campaign: Campaign, users: readonly UserId[]): Promise<Coupon[]> => {
+    const granted: Coupon[] = [];
+    for (const user of users) {
+      const outcome = await apply.execute(campaign.id, user);
+      if (outcome.kind !== 'issued') throw new Error(`expected a grant, got ${outcome.kind}`);
+      granted.push(outcome.coupon);
+    }
+    return granted;
+  };
+
+  it('grants the first applicant sequence 1 at the clock time', async () => {
+    const campaign = await create();
+    const user = randomUserId();
+
+    expect(await apply.execute(campaign.id, user)).toEqual<ApplyOutcome>({
+      kind: 'issued',
+      coupon: { campaignId: campaign.id, userId: user, sequence: 1, issuedAt: clock.now() },
+    });
+  });
+
+  it('passes the policy outcomes through: already-issued, sold-out, not-open, closed', async () => {
+    const small = await create({ totalQuantity: 1 });
+    const [winner, loser] = userIds(2);
+    await apply.execute(small.id, winner!);
+    expect(await apply.execute(small.id, winner!)).toEqual({ kind: 'already-issued' });
+    expect(await apply.execute(small.id, loser!)).toEqual({ kind: 'sold-out' });
+
+    const opensAt = new Date(clock.now().getTime() + 1000);
+    const later = await create({ startsAt: opensAt });
+    expect(await apply.execute(later.id, randomUserId())).toEqual({ kind: 'not-open', opensAt });
+
+    const closedAt = clock.now();
+    const over = await create({ startsAt: new Date(closedAt.getTime() - 1000), endsAt: closedAt });
+    expect(await apply.execute(over.id, randomUserId())).toEqual({ kind: 'closed', closedAt });
+  });
+
+  it('answers unknown-campaign for a campaign that exists nowhere', async () => {
+    expect(await apply.execute(randomCampaignId(), randomUserId())).toEqual({
+      kind: 'unknown-campaign',
+    });
+  });
+
+  it('answers ledger-not-ready when the campaign exists but the ledger lost its data (fail closed)', async () => {
+    const campaign = await create();
+    await grantAll(campaign, userIds(3));
+
+    store.wipe();
+
+    expect(await apply.execute(campaign.id, randomUserId())).toEqual({ kind: 'ledger-not-ready' });
+    expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
+  });
+
+  it('tells a campaign created after an unknown answer apart once the short cache expired', async () => {
+    const campaign = CampaignMother.open();
+    expect((await apply.execute(campaign.id, randomUserId())).kind).toBe('unknown-campaign');
+    // Durable, but never defined in the ledger (the ledger step failed at creation).
+    await campaigns.create(campaign);
+    clock.advance(1001);
+
+    expect((await apply.execute(campaign.id, randomUserId())).kind).toBe('ledger-not-ready');
+  });
+
+  describe('rebuild-ledger', () => {
+    it('restores winners, the count and the next sequence from the durable record', async () => {
+      const campaign = await create({ totalQuantity: 5 });
+      const winners = userIds(3);
+      await coupons.saveAll(await grantAll(campaign, winners));
+      store.wipe();
+
+      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 3 });
+
+      for (const winner of winners) {
+        expect(await apply.execute(campaign.id, winner)).toEqual({ kind: 'already-issued' });
+      }
+      expect(await ledger.issuedCount(campaign.id)).toBe(3);
+      const next = await apply.execute(campaign.id, randomUserId());
+      expect(next.kind === 'issued' && next.coupon.sequence).toBe(4);
+      // The restored coupons are already persisted: only the new grant is in the outbox.
+      expect([...store.outbox.values()].map((e) => e.coupon.sequence)).toEqual([4]);
+    });
+
+    it('restores the cap: a rebuilt sold-out campaign stays sold out', async () => {
+      const campaign = await create({ totalQuantity: 2 });
+      await coupons.saveAll(await grantAll(campaign, userIds(2)));
+      store.wipe();
+
+      await rebuild.execute(campaign.id);
+
+      expect(await apply.execute(campaign.id, randomUserId())).toEqual({ kind: 'sold-out' });
+    });
+
+    it('is idempotent: running it twice gives the same ledger', async () => {
+      const campaign = await create({ totalQuantity: 10 });
+      const granted = await grantAll(campaign, userIds(4));
+      await coupons.saveAll(granted);
+      store.wipe();
+
+      await rebuild.execute(campaign.id);
+      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 4 });
+
+      expect(await ledger.issuedCount(campaign.id)).toBe(4);
+      for (const coupon of granted) {
+        expect(await ledger.findGrant(campaign.id, coupon.userId)).toBe(coupon.sequence);
+      }
+      const next = await apply.execute(campaign.id, randomUserId());
+      expect(next.kind === 'issued' && next.coupon.sequence).toBe(5);
+    });
+
+    it('reads the durable record page by page (more than one page of 5000)', async () => {
+      const campaign = await create({ totalQuantity: 20_000 });
+      const stored = Array.from({ length: 10_001 }, (_, i) => CouponMother.of(campaign.id, i + 1));
+      await coupons.saveAll(stored);
+      store.wipe();
+
+      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 10_001 });
+
+      expect(await ledger.issuedCount(campaign.id)).toBe(10_001);
+      expect(await ledger.findGrant(campaign.id, stored.at(-1)!.userId)).toBe(10_001);
+      const next = await apply.execute(campaign.id, randomUserId());
+      expect(next.kind === 'issued' && next.coupon.sequence).toBe(10_002);
+    });
+
+    it('restores a campaign with no coupons yet, so it issues again from 1', async () => {
+      const campaign = await create();
+      store.wipe();
+      expect((await apply.execute(campaign.id, randomUserId())).kind).toBe('ledger-not-ready');
+
+      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 0 });
+
+      const first = await apply.execute(campaign.id, randomUserId());
+      expect(first.kind === 'issued' && first.coupon.sequence).toBe(1);
+    });
+
+    it('answers unknown-campaign for a campaign that is not in the durable record', async () => {
+      expect(await rebuild.execute(randomCampaignId())).toEqual({ kind: 'unknown-campaign' });
+    });
+  });
+});

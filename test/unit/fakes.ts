@@ -1,0 +1,79 @@
+import type { Clock } from '../../src/application/ports/clock.port.ts';
+import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
+import type { Coupon } from '../../src/domain/coupon.ts';
+import type { CampaignId, UserId } from '../../src/domain/ids.ts';
+
+/** A clock that only moves when the test moves it. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-11-25T12:00:00.000Z')) {}
+
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/**
+ * Wraps a real (in-memory) CouponRepository and, for the next `saveAll` calls, throws what the
+ * test queued instead of saving: `failNext(new StoreUnavailableError())` for an outage, a plain
+ * Error for a write that can never succeed. Records every call so a test can count them.
+ */
+export class ScriptedCouponRepository implements CouponRepository {
+  readonly saveAllCalls: (readonly Coupon[])[] = [];
+  readonly #failures: Error[] = [];
+  #alwaysFail: Error | undefined;
+
+  constructor(private readonly inner: CouponRepository) {}
+
+  /** The next saveAll calls throw these, in order; later calls reach the inner repository. */
+  failNext(...errors: Error[]): this {
+    this.#failures.push(...errors);
+    return this;
+  }
+
+  /** Every saveAll throws `error` until `heal()`. */
+  failAlways(error: Error): this {
+    this.#alwaysFail = error;
+    return this;
+  }
+
+  heal(): void {
+    this.#alwaysFail = undefined;
+    this.#failures.length = 0;
+  }
+
+  async saveAll(coupons: readonly Coupon[]): Promise<void> {
+    this.saveAllCalls.push([...coupons]);
+    if (this.#alwaysFail !== undefined) throw this.#alwaysFail;
+    const next = this.#failures.shift();
+    if (next !== undefined) throw next;
+    await this.inner.saveAll(coupons);
+  }
+
+  find(campaignId: CampaignId, userId: UserId): Promise<Coupon | undefined> {
+    return this.inner.find(campaignId, userId);
+  }
+
+  countByCampaign(campaignId: CampaignId): Promise<number> {
+    return this.inner.countByCampaign(campaignId);
+  }
+
+  listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]> {
+    return this.inner.listByCampaign(campaignId, afterSequence, limit);
+  }
+}
+
+/** Polls `condition` until it holds or the deadline passes (never a fixed sleep). */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs = 5000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
