@@ -3,12 +3,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Layer rules: dependencies point inward (domain ← application ← adapters ← bootstrap). */
-const layer = (files, patterns, message) => ({
+const layer = (files, pattern, message) => ({
   files,
   rules: {
     '@typescript-eslint/no-restricted-imports': [
       'error',
-      { patterns: [{ group: patterns, message, allowTypeImports: false }] },
+      { patterns: [{ ...pattern, message, allowTypeImports: false }] },
     ],
   },
 });
@@ -33,17 +33,33 @@ export default tseslint.config(
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   layer(
     ['src/domain/**/*.ts'],
-    ['*', '!./*', '!../domain/*'],
+    // Only siblings: anything that does not start with "./" is outside src/domain.
+    { regex: '^(?!\\./)' },
     'src/domain is pure: it imports only src/domain (no packages, no other layer).',
   ),
   layer(
     ['src/application/**/*.ts'],
-    ['**/adapters/**', '**/bootstrap/**', 'inversify', 'ioredis', 'kafkajs', '@mikro-orm/*', 'hono', 'hono/*', '@hono/*', 'zod', 'pino', 'prom-client'],
+    {
+      group: [
+        '**/adapters/**',
+        '**/bootstrap/**',
+        'inversify',
+        'ioredis',
+        'kafkajs',
+        '@mikro-orm/*',
+        'hono',
+        'hono/*',
+        '@hono/*',
+        'zod',
+        'pino',
+        'prom-client',
+      ],
+    },
     'src/application depends on the domain and its own ports only.',
   ),
   layer(
     ['src/adapters/**/*.ts'],
-    ['**/bootstrap/**', 'inversify'],
+    { group: ['**/bootstrap/**', 'inversify'] },
     'adapters never import the composition root or the container.',
   ),
 );

@@ -21,7 +21,7 @@ export class InMemoryCouponRepository implements CouponRepository {
     }
     for (const coupon of coupons) {
       let campaign = this.#rows.get(coupon.campaignId);
-      if (!campaign) this.#rows.set(coupon.campaignId, (campaign = new Map()));
+      if (!campaign) this.#rows.set(coupon.campaignId, (campaign = new Map<UserId, Coupon>()));
       // An existing (campaign, user) row counts as done, exactly like ON DUPLICATE KEY no-op.
       if (!campaign.has(coupon.userId)) campaign.set(coupon.userId, coupon);
     }
