@@ -16,9 +16,23 @@ export REDIS_URL KAFKA_BROKERS DATABASE_URL TEST_REDIS_CLUSTER_NODES
 
 npm run migrate
 
+# The dashboard test drives Debian's Chromium headless.
+bash scripts/ensure-chromium.sh >&2
+
 # Every project: fast (no services), real (adapter contracts on the real services),
 # e2e (real processes, stampedes and injected faults). None of them skips.
-npx vitest run "$@"
+results="$(mktemp -t vitest-results.XXXXXX.json)"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile="$results" "$@" || status=$?
+# One plain closing line, whatever the reporter printed above it.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+  if (skipped > 0) { console.error("a suite skipped tests: real-service suites must run or fail"); process.exit(1); }
+' "$results" || status=1
+[ "$status" -eq 0 ] || exit "$status"
 
 # The harness must keep working: a tiny benchmark smoke run (figures not asserted).
 if [ -f bench/run.ts ]; then npm run bench -- --smoke; fi

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 
 const optionalString = z
@@ -7,6 +8,27 @@ const optionalString = z
   .optional();
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * An RS256 verification key: PEM (SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`; `\n` escapes
+ * accepted, as env files often hold one line), normalised to SPKI PEM. A private key is refused:
+ * it has no business in the API's environment.
+ */
+const rsaPublicKeyPem = z.string().transform((raw, ctx) => {
+  const pem = raw.replace(/\\n/g, '\n');
+  if (/PRIVATE KEY/.test(pem)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a public key, not a private key' });
+    return z.NEVER;
+  }
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
+    return key.export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an RSA public key in PEM format' });
+    return z.NEVER;
+  }
+});
 
 /** Every setting the processes read, validated once at start. */
 const ConfigSchema = z.object({
@@ -42,15 +64,44 @@ const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   DEFAULT_CAMPAIGN_ID: z.string().default('default'),
   DEFAULT_CAMPAIGN_QUANTITY: int(1000, 1, 100_000_000),
+  /** `body`: the user id comes from the request body; `jwt`: only from a verified JWT's sub. */
+  AUTH_MODE: z.enum(['body', 'jwt']).default('body'),
+  JWT_SECRET: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
+  ),
+  JWT_PUBLIC_KEY: optionalString.pipe(rsaPublicKeyPem.optional()),
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  /** The consumer's ops server (/metrics, /health/*); 0 picks a free port. */
+  METRICS_PORT: int(9464, 0, 65535),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Rules across variables: AUTH_MODE=jwt needs exactly one verification key. */
+const CheckedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
+  if (config.AUTH_MODE !== 'jwt') return;
+  if (config.JWT_SECRET === undefined && config.JWT_PUBLIC_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message: 'is required when AUTH_MODE=jwt (or set JWT_PUBLIC_KEY for RS256)',
+    });
+  }
+  if (config.JWT_SECRET !== undefined && config.JWT_PUBLIC_KEY !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_PUBLIC_KEY'],
+      message: 'set either JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256), not both',
+    });
+  }
+});
 
 export class ConfigError extends Error {}
 
 /** Parses the environment; a bad value throws one line per variable, naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = CheckedConfigSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map(
     (issue) => `invalid configuration: ${issue.path.join('.')}: ${issue.message}`,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { Registry } from 'prom-client';
 import type { HealthCheck } from '../application/ports/health-check.port.ts';
 import type { Logger } from '../application/ports/logger.port.ts';
 import { SystemClock } from '../adapters/system/system-clock.ts';
@@ -7,6 +8,7 @@ import { applicationModule } from './application.module.ts';
 import { ConfigError, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { memoryLedgerModule, memoryLogModule, memoryStoreModule } from './memory.module.ts';
+import { metricsModule } from './metrics.module.ts';
 import { TOKENS } from './tokens.ts';
 
 /** Which adapter serves each family of ports; chosen by which variables are set. */
@@ -51,6 +53,8 @@ export async function createRuntime(config: Config, logger: Logger, role: string
   container.bind(TOKENS.logger).toConstantValue(logger);
   container.bind(TOKENS.clock).toConstantValue(new SystemClock());
   container.load(applicationModule);
+  // Metering decorators wrap the ports on activation; one registry per process.
+  container.load(metricsModule(new Registry()));
 
   // Real adapters are imported only when configured: `npm start` never loads their drivers.
   if (wiring.ledger === 'memory') container.load(memoryLedgerModule());

@@ -1,4 +1,5 @@
 import { requireSettings } from './config.ts';
+import { startMetricsServer } from './http.ts';
 import { runMain } from './main.ts';
 import { startConsumer } from './workers.ts';
 
@@ -7,7 +8,11 @@ await runMain(
   'consumer',
   async (runtime) => {
     await startConsumer(runtime);
-    runtime.logger.info({ wiring: runtime.wiring }, 'coupon consumer running');
+    const ops = await startMetricsServer(runtime);
+    runtime.logger.info(
+      { wiring: runtime.wiring, metrics: `${ops.url}/metrics` },
+      'coupon consumer running',
+    );
   },
   (config) => requireSettings(config, ['KAFKA_BROKERS', 'DATABASE_URL']),
 );

@@ -1,27 +1,66 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { InfrastructureError } from '../../application/errors.ts';
 import { registerAdminRoutes } from './admin.route.ts';
 import { registerCampaignRoutes } from './campaign.route.ts';
+import { registerDashboardRoutes } from './dashboard.route.ts';
 import { errorBody } from './error-body.ts';
 import { registerHealthRoutes } from './health.route.ts';
-import type { HttpDependencies } from './http-dependencies.ts';
+import type { HttpDependencies, HttpMetrics } from './http-dependencies.ts';
 import { registerIssuanceRoutes } from './issuance.route.ts';
+import { jwtIdentity } from './jwt-identity.ts';
+import { registerMetricsRoutes } from './metrics.route.ts';
+import { handlerRoute, requestContext } from './request-context.ts';
 import { validationHook } from './validation-hook.ts';
+
+const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Coupon issuance',
+    version: '1.0.0',
+    description: 'First-come-first-served coupons: Redis decides, Kafka buffers, MySQL keeps.',
+  },
+};
+
+const APPLY_ROUTE = '/campaigns/:campaignId/issuances';
+const STATUS_ROUTE = '/campaigns/:campaignId/issuances/:userId';
 
 /** Builds the HTTP driving adapter. Pure wiring: every decision is in a use case. */
 export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
-  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const auth = deps.auth ?? { mode: 'body' };
 
-  app.use('*', requireJsonBody);
+  // First: every response (even a 413 or a 404) carries the request id and is measured.
+  app.use('*', requestContext(deps.logger, deps.metrics));
+  if (auth.mode === 'jwt') {
+    // Before the body checks: without a valid token nothing about the request matters.
+    const identity = jwtIdentity(auth);
+    app.use(APPLY_ROUTE, onlyFor('POST', identity));
+    app.use(STATUS_ROUTE, onlyFor('GET', identity));
+    app.openAPIRegistry.registerComponent('securitySchemes', 'bearerJwt', {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: `The user is the token's \`sub\` (${auth.algorithm}).`,
+    });
+  }
+  // In jwt mode the apply body is optional (the token says who applies), so a POST with no
+  // body at all is let through to its validator.
+  app.use(
+    '*',
+    requireJsonBody((c) => auth.mode === 'jwt' && handlerRoute(c) === APPLY_ROUTE),
+  );
   app.use(
     '*',
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
       onError: (c) =>
-        c.json(errorBody('PAYLOAD_TOO_LARGE', `the body exceeds ${deps.bodyLimitBytes} bytes`), 413),
+        c.json(
+          errorBody('PAYLOAD_TOO_LARGE', `the body exceeds ${deps.bodyLimitBytes} bytes`),
+          413,
+        ),
     }),
   );
 
@@ -29,35 +68,73 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   registerIssuanceRoutes(app, deps);
   registerCampaignRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
+  registerDashboardRoutes(app, () => app.getOpenAPI31Document(OPENAPI_CONFIG));
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Coupon issuance',
-      version: '1.0.0',
-      description: 'First-come-first-served coupons: Redis decides, Kafka buffers, MySQL keeps.',
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document (OpenAPI 3.1, generated from the validation schemas)',
+    tags: ['dashboard'],
+    responses: {
+      200: { description: 'The OpenAPI document', content: { 'application/json': { schema: {} } } },
     },
   });
+  app.doc31('/openapi.json', OPENAPI_CONFIG);
 
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError((error, c) => mapError(error, c, deps));
   return app;
 }
 
+/**
+ * The ops-only app of a process without the public API (the consumer): liveness, readiness
+ * and `/metrics`, with the same request ids and request metrics.
+ */
+export function createOpsApp(
+  deps: Pick<HttpDependencies, 'healthChecks' | 'logger'> & { readonly metrics: HttpMetrics },
+): OpenAPIHono {
+  const app = new OpenAPIHono();
+  app.use('*', requestContext(deps.logger, deps.metrics));
+  registerHealthRoutes(app, deps);
+  registerMetricsRoutes(app, deps.metrics);
+  app.notFound((c) =>
+    c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
+  app.onError((error, c) => mapError(error, c, deps));
+  return app;
+}
+
+function onlyFor(method: string, middleware: MiddlewareHandler): MiddlewareHandler {
+  return (c, next) => (c.req.method === method ? middleware(c, next) : next());
+}
+
 /** A body that is not JSON is refused before validation, with its own stable code. */
-async function requireJsonBody(c: Context, next: () => Promise<void>) {
-  if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
-    const type = c.req.header('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return c.json(errorBody('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'), 415);
+function requireJsonBody(mayBeEmpty: (c: Context) => boolean) {
+  return async (c: Context, next: () => Promise<void>) => {
+    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
+      const type = c.req.header('content-type');
+      const empty =
+        type === undefined &&
+        c.req.header('transfer-encoding') === undefined &&
+        (c.req.header('content-length') ?? '0') === '0';
+      if (!(empty && mayBeEmpty(c)) && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
+        return c.json(
+          errorBody('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'),
+          415,
+        );
+      }
     }
-  }
-  await next();
-  return undefined;
+    await next();
+    return undefined;
+  };
 }
 
 /** Infrastructure failures map once, here, to a 5xx with a stable code (fail closed). */
-function mapError(error: Error, c: Context, deps: HttpDependencies): Response {
+function mapError(error: Error, c: Context, deps: Pick<HttpDependencies, 'logger'>): Response {
+  const where = { reqId: c.get('requestId'), method: c.req.method, route: handlerRoute(c) };
   if (error instanceof HTTPException) {
     if (error.status === 400) {
       return c.json(errorBody('MALFORMED_JSON', 'the body is not valid JSON'), 400);
@@ -65,10 +142,14 @@ function mapError(error: Error, c: Context, deps: HttpDependencies): Response {
     return c.json(errorBody('HTTP_ERROR', error.message), error.status);
   }
   if (error instanceof InfrastructureError) {
-    deps.logger.warn({ err: error, path: c.req.path }, 'dependency unavailable');
+    // `err` is serialised with its cause chain (pino's errWithCause): the driver's own error.
+    deps.logger.warn(
+      { err: error, ...where, path: c.req.path.slice(0, 256) },
+      'dependency unavailable',
+    );
     c.header('Retry-After', '1');
     return c.json(errorBody(error.code, error.message), 503);
   }
-  deps.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+  deps.logger.error({ err: error, ...where, path: c.req.path.slice(0, 256) }, 'unhandled error');
   return c.json(errorBody('INTERNAL', 'internal error'), 500);
 }

@@ -3,7 +3,13 @@ import type { CampaignId } from '../../domain/ids.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { errorBody } from './error-body.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
-import { CampaignParams, CampaignSummarySchema, ErrorSchema } from './schemas.ts';
+import { sharedFor } from './shared-result.ts';
+import {
+  CampaignListSchema,
+  CampaignParams,
+  CampaignSummarySchema,
+  ErrorSchema,
+} from './schemas.ts';
 
 const summaryRoute = createRoute({
   method: 'get',
@@ -20,11 +26,36 @@ const summaryRoute = createRoute({
   },
 });
 
+/** How long one computed public list is shared by every caller (the dashboard polls at 500 ms). */
+const PUBLIC_LIST_TTL_MS = 250;
+
+/** Public and read-only: what the dashboard shows (the same counts as GET /campaigns/{id}). */
+const listRoute = createRoute({
+  method: 'get',
+  path: '/campaigns',
+  summary: 'Every campaign with live counts: total, issued, remaining, persisted (public)',
+  description: 'One computed list is shared by all callers for up to 250 ms.',
+  responses: {
+    200: {
+      description: 'All campaigns',
+      content: { 'application/json': { schema: CampaignListSchema } },
+    },
+  },
+});
+
 export function registerCampaignRoutes(app: OpenAPIHono, deps: HttpDependencies): void {
   app.openapi(summaryRoute, async (c) => {
     const campaignId = c.req.valid('param').campaignId as CampaignId;
     const summary = await deps.getCampaignSummary.execute(campaignId);
     if (!summary) return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
     return c.json(campaignSummaryBody(summary), 200);
+  });
+
+  // Public: every poll would otherwise count each campaign's rows in the store.
+  const listShared = sharedFor(PUBLIC_LIST_TTL_MS, () => deps.listCampaigns.execute());
+  app.openapi(listRoute, async (c) => {
+    const summaries = await listShared();
+    c.header('Cache-Control', 'no-store');
+    return c.json({ campaigns: summaries.map(campaignSummaryBody) }, 200);
   });
 }

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpDependencies } from './http-dependencies.ts';
+import { LiveSchema, ReadySchema } from './schemas.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -19,7 +20,29 @@ async function probe(check: () => Promise<void>): Promise<{ ok: boolean; error?:
 }
 
 /** Liveness: the process answers. Readiness: every dependency answers (each reported by name). */
-export function registerHealthRoutes(app: OpenAPIHono, deps: HttpDependencies): void {
+export function registerHealthRoutes(
+  app: OpenAPIHono,
+  deps: Pick<HttpDependencies, 'healthChecks'>,
+): void {
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/health/live',
+    summary: 'Liveness: the process answers',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'Alive', content: { 'application/json': { schema: LiveSchema } } },
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/health/ready',
+    summary: 'Readiness: every dependency answers (each reported by name)',
+    tags: ['operations'],
+    responses: {
+      200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } },
+      503: { description: 'Not ready', content: { 'application/json': { schema: ReadySchema } } },
+    },
+  });
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
   app.get('/health/ready', async (c) => {
     const results = await Promise.all(

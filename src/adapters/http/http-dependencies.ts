@@ -18,4 +18,37 @@ export interface HttpDependencies {
   /** Admin routes are off when undefined. */
   readonly adminToken: string | undefined;
   readonly bodyLimitBytes: number;
+  /** Where the user id comes from; `{ mode: 'body' }` when omitted. */
+  readonly auth?: AuthSettings;
+  /** `/metrics`, `/stats` and request metrics; those routes are off when omitted. */
+  readonly metrics?: HttpMetrics;
+}
+
+/**
+ * `body`: the user id is taken from the request body (trusted callers behind a gateway).
+ * `jwt`: it is taken only from the `sub` of a bearer JWT verified with `key` (an HS256 secret
+ * or an RS256 public key in SPKI PEM), optionally checking `iss` and `aud`.
+ */
+export type AuthSettings =
+  | { readonly mode: 'body' }
+  | {
+      readonly mode: 'jwt';
+      readonly algorithm: 'HS256' | 'RS256';
+      readonly key: string;
+      readonly issuer?: string;
+      readonly audience?: string;
+    };
+
+/** What the HTTP adapter needs from the metrics adapter (structural, so the adapters stay apart). */
+export interface HttpMetrics {
+  readonly contentType: string;
+  /** The Prometheus text exposition. */
+  exposition(): Promise<string>;
+  /** `route` is the route pattern (`/campaigns/:campaignId`), never the raw path. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  snapshot(): Promise<{
+    readonly decisions: Readonly<Record<string, number>>;
+    readonly outboxDepth: number | null;
+    readonly failedOpen: number | null;
+  }>;
 }

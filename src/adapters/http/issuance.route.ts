@@ -1,9 +1,11 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { applyOutcomeResponse } from './apply-outcome-response.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import {
   ApplyBody,
+  ApplyBodyJwt,
   ApplyRejectedSchema,
   CampaignParams,
   ErrorSchema,
@@ -18,55 +20,100 @@ const json = <T>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+const applyResponses = {
+  201: json(IssuedSchema, 'Coupon issued; it will be persisted asynchronously'),
+  400: json(ErrorSchema, 'Invalid input (field-level messages)'),
+  403: json(ApplyRejectedSchema, 'NOT_OPEN or CLOSED'),
+  404: json(ApplyRejectedSchema, 'CAMPAIGN_NOT_FOUND'),
+  409: json(ApplyRejectedSchema, 'ALREADY_ISSUED'),
+  410: json(ApplyRejectedSchema, 'SOLD_OUT'),
+  413: json(ErrorSchema, 'PAYLOAD_TOO_LARGE'),
+  415: json(ErrorSchema, 'UNSUPPORTED_MEDIA_TYPE'),
+  503: json(ErrorSchema, 'LEDGER_UNAVAILABLE or LEDGER_NOT_READY (fail closed)'),
+};
+const applySummary = 'Apply for a coupon (first come, first served; one per user)';
+
+/** AUTH_MODE=body: the user id is the body's (trusted callers behind a gateway). */
 const applyRoute = createRoute({
   method: 'post',
   path: '/campaigns/{campaignId}/issuances',
-  summary: 'Apply for a coupon (first come, first served; one per user)',
+  summary: applySummary,
   request: {
     params: CampaignParams,
     body: { content: { 'application/json': { schema: ApplyBody } }, required: true },
   },
+  responses: applyResponses,
+});
+
+/** AUTH_MODE=jwt: the user id is the token's `sub`; the body (optional) may only repeat it. */
+const applyRouteJwt = createRoute({
+  method: 'post',
+  path: '/campaigns/{campaignId}/issuances',
+  summary: applySummary,
+  description:
+    "The user is the verified bearer token's `sub`. The body may be omitted; a `userId` in it " +
+    'must equal `sub`.',
+  security: [{ bearerJwt: [] }],
+  request: {
+    params: CampaignParams,
+    body: { content: { 'application/json': { schema: ApplyBodyJwt } }, required: false },
+  },
   responses: {
-    201: json(IssuedSchema, 'Coupon issued; it will be persisted asynchronously'),
-    400: json(ErrorSchema, 'Invalid input (field-level messages)'),
-    403: json(ApplyRejectedSchema, 'NOT_OPEN or CLOSED'),
-    404: json(ApplyRejectedSchema, 'CAMPAIGN_NOT_FOUND'),
-    409: json(ApplyRejectedSchema, 'ALREADY_ISSUED'),
-    410: json(ApplyRejectedSchema, 'SOLD_OUT'),
-    413: json(ErrorSchema, 'PAYLOAD_TOO_LARGE'),
-    415: json(ErrorSchema, 'UNSUPPORTED_MEDIA_TYPE'),
-    503: json(ErrorSchema, 'LEDGER_UNAVAILABLE or LEDGER_NOT_READY (fail closed)'),
+    ...applyResponses,
+    401: json(ErrorSchema, 'UNAUTHORIZED (missing, invalid or expired token) or INVALID_SUBJECT'),
+    403: json(ApplyRejectedSchema, 'NOT_OPEN, CLOSED, or USER_MISMATCH (body userId is not sub)'),
   },
 });
+
+const statusResponses = {
+  200: json(IssuanceStatusSchema, 'The status'),
+  400: json(ErrorSchema, 'Invalid id'),
+  404: json(ErrorSchema, 'CAMPAIGN_NOT_FOUND'),
+  503: json(ErrorSchema, 'LEDGER_UNAVAILABLE or LEDGER_NOT_READY (fail closed)'),
+};
+const statusSummary = "A user's coupon: ISSUED (persisted or pending) or NOT_ISSUED";
 
 const statusRoute = createRoute({
   method: 'get',
   path: '/campaigns/{campaignId}/issuances/{userId}',
-  summary: "A user's coupon: ISSUED (persisted or pending) or NOT_ISSUED",
+  summary: statusSummary,
+  request: { params: IssuanceParams },
+  responses: statusResponses,
+});
+
+const statusRouteJwt = createRoute({
+  method: 'get',
+  path: '/campaigns/{campaignId}/issuances/{userId}',
+  summary: statusSummary,
+  description: "Only for the token's own user: `userId` must equal the verified `sub`.",
+  security: [{ bearerJwt: [] }],
   request: { params: IssuanceParams },
   responses: {
-    200: json(IssuanceStatusSchema, 'The status'),
-    400: json(ErrorSchema, 'Invalid id'),
-    404: json(ErrorSchema, 'CAMPAIGN_NOT_FOUND'),
+    ...statusResponses,
+    401: json(ErrorSchema, 'UNAUTHORIZED or INVALID_SUBJECT'),
+    403: json(ErrorSchema, 'USER_MISMATCH (userId is not the token subject)'),
   },
 });
 
+const mismatch = (what: string) =>
+  errorBody('USER_MISMATCH', `the ${what} differs from the authenticated user (token sub)`);
+
 export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies): void {
-  app.openapi(applyRoute, async (c) => {
-    const campaignId = c.req.valid('param').campaignId as CampaignId;
-    const userId = c.req.valid('json').userId as UserId;
+  const apply = async (c: Context, campaignId: CampaignId, userId: UserId) => {
     const outcome = await deps.applyForCoupon.execute(campaignId, userId);
     const { status, body } = applyOutcomeResponse(campaignId, userId, outcome);
     return c.json(body as never, status);
-  });
-
-  app.openapi(statusRoute, async (c) => {
-    const params = c.req.valid('param');
-    const campaignId = params.campaignId as CampaignId;
-    const userId = params.userId as UserId;
+  };
+  const status = async (c: Context, campaignId: CampaignId, userId: UserId) => {
     const status = await deps.getIssuanceStatus.execute(campaignId, userId);
     if (status.kind === 'unknown-campaign') {
       return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
+    }
+    if (status.kind === 'ledger-not-ready') {
+      return c.json(
+        errorBody('LEDGER_NOT_READY', 'the ledger lost this campaign and must be rebuilt'),
+        503,
+      );
     }
     if (status.kind === 'not-issued') {
       return c.json({ status: 'NOT_ISSUED' as const, campaignId, userId }, 200);
@@ -82,5 +129,50 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
       },
       200,
     );
+  };
+
+  if (deps.auth?.mode !== 'jwt') {
+    app.openapi(applyRoute, async (c) => {
+      const campaignId = c.req.valid('param').campaignId as CampaignId;
+      const userId = c.req.valid('json').userId as UserId;
+      return apply(c, campaignId, userId);
+    });
+    app.openapi(statusRoute, async (c) => {
+      const params = c.req.valid('param');
+      return status(c, params.campaignId as CampaignId, params.userId as UserId);
+    });
+    return;
+  }
+
+  // jwt mode: `authenticatedUserId` was set by the jwtIdentity middleware (see app.ts), which
+  // answered 401 already when there was no valid token.
+  app.openapi(applyRouteJwt, async (c) => {
+    const campaignId = c.req.valid('param').campaignId as CampaignId;
+    const subject = authenticated(c);
+    const claimed = c.req.valid('json').userId;
+    if (claimed !== undefined && claimed !== subject) {
+      // The apply error shape (status, campaignId, userId = the authenticated user, error).
+      const body = {
+        status: 'USER_MISMATCH',
+        campaignId,
+        userId: subject,
+        ...mismatch("body's userId"),
+      };
+      return c.json(body, 403);
+    }
+    return apply(c, campaignId, subject);
   });
+  app.openapi(statusRouteJwt, async (c) => {
+    const params = c.req.valid('param');
+    const subject = authenticated(c);
+    if (params.userId !== subject) return c.json(mismatch('userId in the path'), 403);
+    return status(c, params.campaignId as CampaignId, subject);
+  });
+}
+
+function authenticated(c: Context): UserId {
+  const subject = c.get('authenticatedUserId');
+  // Unreachable when the middleware is installed; fail closed rather than act as nobody.
+  if (subject === undefined) throw new Error('jwt mode without the identity middleware');
+  return subject;
 }

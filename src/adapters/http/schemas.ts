@@ -20,6 +20,10 @@ export const IssuanceParams = z.object({
 });
 
 export const ApplyBody = z.strictObject({ userId: UserIdSchema }).openapi('ApplyRequest');
+/** AUTH_MODE=jwt: the user is the token's subject; a body userId may only repeat it. */
+export const ApplyBodyJwt = z
+  .strictObject({ userId: UserIdSchema.optional() })
+  .openapi('ApplyRequestJwt');
 
 export const FieldProblemSchema = z.object({ field: z.string(), message: z.string() });
 export const ErrorSchema = z
@@ -86,3 +90,29 @@ export const CreateCampaignBody = z
     endsAt: z.iso.datetime({ offset: true }).optional(),
   })
   .openapi('CreateCampaign');
+
+export const CampaignListSchema = z
+  .object({ campaigns: z.array(CampaignSummarySchema) })
+  .openapi('CampaignList');
+
+export const StatsSchema = z
+  .object({
+    at: z.string().openapi({ example: '2026-11-25T10:00:00.123Z' }),
+    decisions: z.record(z.string(), z.number().int()).openapi({
+      description:
+        'Cumulative apply decisions of this process by outcome: issued, already-issued, ' +
+        'sold-out, not-open, closed, unknown-campaign, ledger-not-ready, error',
+      example: { issued: 1000, 'already-issued': 12, 'sold-out': 8988 },
+    }),
+    outboxDepth: z.number().int().nullable(),
+    failedOpen: z.number().int().nullable(),
+  })
+  .openapi('Stats');
+
+export const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Live');
+export const ReadySchema = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+  })
+  .openapi('Ready');

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { renderOpenApiHtml } from './docs/openapi-html.ts';
+
+const asset = (name: string) =>
+  readFileSync(new URL(`./dashboard/${name}`, import.meta.url), 'utf8');
+// Read once at start: a missing file fails the boot, not the first visitor.
+const INDEX_HTML = asset('index.html');
+const DASHBOARD_JS = asset('dashboard.js');
+const DASHBOARD_CSS = asset('dashboard.css');
+
+/** Same-origin only: the pages load nothing from elsewhere and cannot be framed. */
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
+function send(c: Context, body: string, type: string, csp?: string): Response {
+  return c.body(body, 200, {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    ...(csp ? { 'Content-Security-Policy': csp } : {}),
+  });
+}
+
+const text = (type: string, description: string) => ({
+  200: { description, content: { [type]: { schema: z.string() } } },
+});
+
+/**
+ * The live dashboard at `/` (static HTML + one small script + CSS, no build, no CDN; it polls
+ * `GET /campaigns` and `GET /stats`) and the API docs at `/docs`, rendered server-side from
+ * the OpenAPI document.
+ */
+export function registerDashboardRoutes(app: OpenAPIHono, openApiDocument: () => object): void {
+  const pages: [string, string, string, string | undefined, string][] = [
+    ['/', INDEX_HTML, 'text/html; charset=utf-8', PAGE_CSP, 'Live dashboard (HTML)'],
+    [
+      '/dashboard.js',
+      DASHBOARD_JS,
+      'text/javascript; charset=utf-8',
+      undefined,
+      'Dashboard script',
+    ],
+    ['/dashboard.css', DASHBOARD_CSS, 'text/css; charset=utf-8', undefined, 'Dashboard styles'],
+  ];
+  for (const [path, body, type, csp, summary] of pages) {
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path,
+      summary,
+      tags: ['dashboard'],
+      responses: text(type.split(';')[0] ?? type, summary),
+    });
+    app.get(path, (c) => send(c, body, type, csp));
+  }
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/docs',
+    summary: 'API documentation (HTML, rendered from /openapi.json)',
+    tags: ['dashboard'],
+    responses: text('text/html', 'The docs page'),
+  });
+  let docsHtml: string | undefined;
+  app.get('/docs', (c) => {
+    // Rendered on first use: every route is registered by then.
+    docsHtml ??= renderOpenApiHtml(openApiDocument());
+    return send(c, docsHtml, 'text/html; charset=utf-8', DOCS_CSP);
+  });
+}

@@ -1,0 +1,317 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ApplyOutcome } from '../../application/apply-for-coupon.ts';
+import type { FailedIssuanceRepository } from '../../application/ports/failed-issuance-repository.port.ts';
+import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
+
+/**
+ * Every outcome of ApplyForCoupon, plus `error` for a call that threw (ledger unreachable).
+ * Written as a record so that a new outcome in the use case is a compile error here, not a
+ * silently missing label.
+ */
+const OUTCOME_KINDS: Record<ApplyOutcome['kind'], true> = {
+  issued: true,
+  'already-issued': true,
+  'sold-out': true,
+  'not-open': true,
+  closed: true,
+  'unknown-campaign': true,
+  'ledger-not-ready': true,
+};
+export type DecisionOutcome = ApplyOutcome['kind'] | 'error';
+export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
+  ...(Object.keys(OUTCOME_KINDS) as ApplyOutcome['kind'][]),
+  'error',
+];
+
+export type LedgerOperation = 'define' | 'reserve' | 'find_grant' | 'issued_count' | 'restore';
+
+/** Ledger calls are sub-millisecond in memory and ~0.1-2 ms on Redis; 100 ms is already bad. */
+const LEDGER_BUCKETS = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+];
+const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+const BATCH_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
+/** Lag from grant to publish / persist: milliseconds when healthy, minutes during an outage. */
+const LAG_BUCKETS = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800,
+];
+
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** How long a probed value (outbox depth, open failures) is reused: scrapes + dashboards share it. */
+const PROBE_TTL_MS = 1000;
+/** A probe that does not answer in time reports NaN rather than holding the scrape. */
+const PROBE_TIMEOUT_MS = 1000;
+
+export interface CouponMetricsOptions {
+  /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
+  readonly processMetrics?: boolean;
+}
+
+/** What the dashboard reads: cumulative counters and the last probed backlog gauges. */
+export interface OperationalSnapshot {
+  readonly decisions: Readonly<Record<DecisionOutcome, number>>;
+  /** Outbox entries not yet acknowledged; null when this process has no outbox. */
+  readonly outboxDepth: number | null;
+  /** Open failed_issuance rows; null when this process has no failure store. */
+  readonly failedOpen: number | null;
+}
+
+/**
+ * All metrics of one process, registered on the Registry it is given (never prom-client's
+ * global default registry, so tests and processes do not share series). Label values are
+ * closed sets (route patterns, outcomes, operations): never a user id or a raw path.
+ */
+export class CouponMetrics {
+  readonly registry: Registry;
+  readonly #httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly #httpDuration: Histogram<'method' | 'route'>;
+  readonly #decisions: Counter<'outcome'>;
+  /** A plain mirror of the decision counter, read synchronously by the dashboard endpoint. */
+  readonly #decisionCounts = new Map<DecisionOutcome, number>();
+  readonly #ledgerDuration: Histogram<'operation' | 'result'>;
+  readonly #relayBatchSize: Histogram;
+  readonly #relayLag: Histogram;
+  readonly #relayPublished: Counter;
+  readonly #relayFailures: Counter;
+  readonly #consumerBatchSize: Histogram;
+  readonly #consumerLag: Histogram;
+  readonly #consumerSaved: Counter;
+  readonly #probeErrors: Counter<'probe'>;
+  #outboxDepth: CachedProbe | undefined;
+  #failedOpen: CachedProbe | undefined;
+  readonly #registers: Registry[];
+
+  constructor(registry: Registry, options: CouponMetricsOptions = {}) {
+    this.registry = registry;
+    const registers = [registry];
+    this.#registers = registers;
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+    this.#httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by route pattern (never the raw path) and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.#httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route pattern',
+      labelNames: ['method', 'route'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.#decisions = new Counter({
+      name: 'coupon_apply_decisions_total',
+      help: 'Apply decisions by outcome (error: the ledger could not be asked)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of DECISION_OUTCOMES) {
+      this.#decisions.inc({ outcome }, 0); // every outcome is a series from the first scrape
+      this.#decisionCounts.set(outcome, 0);
+    }
+    this.#ledgerDuration = new Histogram({
+      name: 'coupon_ledger_call_duration_seconds',
+      help: 'Issuance ledger call latency by operation and result',
+      labelNames: ['operation', 'result'],
+      buckets: LEDGER_BUCKETS,
+      registers,
+    });
+    this.#relayBatchSize = new Histogram({
+      name: 'coupon_relay_batch_size',
+      help: 'Coupons per successful publish to the event log',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
+    this.#relayLag = new Histogram({
+      name: 'coupon_relay_lag_seconds',
+      help: 'Age of the oldest coupon of each published batch (publish time - issuedAt)',
+      buckets: LAG_BUCKETS,
+      registers,
+    });
+    this.#relayPublished = new Counter({
+      name: 'coupon_relay_published_total',
+      help: 'Coupons acknowledged by the event log (a retried batch counts again)',
+      registers,
+    });
+    this.#relayFailures = new Counter({
+      name: 'coupon_relay_publish_failures_total',
+      help: 'Publish calls the event log did not acknowledge',
+      registers,
+    });
+    this.#consumerBatchSize = new Histogram({
+      name: 'coupon_consumer_batch_size',
+      help: 'Coupons per successful durable write (saveAll)',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
+    this.#consumerLag = new Histogram({
+      name: 'coupon_consumer_lag_seconds',
+      help: 'Age of the oldest coupon of each persisted batch (persist time - issuedAt)',
+      buckets: LAG_BUCKETS,
+      registers,
+    });
+    this.#consumerSaved = new Counter({
+      name: 'coupon_consumer_saved_total',
+      help: 'Coupons written durably (redelivered ones count again; the write is idempotent)',
+      registers,
+    });
+    this.#probeErrors = new Counter({
+      name: 'coupon_metrics_probe_errors_total',
+      help: 'Scrape-time probes (outbox depth, open failures) that failed or timed out',
+      labelNames: ['probe'],
+      registers,
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text exposition of this process's registry. */
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const m = HTTP_METHODS.has(method) ? method : 'OTHER';
+    this.#httpRequests.inc({ method: m, route, status: String(status) });
+    this.#httpDuration.observe({ method: m, route }, seconds);
+  }
+
+  recordDecision(outcome: DecisionOutcome): void {
+    this.#decisions.inc({ outcome });
+    this.#decisionCounts.set(outcome, (this.#decisionCounts.get(outcome) ?? 0) + 1);
+  }
+
+  /** Starts timing a ledger call; call the result with whether it succeeded. */
+  startLedgerTimer(operation: LedgerOperation): (result: 'ok' | 'error') => void {
+    const end = this.#ledgerDuration.startTimer({ operation });
+    return (result) => {
+      end({ result });
+    };
+  }
+
+  observeRelayBatch(size: number, lagSeconds: number): void {
+    this.#relayBatchSize.observe(size);
+    this.#relayLag.observe(Math.max(0, lagSeconds));
+    this.#relayPublished.inc(size);
+  }
+
+  recordRelayFailure(): void {
+    this.#relayFailures.inc();
+  }
+
+  observeConsumerBatch(size: number, lagSeconds: number): void {
+    this.#consumerBatchSize.observe(size);
+    this.#consumerLag.observe(Math.max(0, lagSeconds));
+    this.#consumerSaved.inc(size);
+  }
+
+  /**
+   * Reports the outbox depth from now on, probed on scrape (at most once per second). The gauge
+   * exists only in a process that uses the outbox: elsewhere it would read a misleading 0.
+   */
+  watchOutbox(outbox: IssuanceOutbox): void {
+    if (this.#outboxDepth) return;
+    const probe = new CachedProbe(
+      () => outbox.depth(),
+      () => this.#probeErrors.inc({ probe: 'outbox_depth' }),
+    );
+    this.#outboxDepth = probe;
+    this.probedGauge(
+      'coupon_outbox_depth',
+      'Granted coupons not yet acknowledged by the event log (NaN if the probe failed)',
+      probe,
+    );
+  }
+
+  /** Reports the open failed_issuance count from now on, like watchOutbox. */
+  watchFailures(failures: FailedIssuanceRepository): void {
+    if (this.#failedOpen) return;
+    const probe = new CachedProbe(
+      () => failures.countOpen(),
+      () => this.#probeErrors.inc({ probe: 'failed_issuance_open' }),
+    );
+    this.#failedOpen = probe;
+    this.probedGauge(
+      'coupon_failed_issuance_open',
+      'Open rows of failed_issuance (NaN if the probe failed)',
+      probe,
+    );
+  }
+
+  private probedGauge(name: string, help: string, probe: CachedProbe): void {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: this.#registers,
+      collect: async () => {
+        gauge.set(await probe.get());
+      },
+    });
+  }
+
+  async snapshot(): Promise<OperationalSnapshot> {
+    const [outboxDepth, failedOpen] = await Promise.all([
+      this.#outboxDepth?.get(),
+      this.#failedOpen?.get(),
+    ]);
+    const decisions = Object.fromEntries(
+      DECISION_OUTCOMES.map((outcome) => [outcome, this.#decisionCounts.get(outcome) ?? 0]),
+    ) as Record<DecisionOutcome, number>;
+    return {
+      decisions,
+      outboxDepth: finiteOrNull(outboxDepth),
+      failedOpen: finiteOrNull(failedOpen),
+    };
+  }
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/**
+ * A number read from a dependency at most once per TTL, shared by concurrent readers, bounded
+ * by a timeout: a slow Redis or MySQL must not hold a scrape (or the dashboard) hostage. A
+ * failure reads as NaN (Prometheus shows the gap) and is counted.
+ */
+class CachedProbe {
+  #value: number | undefined;
+  #readAt = -Infinity;
+  #pending: Promise<number> | undefined;
+
+  constructor(
+    private readonly read: () => Promise<number>,
+    private readonly onError: () => void,
+  ) {}
+
+  get(): Promise<number> {
+    if (this.#value !== undefined && performance.now() - this.#readAt < PROBE_TTL_MS) {
+      return Promise.resolve(this.#value);
+    }
+    this.#pending ??= this.refresh().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  private async refresh(): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('probe timed out')), PROBE_TIMEOUT_MS);
+    });
+    try {
+      this.#value = await Promise.race([this.read(), timeout]);
+    } catch {
+      this.onError();
+      this.#value = Number.NaN;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.#readAt = performance.now();
+    return this.#value;
+  }
+}

@@ -1,0 +1,49 @@
+import type { IssuanceLedger, Reservation } from '../../application/ports/issuance-ledger.port.ts';
+import type { Campaign } from '../../domain/campaign.ts';
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { CouponMetrics, LedgerOperation } from './coupon-metrics.ts';
+
+/**
+ * Times every ledger call (the latency of the apply path is mostly this). A decorator around
+ * the port: the ledger and the use cases know nothing about metrics, and the guarantees of the
+ * wrapped ledger are untouched (each call is passed through once, errors rethrown as they are).
+ */
+export class MeteredIssuanceLedger implements IssuanceLedger {
+  constructor(
+    private readonly inner: IssuanceLedger,
+    private readonly metrics: CouponMetrics,
+  ) {}
+
+  define(campaign: Campaign): Promise<void> {
+    return this.timed('define', () => this.inner.define(campaign));
+  }
+
+  reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+    return this.timed('reserve', () => this.inner.reserve(campaignId, userId, now));
+  }
+
+  findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+    return this.timed('find_grant', () => this.inner.findGrant(campaignId, userId));
+  }
+
+  issuedCount(campaignId: CampaignId): Promise<number | undefined> {
+    return this.timed('issued_count', () => this.inner.issuedCount(campaignId));
+  }
+
+  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+    return this.timed('restore', () => this.inner.restore(campaign, coupons));
+  }
+
+  private async timed<T>(operation: LedgerOperation, call: () => Promise<T>): Promise<T> {
+    const done = this.metrics.startLedgerTimer(operation);
+    try {
+      const result = await call();
+      done('ok');
+      return result;
+    } catch (error) {
+      done('error');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/bootstrap/config.ts';
+import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
+import { startHttp } from '../../src/bootstrap/http.ts';
+import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
+import { seedDefaultCampaign } from '../../src/bootstrap/seed.ts';
+import { startConsumer, startRelay } from '../../src/bootstrap/workers.ts';
+import { randomCampaignId, userIds } from '../support/mothers.ts';
+import { silentLogger } from '../support/test-logger.ts';
+
+/**
+ * The live dashboard, end to end: the embedded service (API + relay + consumer on the memory
+ * adapters, started in-process the way main-embedded.ts starts it) opened in headless Debian
+ * Chromium. A small stampede runs; the page must show the exact counts and chart the decisions.
+ * Chromium: `bash scripts/ensure-chromium.sh` installs /usr/bin/chromium when it is missing.
+ */
+const ADMIN = 'dashboard-e2e-admin-token-0123';
+const QUANTITY = 50;
+const REQUESTS = 300;
+const USERS = 200;
+const SCREENSHOT = 'docs/dashboard.png';
+
+let runtime: Runtime;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  // An explicit environment: never the real services test:all exports.
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: ADMIN,
+  });
+  runtime = await createRuntime(config, silentLogger, 'embedded');
+  // createRuntime loads metricsModule once it is wired there; until then the test loads it.
+  if (!runtime.container.isBound(METRICS.metrics)) {
+    runtime.container.load(metricsModule(new Registry()));
+  }
+  await startConsumer(runtime);
+  startRelay(runtime);
+  await seedDefaultCampaign(runtime);
+  ({ url } = await startHttp(runtime));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.lifecycle.stop();
+});
+
+/** Polls `read` until it returns a value `accept`s, or fails with the last value seen. */
+async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  for (;;) {
+    last = await read();
+    if (accept(last)) return last;
+    if (Date.now() > deadline)
+      throw new Error(`gave up waiting; last value ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The little of the DOM these callbacks use (they run in the page). The project compiles
+ * without the DOM lib, on purpose: its timer and fetch types would clash with Node's.
+ */
+interface PageElement {
+  readonly innerText: string;
+  readonly dataset: Record<string, string | undefined>;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+interface PageDocument {
+  querySelector(selector: string): PageElement | null;
+  getElementById(id: string): PageElement | null;
+}
+
+async function rowOf(page: Page, campaignId: string): Promise<Record<string, string>> {
+  return page.evaluate((id) => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    const row = document.querySelector(`tr[data-campaign-id="${id}"]`);
+    const values: Record<string, string> = {};
+    for (const cell of row ? row.querySelectorAll('[data-field]') : []) {
+      values[cell.dataset['field'] ?? ''] = cell.innerText.trim();
+    }
+    return values;
+  }, campaignId);
+}
+
+async function chartOf(page: Page): Promise<{ samples: number; peak: number; points: number }> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    const canvas = document.getElementById('chart')!;
+    return {
+      samples: Number(canvas.dataset['samples']),
+      peak: Number(canvas.dataset['peak']),
+      points: Number(canvas.dataset['points']),
+    };
+  });
+}
+
+/** `REQUESTS` applications from `USERS` distinct users (some apply twice), in waves. */
+async function stampede(campaignId: string): Promise<Map<number, number>> {
+  const users = userIds(USERS, 'dash');
+  const bodies = Array.from({ length: REQUESTS }, (_, i) => users[i % USERS]!);
+  const statuses = new Map<number, number>();
+  const waves = 5;
+  const perWave = REQUESTS / waves;
+  for (let w = 0; w < waves; w += 1) {
+    const wave = bodies.slice(w * perWave, (w + 1) * perWave).map(async (userId) => {
+      const res = await fetch(`${url}/campaigns/${campaignId}/issuances`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId }),
+      });
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    });
+    await Promise.all(wave);
+    // Spread over a few dashboard ticks so the chart shows a shape, not a single spike.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  return statuses;
+}
+
+describe('live dashboard', () => {
+  it('shows a stampede live: exact counts per campaign and a chart of decisions per second', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const external: string[] = [];
+    const pageErrors: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(url)) external.push(request.url());
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+    });
+
+    await page.goto(`${url}/`);
+    await page.waitForSelector('tr[data-campaign-id="default"]');
+
+    const campaignId = randomCampaignId('dash');
+    const created = await fetch(`${url}/admin/campaigns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ id: campaignId, name: 'Dashboard stampede', totalQuantity: QUANTITY }),
+    });
+    expect(created.status).toBe(201);
+    await eventually(
+      () => rowOf(page, campaignId),
+      (row) => row['total'] === String(QUANTITY),
+    );
+
+    const statuses = await stampede(campaignId);
+    expect(statuses.get(201)).toBe(QUANTITY);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(REQUESTS);
+    expect([...statuses.keys()].every((s) => [201, 409, 410].includes(s))).toBe(true);
+
+    // The page catches up: everything granted, nothing left, every coupon persisted.
+    const row = await eventually(
+      () => rowOf(page, campaignId),
+      (r) => r['issued'] === '50' && r['remaining'] === '0' && r['persisted'] === '50',
+    );
+    expect(row['window']).toContain('sold out');
+
+    // The chart drew the stampede: samples over time, a non-zero peak, plotted points.
+    const chart = await eventually(
+      () => chartOf(page),
+      (c) => c.samples >= 4 && c.peak > 0 && c.points > 0,
+    );
+    expect(chart.peak).toBeGreaterThan(0);
+    const total = await page.locator('#decisions-total').innerText();
+    expect(Number(total.replace(/,/g, ''))).toBe(REQUESTS);
+    expect(await page.locator('#live').getAttribute('class')).toBe('dot ok');
+
+    mkdirSync('docs', { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    expect(external).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('serves the docs page that the dashboard links to, without any script', async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${url}/docs`);
+    await expect(page.locator('h1').innerText()).resolves.toContain('Coupon issuance');
+    expect(await page.locator('section.op').count()).toBeGreaterThan(10);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,134 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpsApp } from '../../src/adapters/http/app.ts';
+import { CouponMetrics } from '../../src/adapters/metrics/coupon-metrics.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
+import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
+import { buildHttpApp } from '../../src/bootstrap/http.ts';
+import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
+import { silentLogger } from '../support/test-logger.ts';
+
+const runtimes: Runtime[] = [];
+
+async function appWith(env: Record<string, string>): Promise<OpenAPIHono> {
+  const runtime = await createRuntime(
+    loadConfig({ LOG_LEVEL: 'silent', ...env }),
+    silentLogger,
+    'test',
+  );
+  runtimes.push(runtime);
+  if (!runtime.container.isBound(METRICS.metrics)) {
+    runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
+  }
+  return buildHttpApp(runtime);
+}
+
+afterEach(async () => {
+  await Promise.all(runtimes.splice(0).map((r) => r.lifecycle.stop()));
+});
+
+type Document = {
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, unknown>;
+};
+
+async function documentOf(app: OpenAPIHono): Promise<Document> {
+  const res = await app.request('/openapi.json');
+  expect(res.status).toBe(200);
+  return (await res.json()) as Document;
+}
+
+/** `GET /campaigns/{campaignId}` for every handler the app has (middleware excluded). */
+function registeredRoutes(app: OpenAPIHono): string[] {
+  const routes = app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+  return [...new Set(routes)].sort();
+}
+
+function documentedRoutes(doc: Document): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+const ADMIN = { ADMIN_TOKEN: 'openapi-admin-token-0123456' };
+const JWT = { AUTH_MODE: 'jwt', JWT_SECRET: 'an-hs256-secret-of-at-least-32-characters' };
+
+describe('/openapi.json', () => {
+  it.each([
+    ['body mode, admin on', ADMIN],
+    ['body mode, admin off', {}],
+    ['jwt mode, admin on', { ...ADMIN, ...JWT }],
+  ])('documents every route the app serves, and only those (%s)', async (_mode, env) => {
+    const app = await appWith(env);
+    const doc = await documentOf(app);
+    const routes = registeredRoutes(app);
+    expect(routes.length).toBeGreaterThan(10);
+    expect(documentedRoutes(doc)).toEqual(routes);
+  });
+
+  it('includes the operational and dashboard routes', async () => {
+    const routes = documentedRoutes(await documentOf(await appWith(ADMIN)));
+    for (const route of [
+      'POST /campaigns/{campaignId}/issuances',
+      'GET /campaigns/{campaignId}/issuances/{userId}',
+      'GET /campaigns/{campaignId}',
+      'GET /campaigns',
+      'POST /admin/campaigns',
+      'GET /admin/campaigns',
+      'GET /admin/campaigns/{campaignId}',
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /stats',
+      'GET /openapi.json',
+      'GET /docs',
+      'GET /',
+      'GET /dashboard.js',
+      'GET /dashboard.css',
+    ]) {
+      expect(routes).toContain(route);
+    }
+  });
+
+  it('describes jwt mode: bearer security, optional body, 401 and USER_MISMATCH', async () => {
+    const doc = await documentOf(await appWith(JWT));
+    const apply = doc.paths['/campaigns/{campaignId}/issuances']!['post'] as {
+      security: unknown;
+      requestBody: { required: boolean };
+      responses: Record<string, { description: string }>;
+    };
+    expect(apply.security).toEqual([{ bearerJwt: [] }]);
+    expect(apply.requestBody.required).toBe(false);
+    expect(apply.responses['401']).toBeDefined();
+    expect(apply.responses['403']!.description).toContain('USER_MISMATCH');
+    expect(JSON.stringify(doc.components)).toContain('"bearerJwt"');
+  });
+
+  it('lists every documented route on the /docs page', async () => {
+    const app = await appWith(ADMIN);
+    const html = await (await app.request('/docs')).text();
+    for (const route of documentedRoutes(await documentOf(app))) {
+      const [method, path] = route.split(' ');
+      expect(html).toContain(`>${method}</span> <code>${path}</code>`);
+    }
+  });
+
+  it('covers the consumer’s ops app too (its routes are a documented subset)', async () => {
+    const ops = createOpsApp({
+      healthChecks: [],
+      logger: silentLogger,
+      metrics: new CouponMetrics(new Registry(), { processMetrics: false }),
+    });
+    const documented = documentedRoutes(await documentOf(await appWith({})));
+    expect(registeredRoutes(ops)).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /stats',
+    ]);
+    for (const route of registeredRoutes(ops)) expect(documented).toContain(route);
+  });
+});
