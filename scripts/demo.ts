@@ -37,12 +37,18 @@ async function main(): Promise<number> {
   let token = args.token;
   if (!baseUrl) {
     token = randomBytes(16).toString('hex');
-    service = await startEntrypoint('src/bootstrap/main-embedded.ts', { ADMIN_TOKEN: token }, { readyPath: '/health/ready' });
+    service = await startEntrypoint(
+      'src/bootstrap/main-embedded.ts',
+      { ADMIN_TOKEN: token },
+      { readyPath: '/health/ready' },
+    );
     baseUrl = service.url;
   }
   try {
     const campaignId = args.campaign ?? (await createCampaign(baseUrl, token));
-    console.log(`stampede: ${requests} requests from ${distinctUsers} users → ${baseUrl}/campaigns/${campaignId}`);
+    console.log(
+      `stampede: ${requests} requests from ${distinctUsers} users → ${baseUrl}/campaigns/${campaignId}`,
+    );
     const started = Date.now();
     const result = await stampede({
       baseUrl,
@@ -58,10 +64,19 @@ async function main(): Promise<number> {
     const sequences = [...result.winners.values()].sort((a, b) => a - b);
     const errors = result.transportErrors + sumWhere(result.byStatus, (s) => s >= 500);
     const checks: [string, boolean][] = [
-      [`G1 issued ≤ total (${issued} ≤ ${summary.totalQuantity})`, issued <= summary.totalQuantity && (summary.issued ?? 0) <= summary.totalQuantity],
-      [`G2 one coupon per user, sequences 1..${issued} each once`, sequences.every((s, i) => s === i + 1)],
+      [
+        `G1 issued ≤ total (${issued} ≤ ${summary.totalQuantity})`,
+        issued <= summary.totalQuantity && (summary.issued ?? 0) <= summary.totalQuantity,
+      ],
+      [
+        `G2 one coupon per user, sequences 1..${issued} each once`,
+        sequences.every((s, i) => s === i + 1),
+      ],
       [`G3 every 201 persisted (${persistedWinners}/${issued})`, persistedWinners === issued],
-      [`G4 no row without a grant (persisted ${summary.persisted} == issued ${summary.issued})`, summary.persisted === summary.issued],
+      [
+        `G4 no row without a grant (persisted ${summary.persisted} == issued ${summary.issued})`,
+        summary.persisted === summary.issued,
+      ],
     ];
     console.table({
       issued: result.byCode.get('ISSUED') ?? 0,
@@ -87,7 +102,8 @@ async function createCampaign(baseUrl: string, token: string | undefined): Promi
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ id, name: 'Demo drop', totalQuantity: quantity }),
   });
-  if (response.status !== 201) throw new Error(`creating the campaign failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating the campaign failed: ${response.status} ${await response.text()}`);
   return id;
 }
 
@@ -101,7 +117,11 @@ async function waitForPersisted(baseUrl: string, campaignId: string): Promise<Su
   }
 }
 
-async function countPersisted(baseUrl: string, campaignId: string, users: string[]): Promise<number> {
+async function countPersisted(
+  baseUrl: string,
+  campaignId: string,
+  users: string[],
+): Promise<number> {
   let persisted = 0;
   for (let i = 0; i < users.length; i += 100) {
     const answers = await Promise.all(

@@ -56,7 +56,9 @@ export async function startEntrypoint(
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   if (options.readyPath !== undefined) {
     await Promise.race([
       waitUntilReady(url + options.readyPath),

@@ -47,7 +47,8 @@ export async function stampede(options: StampedeOptions): Promise<StampedeResult
         });
         const body = (await response.json()) as { sequence?: number; error?: { code?: string } };
         byStatus.set(response.status, (byStatus.get(response.status) ?? 0) + 1);
-        const code = response.status === 201 ? 'ISSUED' : (body.error?.code ?? String(response.status));
+        const code =
+          response.status === 201 ? 'ISSUED' : (body.error?.code ?? String(response.status));
         byCode.set(code, (byCode.get(code) ?? 0) + 1);
         if (response.status === 201) {
           if (winners.has(userId)) throw new Error(`G2 broken: ${userId} was issued twice`);

@@ -27,7 +27,8 @@ export function decodeCouponIssued(payload: string): Decoded {
   } catch {
     return { ok: false, error: 'payload is not JSON' };
   }
-  if (typeof raw !== 'object' || raw === null) return { ok: false, error: 'payload is not an object' };
+  if (typeof raw !== 'object' || raw === null)
+    return { ok: false, error: 'payload is not an object' };
   const event = raw as Record<string, unknown>;
   if (event['v'] !== COUPON_ISSUED_SCHEMA_VERSION) {
     return { ok: false, error: `unsupported schema version ${String(event['v'])}` };
@@ -41,7 +42,8 @@ export function decodeCouponIssued(payload: string): Decoded {
   if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 1) {
     return { ok: false, error: 'invalid sequence' };
   }
-  if (!issuedAt || Number.isNaN(issuedAt.getTime())) return { ok: false, error: 'invalid issuedAt' };
+  if (!issuedAt || Number.isNaN(issuedAt.getTime()))
+    return { ok: false, error: 'invalid issuedAt' };
   return {
     ok: true,
     coupon: { campaignId: campaignId.value, userId: userId.value, sequence, issuedAt },
@@ -49,7 +51,10 @@ export function decodeCouponIssued(payload: string): Decoded {
 }
 
 /** Best-effort ids of an undecodable payload, so a failure row can still be found by campaign. */
-export function peekIds(payload: string): { campaignId: string | undefined; userId: string | undefined } {
+export function peekIds(payload: string): {
+  campaignId: string | undefined;
+  userId: string | undefined;
+} {
   try {
     const raw = JSON.parse(payload) as Record<string, unknown>;
     const pick = (value: unknown) => (typeof value === 'string' ? value.slice(0, 64) : undefined);

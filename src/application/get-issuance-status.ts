@@ -28,7 +28,12 @@ export class GetIssuanceStatus {
     if (!(await this.campaigns.find(campaignId))) return { kind: 'unknown-campaign' };
     const stored = await this.coupons.find(campaignId, userId);
     if (stored) {
-      return { kind: 'issued', sequence: stored.sequence, persisted: true, issuedAt: stored.issuedAt };
+      return {
+        kind: 'issued',
+        sequence: stored.sequence,
+        persisted: true,
+        issuedAt: stored.issuedAt,
+      };
     }
     const sequence = await this.ledger.findGrant(campaignId, userId);
     if (sequence === undefined) {

@@ -7,8 +7,7 @@ import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
 const PAGE = 5000;
 
 export type RebuildOutcome =
-  | { readonly kind: 'rebuilt'; readonly coupons: number }
-  | { readonly kind: 'unknown-campaign' };
+  { readonly kind: 'rebuilt'; readonly coupons: number } | { readonly kind: 'unknown-campaign' };
 
 /**
  * Restores a campaign's ledger (rules, winners, count, sequence) from the durable record after the
@@ -26,7 +25,7 @@ export class RebuildLedger {
     const campaign = await this.campaigns.find(campaignId);
     if (!campaign) return { kind: 'unknown-campaign' };
     const all: Coupon[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.coupons.listByCampaign(campaignId, after, PAGE);
       all.push(...page);
       const last = page.at(-1);

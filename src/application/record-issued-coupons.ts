@@ -52,7 +52,14 @@ export class RecordIssuedCoupons {
       for (const { coupon, payload } of valid) {
         const poison = await this.saveOne(coupon);
         if (poison === undefined) persisted += 1;
-        else failed.push({ campaignId: coupon.campaignId, userId: coupon.userId, payload, error: poison, attempts: 1 });
+        else
+          failed.push({
+            campaignId: coupon.campaignId,
+            userId: coupon.userId,
+            payload,
+            error: poison,
+            attempts: 1,
+          });
       }
     }
     if (failed.length > 0) {

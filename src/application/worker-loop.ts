@@ -64,7 +64,10 @@ export class WorkerLoop {
           this.options.minBackoffMs * 2 ** Math.min(this.#failures - 1, 20),
         );
         const log = this.#failures === 1 ? 'warn' : 'debug';
-        this.logger[log]({ err: error, worker: this.name, failures: this.#failures, retryInMs: pause }, 'worker step failed');
+        this.logger[log](
+          { err: error, worker: this.name, failures: this.#failures, retryInMs: pause },
+          'worker step failed',
+        );
       }
       if (pause > 0 && this.#running) await this.sleep(pause);
       // Yield to the event loop even when there is more work: a step that finds work without

@@ -22,10 +22,16 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     .toResolvedValue((c, l) => new CreateCampaign(c, l), [T.campaigns, T.ledger])
     .inSingletonScope();
   bind(T.getCampaignSummary)
-    .toResolvedValue((c, l, r) => new GetCampaignSummary(c, l, r), [T.campaigns, T.ledger, T.coupons])
+    .toResolvedValue(
+      (c, l, r) => new GetCampaignSummary(c, l, r),
+      [T.campaigns, T.ledger, T.coupons],
+    )
     .inSingletonScope();
   bind(T.getIssuanceStatus)
-    .toResolvedValue((c, l, r) => new GetIssuanceStatus(c, l, r), [T.campaigns, T.ledger, T.coupons])
+    .toResolvedValue(
+      (c, l, r) => new GetIssuanceStatus(c, l, r),
+      [T.campaigns, T.ledger, T.coupons],
+    )
     .inSingletonScope();
   bind(T.listCampaigns)
     .toResolvedValue((c, s) => new ListCampaigns(c, s), [T.campaigns, T.getCampaignSummary])
@@ -43,6 +49,9 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     .toResolvedValue((c, r, l) => new RebuildLedger(c, r, l), [T.campaigns, T.coupons, T.ledger])
     .inSingletonScope();
   bind(T.retryFailedIssuances)
-    .toResolvedValue((f, r, k) => new RetryFailedIssuances(f, r, k), [T.failures, T.coupons, T.clock])
+    .toResolvedValue(
+      (f, r, k) => new RetryFailedIssuances(f, r, k),
+      [T.failures, T.coupons, T.clock],
+    )
     .inSingletonScope();
 });

@@ -9,12 +9,16 @@ import { TOKENS } from './tokens.ts';
 
 await runCommand('rebuild-ledger', ['DATABASE_URL'], async (runtime) => {
   if (runtime.wiring.ledger === 'memory') {
-    process.stderr.write('rebuild-ledger: set REDIS_URL or REDIS_CLUSTER_NODES (the ledger to rebuild)\n');
+    process.stderr.write(
+      'rebuild-ledger: set REDIS_URL or REDIS_CLUSTER_NODES (the ledger to rebuild)\n',
+    );
     return 2;
   }
   const id = parseCampaignId(process.argv[2]);
   if (!id.ok) {
-    process.stderr.write(`usage: npm run rebuild-ledger -- <campaignId> (${id.problems[0]?.message})\n`);
+    process.stderr.write(
+      `usage: npm run rebuild-ledger -- <campaignId> (${id.problems[0]?.message})\n`,
+    );
     return 2;
   }
   const outcome = await runtime.container.get(TOKENS.rebuildLedger).execute(id.value);

@@ -21,7 +21,9 @@ export async function runCommand(
       await runtime.lifecycle.stop();
     }
   } catch (error) {
-    process.stderr.write(`${name}: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${name}: ${error instanceof ConfigError ? error.message : String(error)}\n`,
+    );
   }
   process.exit(exitCode);
 }

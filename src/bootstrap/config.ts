@@ -50,7 +50,10 @@ const ConfigSchema = z.object({
       .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
       .optional(),
   ),
-  KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/).default('coupon-issued'),
+  KAFKA_TOPIC: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,200}$/)
+    .default('coupon-issued'),
   KAFKA_TOPIC_PARTITIONS: int(3, 1, 1000),
   KAFKA_REPLICATION_FACTOR: int(1, 1, 10),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('coupon-persister'),
@@ -114,7 +117,9 @@ export function requireSettings(config: Config, names: (keyof Config)[]): void {
   const missing = names.filter((name) => config[name] === undefined);
   if (missing.length > 0) {
     throw new ConfigError(
-      missing.map((name) => `invalid configuration: ${name}: is required by this entrypoint`).join('\n'),
+      missing
+        .map((name) => `invalid configuration: ${name}: is required by this entrypoint`)
+        .join('\n'),
     );
   }
 }

@@ -46,7 +46,11 @@ export interface Runtime {
  * plus the application module, so the API, the consumer and the embedded mode share the core.
  * Connections are opened here (fail fast at boot) and closed by the lifecycle in reverse order.
  */
-export async function createRuntime(config: Config, logger: Logger, role: string): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  role: string,
+): Promise<Runtime> {
   const container = new Container({ defaultScope: 'Singleton' });
   const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
   const wiring = wiringFor(config);

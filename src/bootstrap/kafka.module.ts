@@ -50,20 +50,25 @@ async function ensureTopicEventually(
   lifecycle: Lifecycle,
 ): Promise<void> {
   const attempt = () =>
-    ensureTopic(kafka, config.KAFKA_TOPIC, config.KAFKA_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR);
+    ensureTopic(
+      kafka,
+      config.KAFKA_TOPIC,
+      config.KAFKA_TOPIC_PARTITIONS,
+      config.KAFKA_REPLICATION_FACTOR,
+    );
   try {
     await attempt();
     return;
   } catch (error) {
-    logger.warn({ err: error, topic: config.KAFKA_TOPIC }, 'kafka unavailable at start; retrying in the background');
+    logger.warn(
+      { err: error, topic: config.KAFKA_TOPIC },
+      'kafka unavailable at start; retrying in the background',
+    );
   }
   let timer: NodeJS.Timeout | undefined;
   const retry = () => {
     timer = setTimeout(() => {
-      attempt().then(
-        () => logger.info({ topic: config.KAFKA_TOPIC }, 'kafka topic ready'),
-        retry,
-      );
+      attempt().then(() => logger.info({ topic: config.KAFKA_TOPIC }, 'kafka topic ready'), retry);
     }, TOPIC_RETRY_MS);
     timer.unref();
   };
@@ -76,7 +81,10 @@ async function ensureTopicEventually(
  * are durable. A consumer kafkajs will not restart ends the process, so a supervisor restarts it
  * instead of leaving a process that looks alive and consumes nothing.
  */
-export async function startKafkaConsumer(runtime: Runtime, record: RecordIssuedCoupons): Promise<void> {
+export async function startKafkaConsumer(
+  runtime: Runtime,
+  record: RecordIssuedCoupons,
+): Promise<void> {
   const { config, container, logger, lifecycle } = runtime;
   const consumer = new KafkaCouponConsumer(container.get(KAFKA), {
     groupId: config.KAFKA_CONSUMER_GROUP,

@@ -13,7 +13,11 @@ await runMain('embedded', async (runtime) => {
   const campaignId = await seedDefaultCampaign(runtime);
   const { url } = await startHttp(runtime);
   runtime.logger.info(
-    { url, wiring: runtime.wiring, try: `curl -X POST ${url}/campaigns/${campaignId}/issuances -H 'content-type: application/json' -d '{"userId":"alice"}'` },
+    {
+      url,
+      wiring: runtime.wiring,
+      try: `curl -X POST ${url}/campaigns/${campaignId}/issuances -H 'content-type: application/json' -d '{"userId":"alice"}'`,
+    },
     `coupon service listening on ${url}`,
   );
 });

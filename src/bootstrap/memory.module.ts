@@ -16,28 +16,34 @@ export const MEMORY = {
 /** Ledger + outbox in memory (they share one store, as Redis holds both). */
 export const memoryLedgerModule = () =>
   new ContainerModule(({ bind }) => {
-  bind(MEMORY.ledgerStore).toConstantValue(new InMemoryLedgerStore());
-  bind(T.ledger)
-    .toResolvedValue((s: InMemoryLedgerStore) => new InMemoryIssuanceLedger(s), [MEMORY.ledgerStore])
-    .inSingletonScope();
-  bind(T.outbox)
-    .toResolvedValue((s: InMemoryLedgerStore) => new InMemoryIssuanceOutbox(s), [MEMORY.ledgerStore])
-    .inSingletonScope();
-});
+    bind(MEMORY.ledgerStore).toConstantValue(new InMemoryLedgerStore());
+    bind(T.ledger)
+      .toResolvedValue(
+        (s: InMemoryLedgerStore) => new InMemoryIssuanceLedger(s),
+        [MEMORY.ledgerStore],
+      )
+      .inSingletonScope();
+    bind(T.outbox)
+      .toResolvedValue(
+        (s: InMemoryLedgerStore) => new InMemoryIssuanceOutbox(s),
+        [MEMORY.ledgerStore],
+      )
+      .inSingletonScope();
+  });
 
 /** The event log in memory: the publisher and the consumer's source are the same object. */
 export const memoryLogModule = () =>
   new ContainerModule(({ bind }) => {
-  const log = new InMemoryCouponLog();
-  bind(MEMORY.couponLog).toConstantValue(log);
-  bind(T.publisher).toConstantValue(log);
-});
+    const log = new InMemoryCouponLog();
+    bind(MEMORY.couponLog).toConstantValue(log);
+    bind(T.publisher).toConstantValue(log);
+  });
 
 /** Campaigns, coupons and failures in memory. */
 export const memoryStoreModule = () =>
   new ContainerModule(({ bind }) => {
-  const campaigns = new InMemoryCampaignRepository();
-  bind(T.campaigns).toConstantValue(campaigns);
-  bind(T.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
-  bind(T.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
-});
+    const campaigns = new InMemoryCampaignRepository();
+    bind(T.campaigns).toConstantValue(campaigns);
+    bind(T.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
+    bind(T.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
+  });

@@ -9,7 +9,10 @@ import type { Lifecycle } from './lifecycle.ts';
 import { TOKENS as T } from './tokens.ts';
 
 /** Campaigns, coupons and failures in MySQL/MariaDB through MikroORM (schema by migrations). */
-export async function mikroOrmModule(config: Config, lifecycle: Lifecycle): Promise<ContainerModule> {
+export async function mikroOrmModule(
+  config: Config,
+  lifecycle: Lifecycle,
+): Promise<ContainerModule> {
   const orm = await createOrm(config.DATABASE_URL ?? '', { poolMax: config.DATABASE_POOL_MAX });
   lifecycle.onStop('mysql', () => orm.close());
   return new ContainerModule(({ bind }) => {

@@ -7,7 +7,8 @@ import { TOKENS } from './tokens.ts';
 export async function seedDefaultCampaign(runtime: Runtime): Promise<CampaignId> {
   const { config, container, logger } = runtime;
   const id = parseCampaignId(config.DEFAULT_CAMPAIGN_ID, 'DEFAULT_CAMPAIGN_ID');
-  if (!id.ok) throw new Error(`invalid configuration: DEFAULT_CAMPAIGN_ID: ${id.problems[0]?.message}`);
+  if (!id.ok)
+    throw new Error(`invalid configuration: DEFAULT_CAMPAIGN_ID: ${id.problems[0]?.message}`);
   const outcome = await container.get(TOKENS.createCampaign).execute({
     id: id.value,
     name: 'Default drop',

@@ -25,7 +25,10 @@ export async function startConsumer(runtime: Runtime): Promise<void> {
   const { config, container, logger, lifecycle } = runtime;
   const record = container.get(TOKENS.recordIssuedCoupons);
   if (runtime.wiring.log === 'memory') {
-    const consumer = new InMemoryCouponConsumer(container.get<InMemoryCouponLog>(MEMORY.couponLog), record);
+    const consumer = new InMemoryCouponConsumer(
+      container.get<InMemoryCouponLog>(MEMORY.couponLog),
+      record,
+    );
     const loop = new WorkerLoop(
       'consumer',
       () => consumer.step(),

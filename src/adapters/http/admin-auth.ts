@@ -11,7 +11,9 @@ export function adminAuth(token: string): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
-    const given = createHash('sha256').update(match?.[1] ?? '').digest();
+    const given = createHash('sha256')
+      .update(match?.[1] ?? '')
+      .digest();
     if (!match || !timingSafeEqual(given, expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="admin"');
       return c.json(errorBody('UNAUTHORIZED', 'a valid admin bearer token is required'), 401);

@@ -4,7 +4,12 @@ import { adminAuth } from './admin-auth.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { errorBody } from './error-body.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
-import { CampaignParams, CampaignSummarySchema, CreateCampaignBody, ErrorSchema } from './schemas.ts';
+import {
+  CampaignParams,
+  CampaignSummarySchema,
+  CreateCampaignBody,
+  ErrorSchema,
+} from './schemas.ts';
 
 const json = <T>(schema: T, description: string) => ({
   description,
@@ -84,7 +89,10 @@ export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): v
           201,
         );
       case 'invalid':
-        return c.json(errorBody('VALIDATION_FAILED', 'the campaign is not valid', outcome.problems), 400);
+        return c.json(
+          errorBody('VALIDATION_FAILED', 'the campaign is not valid', outcome.problems),
+          400,
+        );
       case 'already-exists':
         return c.json(errorBody('CAMPAIGN_EXISTS', 'a campaign with this id exists'), 409);
       default: {
@@ -100,7 +108,9 @@ export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): v
   });
 
   app.openapi(readCampaignRoute, async (c) => {
-    const summary = await deps.getCampaignSummary.execute(c.req.valid('param').campaignId as CampaignId);
+    const summary = await deps.getCampaignSummary.execute(
+      c.req.valid('param').campaignId as CampaignId,
+    );
     if (!summary) return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
     return c.json(campaignSummaryBody(summary), 200);
   });

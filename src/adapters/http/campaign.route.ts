@@ -22,7 +22,10 @@ const summaryRoute = createRoute({
       content: { 'application/json': { schema: CampaignSummarySchema } },
     },
     400: { description: 'Invalid id', content: { 'application/json': { schema: ErrorSchema } } },
-    404: { description: 'No such campaign', content: { 'application/json': { schema: ErrorSchema } } },
+    404: {
+      description: 'No such campaign',
+      content: { 'application/json': { schema: ErrorSchema } },
+    },
   },
 });
 

@@ -22,5 +22,8 @@ export function validationHook(
   c: Context,
 ): Response | undefined {
   if (result.success) return undefined;
-  return c.json(errorBody('VALIDATION_FAILED', 'the request is not valid', fieldProblems(result.error)), 400);
+  return c.json(
+    errorBody('VALIDATION_FAILED', 'the request is not valid', fieldProblems(result.error)),
+    400,
+  );
 }
