@@ -77,6 +77,8 @@ const ConfigSchema = z.object({
   JWT_AUDIENCE: optionalString,
   /** The consumer's ops server (/metrics, /health/*); 0 picks a free port. */
   METRICS_PORT: int(9464, 0, 65535),
+  /** Sub-ledgers per campaign on Redis (sharded-stock mode, docs/scaling.md); 1 = off. */
+  LEDGER_SHARDS: int(1, 1, 64),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

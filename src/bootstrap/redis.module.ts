@@ -7,10 +7,10 @@ import {
   type RedisConnection,
 } from '../adapters/redis/redis-client.ts';
 import { RedisHealthCheck } from '../adapters/redis/redis-health-check.ts';
-import { RedisIssuanceLedger } from '../adapters/redis/redis-issuance-ledger.ts';
 import { RedisIssuanceOutbox } from '../adapters/redis/redis-issuance-outbox.ts';
 import type { Config } from './config.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import { redisIssuanceLedger } from './redis-sharded.module.ts';
 import { TOKENS as T } from './tokens.ts';
 
 /** Ledger + outbox on Redis (one instance or a cluster), one auto-pipelined connection. */
@@ -31,7 +31,7 @@ export async function redisModule(
   // Each relay is one consumer of the outbox group; host + pid is unique per running process.
   const consumerName = `${role}-${hostname()}-${process.pid}`;
   return new ContainerModule(({ bind }) => {
-    bind(T.ledger).toConstantValue(new RedisIssuanceLedger(redis));
+    bind(T.ledger).toConstantValue(redisIssuanceLedger(redis, config.LEDGER_SHARDS));
     bind(T.outbox).toConstantValue(
       new RedisIssuanceOutbox(redis, { consumerName, claimAfterMs: config.OUTBOX_CLAIM_AFTER_MS }),
     );

@@ -58,6 +58,17 @@ async function drain(outbox: IssuanceOutbox, expected: number): Promise<OutboxEn
   return [...all, ...extra];
 }
 
+/** What an adapter promises beyond the common contract. */
+export interface IssuanceLedgerCapabilities {
+  /**
+   * Sequences are 1..N in grant order, without gaps (default). A ledger that splits a campaign's
+   * stock across sub-ledgers (sharded-stock mode) only promises sequences that are unique
+   * positive integers, none reused after a restore; every assertion on exactness (how many are
+   * granted, sold-out exactly at the cap) and on one coupon per user is kept in full.
+   */
+  readonly denseSequences?: boolean;
+}
+
 /**
  * One behaviour, every adapter: what ApplyForCoupon, RebuildLedger and the relay may assume of
  * any IssuanceLedger. The decision table is `decide` in src/domain/issuance-policy.ts, including
@@ -67,7 +78,40 @@ async function drain(outbox: IssuanceOutbox, expected: number): Promise<OutboxEn
 export function describeIssuanceLedgerContract(
   name: string,
   makeFixture: () => Promise<IssuanceLedgerFixture>,
+  capabilities: IssuanceLedgerCapabilities = {},
 ): void {
+  const dense = capabilities.denseSequences ?? true;
+
+  /** The granted sequence: `dense` in a dense ledger, else any positive integer not in `taken`. */
+  const expectSequence = (
+    reservation: Reservation,
+    denseSequence: number,
+    taken: Iterable<number> = [],
+  ): number => {
+    const sequence = reservation.kind === 'issued' ? reservation.coupon.sequence : undefined;
+    if (dense) {
+      expect(sequence).toBe(denseSequence);
+    } else {
+      expect(reservation.kind).toBe('issued');
+      expect(Number.isSafeInteger(sequence) && (sequence ?? 0) >= 1).toBe(true);
+      expect([...taken]).not.toContain(sequence);
+    }
+    return sequence ?? 0;
+  };
+
+  /** Sorted sequences of `count` grants: 1..count in a dense ledger, else distinct positive integers. */
+  const expectSequences = (sorted: readonly number[], count: number) => {
+    if (dense) {
+      expect(sorted).toEqual(oneTo(count));
+    } else {
+      expect(sorted).toHaveLength(count);
+      expect(new Set(sorted).size).toBe(count);
+      expect(sorted.every((sequence) => Number.isSafeInteger(sequence) && sequence >= 1)).toBe(
+        true,
+      );
+    }
+  };
+
   describe(`IssuanceLedger contract: ${name}`, () => {
     let fixture: IssuanceLedgerFixture;
     let ledger: IssuanceLedger;
@@ -94,9 +138,10 @@ export function describeIssuanceLedgerContract(
 
         const reservation = await ledger.reserve(campaign.id, userId, NOW);
 
+        const sequence = expectSequence(reservation, 1);
         expect(reservation).toEqual({
           kind: 'issued',
-          coupon: { campaignId: campaign.id, userId, sequence: 1, issuedAt: NOW },
+          coupon: { campaignId: campaign.id, userId, sequence, issuedAt: NOW },
         });
       });
 
@@ -163,9 +208,10 @@ export function describeIssuanceLedgerContract(
 
       it('answers sold-out once totalQuantity coupons are out', async () => {
         const campaign = await defined({ totalQuantity: 3 });
+        const taken: number[] = [];
         for (const sequence of [1, 2, 3]) {
           const reservation = await ledger.reserve(campaign.id, randomUserId(), NOW);
-          expect(reservation.kind === 'issued' && reservation.coupon.sequence).toBe(sequence);
+          taken.push(expectSequence(reservation, sequence, taken));
         }
 
         expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
@@ -188,10 +234,9 @@ export function describeIssuanceLedgerContract(
         const thousandth = await ledger.reserve(campaign.id, randomUserId(), NOW);
         const thousandFirst = await ledger.reserve(campaign.id, randomUserId(), NOW);
 
-        expect(
-          nineHundredNinetyNinth.kind === 'issued' && nineHundredNinetyNinth.coupon.sequence,
-        ).toBe(999);
-        expect(thousandth.kind === 'issued' && thousandth.coupon.sequence).toBe(1000);
+        const taken = sequencesOf(first);
+        taken.push(expectSequence(nineHundredNinetyNinth, 999, taken));
+        expectSequence(thousandth, 1000, taken);
         expect(thousandFirst).toEqual({ kind: 'sold-out' });
         expect(await ledger.issuedCount(campaign.id)).toBe(1000);
       });
@@ -254,28 +299,36 @@ export function describeIssuanceLedgerContract(
           const reservation = await ledger.reserve(campaign.id, userId, NOW);
           if (reservation.kind === 'issued') granted.push(reservation.coupon.sequence);
         }
-        expect(granted).toEqual(oneTo(12));
+        if (dense) expect(granted).toEqual(oneTo(12));
+        else
+          expectSequences(
+            [...granted].sort((a, b) => a - b),
+            12,
+          );
       });
 
       it('does not spend a sequence on a refusal', async () => {
         const campaign = await defined({ startsAt: NOW, totalQuantity: 5 });
         const winner = randomUserId();
         await ledger.reserve(campaign.id, randomUserId(), at(-1)); // not-open
-        await ledger.reserve(campaign.id, winner, NOW); // 1
+        const won = await ledger.reserve(campaign.id, winner, NOW); // 1
         await ledger.reserve(campaign.id, winner, NOW); // already-issued
 
         const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(next.kind === 'issued' && next.coupon.sequence).toBe(2);
+        expectSequence(next, 2, [expectSequence(won, 1)]);
+        expect(await ledger.issuedCount(campaign.id)).toBe(2);
       });
 
       it('finds the sequence of a winner and nothing for anyone else', async () => {
         const campaign = await defined();
         const [first, second, loser] = userIds(3) as [UserId, UserId, UserId];
-        await ledger.reserve(campaign.id, first, NOW);
-        await ledger.reserve(campaign.id, second, NOW);
+        const firstSequence = expectSequence(await ledger.reserve(campaign.id, first, NOW), 1);
+        const secondSequence = expectSequence(await ledger.reserve(campaign.id, second, NOW), 2, [
+          firstSequence,
+        ]);
 
-        expect(await ledger.findGrant(campaign.id, first)).toBe(1);
-        expect(await ledger.findGrant(campaign.id, second)).toBe(2);
+        expect(await ledger.findGrant(campaign.id, first)).toBe(dense ? 1 : firstSequence);
+        expect(await ledger.findGrant(campaign.id, second)).toBe(dense ? 2 : secondSequence);
         expect(await ledger.findGrant(campaign.id, loser)).toBeUndefined();
         expect(await ledger.findGrant(randomCampaignId(), first)).toBeUndefined();
       });
@@ -296,7 +349,7 @@ export function describeIssuanceLedgerContract(
 
         expect((await ledger.reserve(one.id, userId, NOW)).kind).toBe('issued');
         const elsewhere = await ledger.reserve(other.id, userId, NOW);
-        expect(elsewhere.kind === 'issued' && elsewhere.coupon.sequence).toBe(1);
+        expectSequence(elsewhere, 1);
       });
     });
 
@@ -304,16 +357,18 @@ export function describeIssuanceLedgerContract(
       it('keeps the grants when the campaign is defined again, and applies the new rules', async () => {
         const campaign = await defined({ totalQuantity: 10 });
         const [first, second] = userIds(2) as [UserId, UserId];
-        await ledger.reserve(campaign.id, first, NOW);
-        await ledger.reserve(campaign.id, second, NOW);
+        const firstSequence = expectSequence(await ledger.reserve(campaign.id, first, NOW), 1);
+        const secondSequence = expectSequence(await ledger.reserve(campaign.id, second, NOW), 2, [
+          firstSequence,
+        ]);
 
         await ledger.define({ ...campaign, totalQuantity: 3, endsAt: at(HOUR) });
 
         expect(await ledger.issuedCount(campaign.id)).toBe(2);
-        expect(await ledger.findGrant(campaign.id, second)).toBe(2);
+        expect(await ledger.findGrant(campaign.id, second)).toBe(dense ? 2 : secondSequence);
         expect(await ledger.reserve(campaign.id, first, NOW)).toEqual({ kind: 'already-issued' });
         const third = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(third.kind === 'issued' && third.coupon.sequence).toBe(3);
+        expectSequence(third, 3, [firstSequence, secondSequence]);
         expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
           kind: 'sold-out',
         });
@@ -353,8 +408,9 @@ export function describeIssuanceLedgerContract(
         }
         const sixth = await ledger.reserve(campaign.id, randomUserId(), NOW);
         const seventh = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(sixth.kind === 'issued' && sixth.coupon.sequence).toBe(6);
-        expect(seventh.kind === 'issued' && seventh.coupon.sequence).toBe(7);
+        const restored = coupons.map((coupon) => coupon.sequence);
+        restored.push(expectSequence(sixth, 6, restored));
+        expectSequence(seventh, 7, restored);
         expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
           kind: 'sold-out',
         });
@@ -367,7 +423,7 @@ export function describeIssuanceLedgerContract(
         await ledger.restore(campaign, coupons);
 
         const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(next.kind === 'issued' && next.coupon.sequence).toBe(5);
+        expectSequence(next, 5, oneTo(4));
       });
 
       it('is idempotent: restoring the same record twice gives the same ledger', async () => {
@@ -382,7 +438,7 @@ export function describeIssuanceLedgerContract(
           expect(await ledger.findGrant(campaign.id, coupon.userId)).toBe(coupon.sequence);
         }
         const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(next.kind === 'issued' && next.coupon.sequence).toBe(4);
+        expectSequence(next, 4, oneTo(3));
       });
 
       it('replaces what the ledger held: grants missing from the record are gone, the rules are the restored ones', async () => {
@@ -398,7 +454,7 @@ export function describeIssuanceLedgerContract(
         expect(await ledger.issuedCount(campaign.id)).toBe(1);
         expect(await ledger.findGrant(campaign.id, forgotten)).toBeUndefined();
         const second = await ledger.reserve(campaign.id, forgotten, NOW);
-        expect(second.kind === 'issued' && second.coupon.sequence).toBe(2);
+        expectSequence(second, 2, [1]);
         expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
           kind: 'sold-out',
         });
@@ -412,7 +468,7 @@ export function describeIssuanceLedgerContract(
 
         expect(await ledger.issuedCount(campaign.id)).toBe(0);
         const first = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(first.kind === 'issued' && first.coupon.sequence).toBe(1);
+        expectSequence(first, 1);
       });
 
       it('restores a full campaign of 1000 winners', async () => {
@@ -472,7 +528,7 @@ export function describeIssuanceLedgerContract(
         );
 
         expect(kinds(reservations)).toEqual({ issued: 100, 'sold-out': 900 });
-        expect(sequencesOf(reservations)).toEqual(oneTo(100));
+        expectSequences(sequencesOf(reservations), 100);
         expect(await ledger.issuedCount(campaign.id)).toBe(100);
       });
 
@@ -485,8 +541,10 @@ export function describeIssuanceLedgerContract(
         );
 
         expect(kinds(reservations)).toEqual({ issued: 1, 'already-issued': 199 });
-        expect(sequencesOf(reservations)).toEqual([1]);
-        expect(await ledger.findGrant(campaign.id, userId)).toBe(1);
+        expectSequences(sequencesOf(reservations), 1);
+        expect(await ledger.findGrant(campaign.id, userId)).toBe(
+          dense ? 1 : sequencesOf(reservations)[0],
+        );
         expect(await ledger.issuedCount(campaign.id)).toBe(1);
       });
 
@@ -501,7 +559,7 @@ export function describeIssuanceLedgerContract(
         const winners = reservations.flatMap((r) => (r.kind === 'issued' ? [r.coupon.userId] : []));
         expect(winners).toHaveLength(50);
         expect(new Set(winners).size).toBe(50);
-        expect(sequencesOf(reservations)).toEqual(oneTo(50));
+        expectSequences(sequencesOf(reservations), 50);
       });
     });
   });

@@ -64,6 +64,10 @@ export function createRedisCluster(nodes: string, options: RedisClientOptions = 
   const cluster = new Cluster(startupNodes, {
     lazyConnect: true,
     enableAutoPipelining: true,
+    // Auto-pipelining groups a cluster's commands by the node of their first key; ioredis finds
+    // no key in XGROUP (its first argument is the subcommand), so concurrent XGROUPs on streams
+    // of different slots would share one pipeline sent to one node: MOVED, and a failed define.
+    autoPipeliningIgnoredCommands: ['xgroup'],
     enableOfflineQueue: false,
     clusterRetryStrategy: reconnectDelay,
     retryDelayOnFailover: 100,

@@ -1,8 +1,14 @@
 import type { IssuanceOutbox, OutboxEntry } from '../../application/ports/issuance-outbox.port.ts';
-import { parseCampaignId, type CampaignId } from '../../domain/ids.ts';
+import type { CampaignId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { isReplyError, orUnavailable } from './redis-errors.ts';
-import { DEFAULT_KEY_PREFIX, RedisKeys, RELAY_GROUP } from './redis-keys.ts';
+import {
+  DEFAULT_KEY_PREFIX,
+  parseLedgerTag,
+  RedisKeys,
+  RELAY_GROUP,
+  type LedgerTag,
+} from './redis-keys.ts';
 import {
   couponFromFields,
   ensureRelayGroup,
@@ -31,8 +37,17 @@ const CAMPAIGNS_REFRESH_MS = 1000;
 /** Ids per acknowledge script call (Lua's unpack has a stack limit of a few thousand). */
 const ACK_BATCH = 1000;
 
-interface StreamState {
+/**
+ * One outbox stream: a campaign's, or one sub-ledger's of a campaign in sharded-stock mode. Its
+ * entries carry the campaign's id (the parent's, for a sub-ledger), which is what they are
+ * checked against.
+ */
+interface OutboxStream {
+  readonly tag: LedgerTag;
   readonly campaignId: CampaignId;
+}
+
+interface StreamState extends OutboxStream {
   /** Entries delivered to some relay and not yet acknowledged. */
   readonly pending: number;
   /** Entries no relay has been given yet. */
@@ -48,7 +63,8 @@ interface StreamState {
  * pending; after `claimAfterMs` of idleness another relay takes them over with XAUTOCLAIM and
  * publishes them again (the consumer is idempotent, so a duplicate is harmless, a loss is not).
  *
- * Streams are per campaign (one slot each in a cluster), so `take` reads them one by one. To
+ * Streams are per campaign (one slot each in a cluster), or per sub-ledger for a campaign in
+ * sharded-stock mode (each entry still names the campaign), so `take` reads them one by one. To
  * keep polls cheap with many campaigns it first asks every stream, in one pipelined round, how
  * many entries it holds and how many are pending, and only reads the streams with work.
  * Waiting is a short poll on the shared connection: a blocking XREADGROUP would hold the
@@ -60,8 +76,10 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
   readonly #claimAfterMs: number;
   readonly #pollIntervalMs: number;
   readonly #acknowledge: ScriptCall;
-  #campaigns: CampaignId[] = [];
+  #campaigns: OutboxStream[] = [];
   #campaignsReadAt = Number.NEGATIVE_INFINITY;
+  /** Members of the registry at the last read (unparsable ones included), compared with SCARD. */
+  #campaignsRead = -1;
   #rotation = 0;
 
   constructor(
@@ -89,20 +107,20 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
   }
 
   async acknowledge(entries: readonly OutboxEntry[]): Promise<void> {
-    const byCampaign = new Map<CampaignId, string[]>();
+    const byStream = new Map<LedgerTag, string[]>();
     for (const entry of entries) {
       // A handle this outbox never produced cannot name one of its entries: nothing to remove.
       const handle = parseEntryHandle(entry.id);
       if (!handle) continue;
-      const ids = byCampaign.get(handle.campaignId) ?? [];
+      const ids = byStream.get(handle.tag) ?? [];
       ids.push(handle.streamId);
-      byCampaign.set(handle.campaignId, ids);
+      byStream.set(handle.tag, ids);
     }
     const calls: Promise<unknown>[] = [];
-    for (const [campaignId, ids] of byCampaign) {
+    for (const [tag, ids] of byStream) {
       for (let i = 0; i < ids.length; i += ACK_BATCH) {
         const batch = ids.slice(i, i + ACK_BATCH);
-        calls.push(this.#acknowledge(this.#keys.outbox(campaignId), RELAY_GROUP, ...batch));
+        calls.push(this.#acknowledge(this.#keys.outbox(tag), RELAY_GROUP, ...batch));
       }
     }
     await orUnavailable(() => Promise.all(calls));
@@ -113,7 +131,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     return orUnavailable(async () => {
       const campaigns = await this.campaigns(true);
       const lengths = await Promise.all(
-        campaigns.map((id) => this.redis.xlen(this.#keys.outbox(id))),
+        campaigns.map(({ tag }) => this.redis.xlen(this.#keys.outbox(tag))),
       );
       return lengths.reduce((sum, length) => sum + length, 0);
     });
@@ -122,13 +140,12 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
   private async takeNow(max: number): Promise<OutboxEntry[]> {
     const campaigns = await this.campaigns(false);
     if (campaigns.length === 0) return [];
-    const states = await Promise.all(campaigns.map((id) => this.probe(id)));
+    const states = await Promise.all(campaigns.map((stream) => this.probe(stream)));
     const taken: OutboxEntry[] = [];
     // Reclaimed entries first: they are the oldest, and a dead relay must not delay them more.
     for (const state of states) {
       if (taken.length >= max) break;
-      if (state.pending > 0)
-        taken.push(...(await this.reclaim(state.campaignId, max - taken.length)));
+      if (state.pending > 0) taken.push(...(await this.reclaim(state, max - taken.length)));
     }
     // Then new entries, starting at another stream on each call so that one busy campaign
     // cannot starve the others' relaying.
@@ -137,7 +154,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     for (let i = 0; i < states.length && taken.length < max; i++) {
       const state = states[(start + i) % states.length];
       if (state && state.undelivered > 0) {
-        taken.push(...(await this.readNew(state.campaignId, max - taken.length)));
+        taken.push(...(await this.readNew(state, max - taken.length)));
       }
     }
     return taken;
@@ -147,8 +164,8 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
    * How much work a stream holds. `acknowledge` deletes what it acks in the same step, so the
    * stream holds exactly the pending entries plus the undelivered ones.
    */
-  private async probe(campaignId: CampaignId): Promise<StreamState> {
-    const stream = this.#keys.outbox(campaignId);
+  private async probe(source: OutboxStream): Promise<StreamState> {
+    const stream = this.#keys.outbox(source.tag);
     const [length, pending] = await Promise.all([
       this.redis.xlen(stream),
       this.redis.call('XPENDING', stream, RELAY_GROUP).then(
@@ -162,14 +179,14 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
         },
       ),
     ]);
-    return { campaignId, pending, undelivered: Math.max(0, length - pending) };
+    return { ...source, pending, undelivered: Math.max(0, length - pending) };
   }
 
   /** Takes over entries pending longer than claimAfterMs with anyone (their relay died). */
-  private async reclaim(campaignId: CampaignId, count: number): Promise<OutboxEntry[]> {
+  private async reclaim(source: OutboxStream, count: number): Promise<OutboxEntry[]> {
     const reply = await this.redis.call(
       'XAUTOCLAIM',
-      this.#keys.outbox(campaignId),
+      this.#keys.outbox(source.tag),
       RELAY_GROUP,
       this.#consumer,
       this.#claimAfterMs,
@@ -178,12 +195,12 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
       count,
     );
     if (!Array.isArray(reply) || reply.length < 2) throw new Error('malformed XAUTOCLAIM reply');
-    return this.toEntries(campaignId, parseStreamEntries((reply as unknown[])[1]));
+    return this.toEntries(source, parseStreamEntries((reply as unknown[])[1]));
   }
 
   /** New entries of one stream: the group hands each to exactly one relay. */
-  private async readNew(campaignId: CampaignId, count: number): Promise<OutboxEntry[]> {
-    const stream = this.#keys.outbox(campaignId);
+  private async readNew(source: OutboxStream, count: number): Promise<OutboxEntry[]> {
+    const stream = this.#keys.outbox(source.tag);
     let reply: unknown;
     try {
       reply = await this.redis.call(
@@ -207,7 +224,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     if (!Array.isArray(reply)) throw new Error('malformed XREADGROUP reply');
     const [streamReply] = reply as unknown[];
     if (!Array.isArray(streamReply)) throw new Error('malformed XREADGROUP reply');
-    return this.toEntries(campaignId, parseStreamEntries((streamReply as unknown[])[1]));
+    return this.toEntries(source, parseStreamEntries((streamReply as unknown[])[1]));
   }
 
   /**
@@ -217,7 +234,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
    * loses) for a person to look at.
    */
   private async toEntries(
-    campaignId: CampaignId,
+    { tag, campaignId }: OutboxStream,
     raw: readonly RawStreamEntry[],
   ): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
@@ -225,11 +242,11 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     for (const { id, fields } of raw) {
       const coupon = couponFromFields(campaignId, fields);
       if (typeof coupon !== 'string') {
-        entries.push({ id: entryHandle(campaignId, id), coupon });
+        entries.push({ id: entryHandle(tag, id), coupon });
         continue;
       }
       await this.redis.xadd(
-        this.#keys.deadLetters(campaignId),
+        this.#keys.deadLetters(tag),
         '*',
         'entryId',
         id,
@@ -240,20 +257,31 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
       rejected.push(id);
     }
     if (rejected.length > 0) {
-      await this.#acknowledge(this.#keys.outbox(campaignId), RELAY_GROUP, ...rejected);
+      await this.#acknowledge(this.#keys.outbox(tag), RELAY_GROUP, ...rejected);
     }
     return entries;
   }
 
-  /** The registry of campaigns, re-read at most once a second unless `fresh` is asked for. */
-  private async campaigns(fresh: boolean): Promise<CampaignId[]> {
+  /**
+   * The registry of streams (campaigns, and sub-ledgers of sharded campaigns), re-read once a
+   * second, when `fresh` is asked for, or as soon as its size changed. The size check (SCARD,
+   * O(1)) matters: with the time rule alone a campaign created after the last read stayed
+   * invisible for up to a second, and a relay draining at shutdown in that second found nothing
+   * to do and exited with the campaign's grants unpublished. Members are only ever added (or
+   * lost with Redis' data), so a changed size is what a change looks like.
+   */
+  private async campaigns(fresh: boolean): Promise<OutboxStream[]> {
     const now = Date.now();
-    if (fresh || now - this.#campaignsReadAt >= CAMPAIGNS_REFRESH_MS) {
+    if (
+      fresh ||
+      now - this.#campaignsReadAt >= CAMPAIGNS_REFRESH_MS ||
+      (await this.redis.scard(this.#keys.campaigns)) !== this.#campaignsRead
+    ) {
       const members = await this.redis.smembers(this.#keys.campaigns);
+      this.#campaignsRead = members.length;
       this.#campaigns = members
-        .map((member) => parseCampaignId(member))
-        .flatMap((parsed) => (parsed.ok ? [parsed.value] : []))
-        .sort();
+        .flatMap((member) => parseLedgerTag(member) ?? [])
+        .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
       this.#campaignsReadAt = now;
     }
     return this.#campaigns;

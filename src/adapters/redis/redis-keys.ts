@@ -1,10 +1,37 @@
-import type { CampaignId } from '../../domain/ids.ts';
+import { CAMPAIGN_ID, type CampaignId } from '../../domain/ids.ts';
 
 /** Default namespace of every key the ledger and the outbox own. */
 export const DEFAULT_KEY_PREFIX = 'coupon:';
 
 /** Consumer group of every campaign's outbox stream: all relays share it, so each entry goes to one. */
 export const RELAY_GROUP = 'relay';
+
+/**
+ * One sub-ledger of a campaign in sharded-stock mode (src/adapters/redis/sharded):
+ * `<campaignId>#<suffix>`. `#` never occurs in a campaign id, so a sub-ledger's keys never
+ * collide with a campaign's, and the tag names the campaign its grants belong to.
+ */
+export type SubLedgerTag = string & { readonly __brand: 'SubLedgerTag' };
+
+/**
+ * What goes between the braces of a ledger's keys (its hash tag, hence its cluster slot): a
+ * campaign id (one ledger per campaign), or a sub-ledger tag. The campaign registry lists either,
+ * and the outbox reads the stream of each.
+ */
+export type LedgerTag = CampaignId | SubLedgerTag;
+
+const SUB_LEDGER_SUFFIX = /^[0-9a-z.]{1,24}$/;
+
+/** A registry member as a ledger tag, with the campaign its grants belong to; else undefined. */
+export function parseLedgerTag(
+  raw: string,
+): { readonly tag: LedgerTag; readonly campaignId: CampaignId } | undefined {
+  const hash = raw.indexOf('#');
+  const campaign = hash < 0 ? raw : raw.slice(0, hash);
+  if (!CAMPAIGN_ID.test(campaign)) return undefined;
+  if (hash >= 0 && !SUB_LEDGER_SUFFIX.test(raw.slice(hash + 1))) return undefined;
+  return { tag: raw as LedgerTag, campaignId: campaign as CampaignId };
+}
 
 /**
  * The key layout, in one place so the ledger, the outbox and the tests agree on it.
@@ -25,38 +52,41 @@ export class RedisKeys {
     }
   }
 
-  /** SET of campaign ids: tells the outbox which streams to read. */
+  /** SET of ledger tags (campaign ids, sub-ledger tags): tells the outbox which streams to read. */
   get campaigns(): string {
     return `${this.prefix}campaigns`;
   }
 
-  /** HASH name, total, perUser, startsAt (epoch ms or ''), endsAt (epoch ms or ''). */
-  campaign(id: CampaignId): string {
+  /**
+   * HASH name, total, perUser, startsAt (epoch ms or ''), endsAt (epoch ms or ''); a sub-ledger's
+   * also holds its layout and quota (see sharded/reserve-shard.lua).
+   */
+  campaign(id: LedgerTag): string {
     return `${this.prefix}{${id}}:campaign`;
   }
 
   /** HASH userId → sequence of the user's coupon. */
-  users(id: CampaignId): string {
+  users(id: LedgerTag): string {
     return `${this.prefix}{${id}}:users`;
   }
 
-  /** STRING integer: the last sequence granted (the count of grants). */
-  count(id: CampaignId): string {
+  /** STRING integer: the last sequence granted (the count of grants; a sub-ledger's grants). */
+  count(id: LedgerTag): string {
     return `${this.prefix}{${id}}:count`;
   }
 
   /** STREAM of granted coupons waiting for the relay (fields campaignId, userId, sequence, issuedAt ms). */
-  outbox(id: CampaignId): string {
+  outbox(id: LedgerTag): string {
     return `${this.prefix}{${id}}:outbox`;
   }
 
   /** STREAM of outbox entries that could not be decoded: set aside, never silently dropped. */
-  deadLetters(id: CampaignId): string {
+  deadLetters(id: LedgerTag): string {
     return `${this.prefix}{${id}}:outbox-dead`;
   }
 
   /** Temporary HASH a restore fills before swapping it in (same slot as `users`, so RENAME works). */
-  restoring(id: CampaignId, nonce: string): string {
+  restoring(id: LedgerTag, nonce: string): string {
     return `${this.prefix}{${id}}:restoring:${nonce}`;
   }
 }

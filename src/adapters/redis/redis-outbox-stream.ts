@@ -2,7 +2,7 @@ import type { Coupon } from '../../domain/coupon.ts';
 import { parseCampaignId, parseUserId, type CampaignId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { isReplyError } from './redis-errors.ts';
-import { RELAY_GROUP, type RedisKeys } from './redis-keys.ts';
+import { parseLedgerTag, RELAY_GROUP, type LedgerTag, type RedisKeys } from './redis-keys.ts';
 
 /**
  * Makes a campaign visible to the relay: listed in the campaign registry, and its outbox stream
@@ -15,10 +15,10 @@ import { RELAY_GROUP, type RedisKeys } from './redis-keys.ts';
 export async function registerCampaign(
   redis: RedisConnection,
   keys: RedisKeys,
-  campaignId: CampaignId,
+  tag: LedgerTag,
 ): Promise<void> {
-  await ensureRelayGroup(redis, keys.outbox(campaignId));
-  await redis.sadd(keys.campaigns, campaignId);
+  await ensureRelayGroup(redis, keys.outbox(tag));
+  await redis.sadd(keys.campaigns, tag);
 }
 
 export async function ensureRelayGroup(redis: RedisConnection, stream: string): Promise<void> {
@@ -84,18 +84,16 @@ export function couponFromFields(
   return { campaignId, userId: user.value, sequence, issuedAt: new Date(issuedAtMs) };
 }
 
-/** The outbox handle of an entry: which stream, and the id inside it (`<campaignId>/<streamId>`). */
-export function entryHandle(campaignId: CampaignId, streamId: string): string {
-  return `${campaignId}/${streamId}`;
+/** The outbox handle of an entry: which stream, and the id inside it (`<ledger tag>/<streamId>`). */
+export function entryHandle(tag: LedgerTag, streamId: string): string {
+  return `${tag}/${streamId}`;
 }
 
-export function parseEntryHandle(
-  handle: string,
-): { campaignId: CampaignId; streamId: string } | undefined {
+export function parseEntryHandle(handle: string): { tag: LedgerTag; streamId: string } | undefined {
   const slash = handle.lastIndexOf('/');
   if (slash < 0) return undefined;
-  const campaign = parseCampaignId(handle.slice(0, slash));
+  const ledger = parseLedgerTag(handle.slice(0, slash));
   const streamId = handle.slice(slash + 1);
-  if (!campaign.ok || !STREAM_ID.test(streamId)) return undefined;
-  return { campaignId: campaign.value, streamId };
+  if (!ledger || !STREAM_ID.test(streamId)) return undefined;
+  return { tag: ledger.tag, streamId };
 }

@@ -1,0 +1,22 @@
+-- Writes one sub-ledger's rules and base quota in one step; its winners, count, transfers and
+-- net (stock moved in minus stock moved out) are kept, so defining again never forgets a grant
+-- nor a transfer. A brand-new sub-ledger gets net 0 and the epoch given.
+--
+-- KEYS[1] rules hash, KEYS[2] grants count
+-- ARGV[1] name, ARGV[2] total, ARGV[3] perUser, ARGV[4] startsAt, ARGV[5] endsAt ('' = none),
+-- ARGV[6] shards N, ARGV[7] shard index, ARGV[8] base quota, ARGV[9] epoch for a new sub-ledger
+--
+-- Reply: the sub-ledger's spare stock (quota - count); negative when a lower total left it with
+-- more grants than its new quota (the caller then covers that debt from the others' spare).
+local existing = redis.call('HGET', KEYS[1], 'shards')
+if existing and existing ~= ARGV[6] then
+  return redis.error_reply('SUBLEDGER_MISMATCH sub-ledger belongs to a layout of ' .. existing)
+end
+redis.call('HSET', KEYS[1],
+  'name', ARGV[1], 'total', ARGV[2], 'perUser', ARGV[3], 'startsAt', ARGV[4], 'endsAt', ARGV[5],
+  'shards', ARGV[6], 'shard', ARGV[7], 'base', ARGV[8])
+redis.call('HSETNX', KEYS[1], 'net', 0)
+redis.call('HSETNX', KEYS[1], 'epoch', ARGV[9])
+local net = tonumber(redis.call('HGET', KEYS[1], 'net'))
+local count = tonumber(redis.call('GET', KEYS[2])) or 0
+return tonumber(ARGV[8]) + net - count

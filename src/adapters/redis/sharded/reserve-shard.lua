@@ -1,0 +1,86 @@
+-- Decides one application on ONE sub-ledger of a campaign in sharded-stock mode, atomically.
+-- The twin of ../reserve.lua (same checks, same ORDER: already issued > window > cap), with the
+-- cap being this sub-ledger's quota (base + net) instead of the campaign's total. The sum of the
+-- quotas never exceeds the total (see transfer-debit.lua), so neither can the sum of the grants.
+--
+-- Optionally it first credits a stock transfer to this sub-ledger (what transfer-credit.lua
+-- does), in the same step: the application that moved the stock here decides on it before
+-- anyone can move it away again, so two empty sub-ledgers can never pass the last coupons back
+-- and forth forever (every transfer that an application makes ends in that application's answer).
+--
+-- KEYS[1] sub-ledger rules hash (name, total, perUser, startsAt, endsAt, shards, shard, base,
+--         net, seqBase, epoch, soldOut), KEYS[2] winners hash (userId -> sequence),
+--         KEYS[3] grants count, KEYS[4] outbox stream, KEYS[5] transfers hash
+-- ARGV[1] campaignId (the parent: it goes into the outbox entry), ARGV[2] userId,
+-- ARGV[3] now (epoch ms), ARGV[4] the caller's sub-ledger count N, ARGV[5] the caller's index,
+-- ARGV[6..9] optional transfer to credit first: donor index, number, amount, epoch
+--
+-- Reply {code, value}:
+--   {0, 0} unknown (no rules: never defined, or lost -> fail closed)
+--   {1, sequence} issued: sequence = (local - 1) * N + shard + 1, unique in the campaign, with
+--              local = grants + seqBase (a restore sets seqBase past every restored sequence)
+--   {2, 0} already issued
+--   {3, startsAt} not open yet
+--   {4, endsAt} closed
+--   {5, 0} this sub-ledger's quota is used up, stock may remain elsewhere: the caller rebalances
+--   {5, 1} sold out for good (every sub-ledger was seen exhausted under these rules)
+--   {6, N} the caller routed with a stale sub-ledger count: N is the campaign's
+--   {7, 0} the transfer to credit belongs to another epoch: nothing credited, nothing decided
+local rules = redis.call('HMGET', KEYS[1],
+  'shards', 'shard', 'base', 'net', 'startsAt', 'endsAt', 'epoch', 'total', 'soldOut', 'seqBase')
+local shards = tonumber(rules[1])
+if not shards then
+  return {0, 0}
+end
+if shards ~= tonumber(ARGV[4]) then
+  return {6, shards}
+end
+local shard = tonumber(rules[2])
+if shard ~= tonumber(ARGV[5]) then
+  return redis.error_reply('SUBLEDGER_MISMATCH sub-ledger holds shard ' .. tostring(rules[2]))
+end
+
+local net = tonumber(rules[4]) or 0
+if ARGV[6] then
+  if rules[7] ~= ARGV[9] then
+    return {7, 0}
+  end
+  local number = tonumber(ARGV[7])
+  local credited = tonumber(redis.call('HGET', KEYS[5], 'in:' .. ARGV[6])) or 0
+  if number > credited then
+    redis.call('HSET', KEYS[5], 'in:' .. ARGV[6], number)
+    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[8]))
+  end
+end
+
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
+  return {2, 0}
+end
+
+local now = tonumber(ARGV[3])
+local startsAt = tonumber(rules[5])
+if startsAt and now < startsAt then
+  return {3, startsAt}
+end
+local endsAt = tonumber(rules[6])
+if endsAt and now >= endsAt then
+  return {4, endsAt}
+end
+
+local quota = (tonumber(rules[3]) or 0) + net
+local count = tonumber(redis.call('GET', KEYS[3])) or 0
+if count >= quota then
+  -- The mark is valid only for the rules it was computed under (a restore changes the epoch, a
+  -- redefinition may change the total).
+  if rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8])) then
+    return {5, 1}
+  end
+  return {5, 0}
+end
+
+local grants = redis.call('INCR', KEYS[3])
+local sequence = (grants + (tonumber(rules[10]) or 0) - 1) * shards + shard + 1
+redis.call('HSET', KEYS[2], ARGV[2], sequence)
+redis.call('XADD', KEYS[4], '*',
+  'campaignId', ARGV[1], 'userId', ARGV[2], 'sequence', sequence, 'issuedAt', ARGV[3])
+return {1, sequence}
