@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 
 /** Starts the HTTP server; resolves with the bound port (PORT=0 picks a free one). */
@@ -7,6 +8,7 @@ export function startHttpServer(
   hostname: string,
 ): Promise<{ server: ServerType; port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
+    let closing = false;
     const server = serve({ fetch: (request) => app.fetch(request), port, hostname }, (info) => {
       resolve({
         server,
@@ -14,10 +16,19 @@ export function startHttpServer(
         // Stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
         close: () =>
           new Promise<void>((done) => {
+            closing = true;
             server.close(() => done());
             if ('closeIdleConnections' in server) server.closeIdleConnections();
           }),
       });
+    });
+    // server.close() only stops NEW connections: a keep-alive client (a load balancer, a
+    // stampede) keeps sending requests on the ones it has, Node keeps serving them, and close()
+    // would not finish before the shutdown timeout under load. Once closing, every response
+    // says `Connection: close`, so each connection ends after the request it is serving.
+    // Prepended: it must run before the app writes the head.
+    server.prependListener('request', (_request: unknown, response: ServerResponse) => {
+      if (closing && !response.headersSent) response.setHeader('connection', 'close');
     });
     server.once('error', reject);
   });

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { useE2eSystem } from '../support/e2e-harness.ts';
+import {
+  converge,
+  expectBusinessAnswers,
+  expectSound,
+  judge,
+  report,
+} from '../support/e2e-guarantees.ts';
+import { fire, usersWithRepeats } from '../support/e2e-stampede.ts';
+
+interface Summary {
+  readonly issued: number | null;
+  readonly remaining: number | null;
+  readonly ledgerReady: boolean;
+}
+
+/**
+ * Scenario 6: Redis loses its data after a stampede was persisted (FLUSHDB of the e2e's database:
+ * for the service the same as a Redis restarted without persistence, while other runs sharing
+ * this Redis in other databases keep theirs). The ledger no longer knows the campaign but MySQL
+ * does, so the API refuses to issue for it (503 LEDGER_NOT_READY) instead of starting again from
+ * zero, until `rebuild-ledger` restores winners, count and rules from MySQL. Then it continues
+ * exactly where it stopped: old winners get 409, the remaining stock is total − rows, the cap
+ * still holds.
+ */
+describe('fault: Redis flushed after a stampede, ledger rebuilt from MySQL', () => {
+  const system = useE2eSystem();
+
+  it('refuses to issue until rebuilt, then continues exactly where it stopped', async () => {
+    const api = await system.startApi();
+    await system.startConsumer();
+    const total = 1000;
+    const campaignId = await system.createCampaign(api, total);
+    const summary = async () =>
+      (await (await fetch(`${api.url}/campaigns/${campaignId}`)).json()) as Summary;
+
+    // Half the stock goes out and is persisted: 600 users, each clicking twice.
+    const first = await fire({
+      baseUrl: api.url,
+      campaignId,
+      users: usersWithRepeats(1200, 600, `${campaignId}-a`),
+      concurrency: 100,
+    });
+    expectBusinessAnswers(first);
+    await converge(system.probes, campaignId);
+    // What MySQL holds is what the rebuild must restore (600, unless a 503 left a user out).
+    const winners = [...(await system.probes.coupons(campaignId)).keys()];
+    const persisted = winners.length;
+    expect(persisted).toBeGreaterThan(500);
+
+    await system.probes.flushRedis();
+
+    // Old winners and new users alike are refused: fail closed, no second coupon, no fresh count.
+    const refused = await fire({
+      baseUrl: api.url,
+      campaignId,
+      users: [...winners.slice(0, 50), ...usersWithRepeats(50, 50, `${campaignId}-new`)],
+      concurrency: 20,
+    });
+    expect(refused.count('LEDGER_NOT_READY')).toBe(100);
+    expect(await summary()).toMatchObject({ ledgerReady: false, issued: null });
+
+    // The operator's fix, run twice: idempotent.
+    let rebuiltWith = '';
+    for (let run = 0; run < 2; run++) {
+      const rebuild = await system.runCli('rebuild-ledger', [campaignId]);
+      expect(rebuild, rebuild.output).toMatchObject({ code: 0 });
+      rebuiltWith = /restored with (\d+) coupons/.exec(rebuild.output)?.[1] ?? rebuild.output;
+      expect(rebuiltWith).toBe(String(persisted));
+    }
+    expect(await summary()).toMatchObject({
+      ledgerReady: true,
+      issued: persisted,
+      remaining: total - persisted,
+    });
+
+    // Every old winner is told so; none gets a second coupon.
+    const again = await fire({ baseUrl: api.url, campaignId, users: winners, concurrency: 100 });
+    expect(again.count('ALREADY_ISSUED')).toBe(persisted);
+
+    // A new crowd gets exactly the remaining stock: the campaign ends at exactly the cap.
+    const topUp = await fire({
+      baseUrl: api.url,
+      campaignId,
+      users: usersWithRepeats(2000, 1000, `${campaignId}-b`),
+      concurrency: 100,
+    });
+    expectBusinessAnswers(topUp);
+    await converge(system.probes, campaignId);
+
+    const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [
+      first,
+      refused,
+      again,
+      topUp,
+    ]);
+    report('redis-flush', verdict, {
+      notReady503: refused.count('LEDGER_NOT_READY'),
+      rebuiltWith,
+      oldWinners409: again.count('ALREADY_ISSUED'),
+      toppedUp: verdict.rows - persisted,
+    });
+    expectSound(verdict);
+    expect(verdict.rows).toBe(total);
+  });
+});

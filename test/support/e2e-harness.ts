@@ -1,0 +1,317 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, afterEach } from 'vitest';
+import {
+  freePort,
+  startEntrypoint,
+  type StartedProcess,
+} from '../../scripts/lib/embedded-process.ts';
+import { Probes } from './e2e-probes.ts';
+import { ServiceFaults } from './e2e-services.ts';
+import { waitFor } from './e2e-wait.ts';
+import { randomCampaignId } from './mothers.ts';
+import { requireService } from './real-services.ts';
+
+const API = 'src/bootstrap/main-api.ts';
+const CONSUMER = 'src/bootstrap/main-consumer.ts';
+const OUTPUT_KEPT = 2000; // chunks of a child's output kept for the failure report
+/**
+ * The e2e's own logical Redis database. Every api process on this Redis relays the outbox of
+ * every campaign in its database; in the default one, another run's api (a benchmark, a demo)
+ * would take this file's grants and publish them to ITS topic. Here only e2e processes look.
+ */
+const E2E_REDIS_DB = 9;
+
+function inDatabase(redisUrl: string, db: number): string {
+  const url = new URL(redisUrl);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
+/** A running api or consumer process, with its output kept for when a test fails. */
+export class E2eProcess {
+  readonly #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly name: string,
+    readonly started: StartedProcess,
+    /** The latest chunks of its stdout and stderr (pino JSON lines at LOG_LEVEL=warn). */
+    readonly output: string[],
+  ) {
+    const { child } = started;
+    this.#exit =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
+        : new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get url(): string {
+    return this.started.url;
+  }
+
+  get alive(): boolean {
+    return this.started.child.exitCode === null && this.started.child.signalCode === null;
+  }
+
+  /** Sends a signal without waiting (a second SIGTERM, a SIGKILL mid-stampede). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.alive) this.started.child.kill(signal);
+  }
+
+  /** Resolves with the exit code (null when a signal ended it); fails if it takes too long. */
+  async exited(timeoutMs = 30_000): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return (await Promise.race([this.#exit, timeout])).code;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Signal, then wait for the exit; SIGKILL as a last resort so no test leaves a process behind. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<number | null> {
+    this.signal(signal);
+    if (signal !== 'SIGKILL') this.signal('SIGCONT'); // a frozen process could not handle it
+    try {
+      return await this.exited(timeoutMs);
+    } catch (error) {
+      this.signal('SIGKILL');
+      await this.exited(5_000);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The real production processes on the real services, isolated per test file: their own Kafka
+ * topic and consumer group (so other runs sharing the broker neither eat nor feed this file's
+ * events), a random campaign per test, and direct probes into MySQL and Redis.
+ */
+export class E2eSystem {
+  readonly faults = new ServiceFaults();
+  readonly probes: Probes;
+  readonly adminToken = randomBytes(16).toString('hex');
+  readonly topic = `e2e-${randomBytes(5).toString('hex')}`;
+  readonly #env: Record<string, string>;
+  readonly #processes = new Set<E2eProcess>();
+  readonly #campaigns: string[] = [];
+  #starts = 0;
+
+  constructor() {
+    const services = {
+      REDIS_URL: inDatabase(requireService('REDIS_URL'), E2E_REDIS_DB),
+      KAFKA_BROKERS: requireService('KAFKA_BROKERS'),
+      DATABASE_URL: requireService('DATABASE_URL'),
+    };
+    this.probes = new Probes(services.DATABASE_URL, services.REDIS_URL);
+    this.#env = {
+      ...services,
+      REDIS_CLUSTER_NODES: '', // never the cluster by accident, whatever the shell exported
+      KAFKA_TOPIC: this.topic,
+      KAFKA_CONSUMER_GROUP: this.topic,
+      ADMIN_TOKEN: this.adminToken,
+      LOG_LEVEL: 'warn',
+    };
+  }
+
+  /** The api entrypoint (HTTP + relay), ready once /health/ready says every dependency is up. */
+  async startApi(env: Record<string, string> = {}): Promise<E2eProcess> {
+    return this.spawn('api', API, env, '/health/ready');
+  }
+
+  /** The consumer entrypoint, ready once it is a member of its (stable) consumer group. */
+  async startConsumer(env: Record<string, string> = {}): Promise<E2eProcess> {
+    const consumer = await this.spawn('consumer', CONSUMER, {
+      METRICS_PORT: String(await freePort()),
+      ...env,
+    });
+    const clientId = `${consumer.name}-consumer`; // kafka.module.ts: `${KAFKA_CLIENT_ID}-${role}`
+    await waitFor(
+      `${consumer.name} to join consumer group ${this.topic}`,
+      async () => {
+        if (!consumer.alive)
+          throw new Error(`${consumer.name} exited:\n${consumer.output.join('')}`);
+        const group = await this.withAdmin((admin) => admin.describeGroups([this.topic]));
+        const [described] = group.groups;
+        const joined =
+          described?.state === 'Stable' && described.members.some((m) => m.clientId === clientId);
+        return joined ? true : undefined;
+      },
+      // A consumer SIGKILLed before keeps its membership until the session timeout (30 s).
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    return consumer;
+  }
+
+  /** A fresh campaign with a random id, created through the admin API (MySQL, then Redis). */
+  async createCampaign(
+    api: E2eProcess,
+    totalQuantity: number,
+    id: string = randomCampaignId('e2e'),
+  ): Promise<string> {
+    const response = await fetch(`${api.url}/admin/campaigns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminToken}` },
+      body: JSON.stringify({ id, name: 'E2E drop', totalQuantity }),
+    });
+    if (response.status !== 201) {
+      throw new Error(
+        `creating campaign ${id} failed: ${response.status} ${await response.text()}`,
+      );
+    }
+    this.#campaigns.push(id);
+    return id;
+  }
+
+  /** Runs an operator CLI (`rebuild-ledger`, `retry-failed`) with this file's environment. */
+  runCli(
+    name: 'rebuild-ledger' | 'retry-failed',
+    args: string[] = [],
+  ): Promise<{ code: number; output: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', `src/bootstrap/cli-${name}.ts`, ...args],
+        { env: { ...process.env, ...this.#env }, timeout: 60_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, output: `${stdout}${stderr}` });
+        },
+      );
+    });
+  }
+
+  /** Produces raw messages to this file's topic, as a broken or foreign producer would. */
+  async produce(values: readonly string[]): Promise<void> {
+    const producer = this.kafka().producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: this.topic,
+        acks: -1,
+        messages: values.map((value) => ({ value })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /**
+   * The topic's end offsets and the group's committed offsets, summed over partitions: `end -
+   * committed` is what a restarted consumer would be handed again.
+   */
+  async offsets(): Promise<{ end: number; committed: number }> {
+    return this.withAdmin(async (admin) => {
+      const [ends, [committed]] = await Promise.all([
+        admin.fetchTopicOffsets(this.topic),
+        admin.fetchOffsets({ groupId: this.topic, topics: [this.topic] }),
+      ]);
+      return {
+        end: ends.reduce((sum, p) => sum + Number(p.high), 0),
+        // -1 = nothing committed yet on that partition.
+        committed: (committed?.partitions ?? []).reduce(
+          (sum, p) => sum + Math.max(0, Number(p.offset)),
+          0,
+        ),
+      };
+    });
+  }
+
+  /** Output of every process this file started, for the report of a failed test. */
+  logs(): string {
+    return [...this.#processes].map((p) => `--- ${p.name} ---\n${p.output.join('')}`).join('\n');
+  }
+
+  /**
+   * After each test: services back up first (so processes can shut down cleanly and flush), then
+   * every process still running is stopped. Safe to call when the test failed half-way.
+   */
+  async reset(): Promise<void> {
+    await this.faults.restoreAll();
+    await Promise.allSettled([...this.#processes].filter((p) => p.alive).map((p) => p.stop()));
+    this.#processes.clear();
+  }
+
+  /** After the file: everything above, then the file's topic and group go away. */
+  async close(): Promise<void> {
+    try {
+      await this.reset();
+      await this.withAdmin(async (admin) => {
+        await admin.deleteGroups([this.topic]).catch(() => undefined);
+        await admin.deleteTopics({ topics: [this.topic] }).catch(() => undefined);
+      });
+      await this.probes.forget(this.#campaigns);
+    } finally {
+      await this.probes.close();
+    }
+  }
+
+  private async spawn(
+    role: string,
+    entry: string,
+    env: Record<string, string>,
+    readyPath?: string,
+  ): Promise<E2eProcess> {
+    const name = `e2e-${role}-${++this.#starts}`;
+    const output: string[] = [];
+    const log = (chunk: string) => {
+      output.push(chunk);
+      if (output.length > OUTPUT_KEPT) output.shift();
+    };
+    const started = await startEntrypoint(
+      entry,
+      { ...this.#env, KAFKA_CLIENT_ID: name, ...env },
+      readyPath === undefined ? { log } : { log, readyPath },
+    ).catch((error: unknown) => {
+      throw new Error(`${name} did not start: ${String(error)}\n${output.join('')}`);
+    });
+    const child = new E2eProcess(name, started, output);
+    this.#processes.add(child);
+    return child;
+  }
+
+  private kafka(): Kafka {
+    return new Kafka({
+      clientId: 'e2e-harness',
+      brokers: requireService('KAFKA_BROKERS').split(','),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 3, initialRetryTime: 300 },
+    });
+  }
+
+  /** A short-lived admin client: a long-lived one would hold a connection a Kafka restart broke. */
+  private async withAdmin<T>(use: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+    const admin = this.kafka().admin();
+    await admin.connect();
+    try {
+      return await use(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+/**
+ * One system per test file, with the hooks every e2e file needs: after each test the services
+ * are restored and the processes stopped (whatever the outcome, so later suites are not
+ * poisoned), and a failed test prints the processes' output. E2E_LOGS=1 prints it always.
+ */
+export function useE2eSystem(): E2eSystem {
+  const system = new E2eSystem();
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' || process.env['E2E_LOGS'])
+      console.error(system.logs());
+    await system.reset();
+  });
+  afterAll(async () => {
+    await system.close();
+  });
+  return system;
+}
