@@ -243,6 +243,20 @@ export function describeIssuanceOutboxContract(
       expect(couponsOf(seen[1]!).some((coupon) => firstRelaysUsers.has(coupon.userId))).toBe(false);
     });
 
+    it('a campaign defined after a take() is visible to the next take()', async () => {
+      // A relay that cached the campaigns it reads (the Redis one reads a registry) must not
+      // miss one defined since: a relay draining at shutdown would exit with its grants unsent.
+      const { ledger, relay } = await setUp(LONG_CLAIM);
+      const outbox = relay('a');
+      const one = await grant(ledger, 1);
+      expect(couponsOf(await takeUntil(outbox, 1))).toEqual(one.coupons);
+
+      const two = await grant(ledger, 1);
+
+      // The very next take, with a short wait (no retry loop): B's entry, and nothing of A's.
+      expect(couponsOf(await outbox.take(10, 200))).toEqual(two.coupons);
+    });
+
     it('holds the grants of several campaigns, each campaign in grant order', async () => {
       const { ledger, relay } = await setUp(LONG_CLAIM);
       const one = await grant(ledger, 4);
