@@ -1,0 +1,361 @@
+/**
+ * npm run bench [-- --duration 45 --warmup 4 --connections 100 --variants ceiling,service
+ *                   --scenarios stampede,allGrants --profile --smoke --api-node-flags "…"]
+ *
+ * The stampede side by side with the designs it replaces, in ONE run on the real Redis, Kafka
+ * and MariaDB (scripts/services.sh), then the consumer batched vs row by row. Writes
+ * bench/results/latest.json, docs/benchmarks.svg and the results section of docs/benchmarks.md.
+ * `--smoke` runs everything tiny (CI checks the harness still works; figures mean nothing) and
+ * writes its results to the OS temp folder only. `--profile` runs the variants with --cpu-prof
+ * and summarises the profiles under bench/results/profiles/ (figures are then not comparable:
+ * nothing is written to docs). A disturbed real run (a service restarted, or other processes
+ * took more than OTHER_CPU_LIMIT of a core during a measurement) exits 3 and, like a partial run
+ * (--variants, --scenarios or --api-node-flags), writes to the temp folder only. A smoke run
+ * only warns: its figures mean nothing anyway.
+ * `--render` measures nothing: it redraws the chart and the doc section from latest.json.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { prepareEnvironment, waitForRows, type BenchEnvironment } from './bench-environment.ts';
+import {
+  evaluateTargets,
+  SCENARIO_LABELS,
+  type BenchResults,
+  type ScenarioName,
+  type VariantRun,
+} from './bench-results.ts';
+import { renderChart } from './chart-svg.ts';
+import { measureConsumer } from './consumer-throughput.ts';
+import { stopAllNodeProcesses } from './node-process.ts';
+import { freshUsers, rotatingUsers, round, runLoad, type UserSource } from './load.ts';
+import { describeMachine, sourceRevision } from './machine.ts';
+import { otherCpuPercent, servicePids } from './process-cpu.ts';
+import { summariseProfile, type CpuProfile } from './profile-summary.ts';
+import { renderResultsSection, replaceResultsSection } from './report-markdown.ts';
+import {
+  EXPERIMENTS,
+  persistLag,
+  startVariant,
+  type Variant,
+  type VariantName,
+} from './variants.ts';
+
+const ALL_VARIANTS = 'ceiling,service,lock-based,incr-insert,ceiling-yield,ceiling-node-body';
+const ALL_SCENARIOS = 'stampede,allGrants';
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '100' },
+    variants: { type: 'string', default: ALL_VARIANTS },
+    scenarios: { type: 'string', default: ALL_SCENARIOS },
+    profile: { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
+    /** Extra Node flags for the service's API process only, for A/B experiments (e.g. GC sizing). */
+    'api-node-flags': { type: 'string', default: '' },
+    'redis-db': { type: 'string', default: '13' },
+  },
+});
+
+const smoke = args.smoke;
+const settings = {
+  connections: Number(args.connections),
+  durationSeconds: Number(args.duration ?? (smoke ? 1 : 45)),
+  warmupSeconds: Number(args.warmup ?? (smoke ? 1 : 4)),
+  stampede: { totalQuantity: smoke ? 100 : 1000, users: smoke ? 2_000 : 50_000 },
+  allGrants: { totalQuantity: 100_000_000 },
+  consumerEvents: { batched: smoke ? 2_000 : 100_000, rowByRow: smoke ? 500 : 10_000 },
+};
+const variants = args.variants.split(',') as VariantName[];
+const scenarioNames = args.scenarios.split(',') as ScenarioName[];
+const root = (relative: string) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const runId = Date.now().toString(36);
+const profileDir = args.profile ? root(`bench/results/profiles/${runId}`) : undefined;
+const warnings: string[] = [];
+/** % of one core other processes may take during a measurement before the run counts as disturbed. */
+const OTHER_CPU_LIMIT = 25;
+
+function checkQuiet(cpuPercent: Record<string, number>, during: string): void {
+  const other = otherCpuPercent(cpuPercent);
+  if (other > OTHER_CPU_LIMIT)
+    warnings.push(`other processes used ${other}% of a core during ${during}`);
+}
+
+/** Concurrent fault tests kill and restart the shared services: such a run is not a measurement. */
+function checkServicesUnchanged(before: Record<string, number>, during: string): void {
+  const now = servicePids();
+  for (const [name, pid] of Object.entries(before)) {
+    if (now[name] !== pid)
+      warnings.push(`${name} restarted or stopped during ${during}: its figures are not valid`);
+  }
+}
+
+type MeasuredRun = Omit<VariantRun, 'ratioToCeiling'>;
+
+async function measureVariant(
+  environment: BenchEnvironment,
+  name: VariantName,
+): Promise<Partial<Record<ScenarioName, MeasuredRun>>> {
+  const variant = await startVariant(name, environment, {
+    topic: environment.topic(`issued-${name}`),
+    profileDir,
+    apiNodeFlags: args['api-node-flags'].split(' ').filter((flag) => flag !== ''),
+  });
+  try {
+    const services = servicePids();
+    const pids = { ...variant.pids, ...services };
+    const runs: Partial<Record<ScenarioName, MeasuredRun>> = {};
+    if (scenarioNames.includes('stampede')) {
+      runs.stampede = await measureScenario(
+        environment,
+        variant,
+        'stampede',
+        pids,
+        settings.stampede.totalQuantity,
+        (phase) => rotatingUsers(settings.stampede.users, `${phase}-`),
+      );
+    }
+    // The experiments keep no state, so the second scenario would only repeat the first.
+    if (scenarioNames.includes('allGrants') && !EXPERIMENTS.includes(name)) {
+      runs.allGrants = await measureScenario(
+        environment,
+        variant,
+        'allGrants',
+        pids,
+        settings.allGrants.totalQuantity,
+        (phase) => freshUsers(`${phase}-${runId}-`),
+      );
+    }
+    checkServicesUnchanged(services, name);
+    return runs;
+  } finally {
+    await variant.stop();
+  }
+}
+
+async function measureScenario(
+  environment: BenchEnvironment,
+  variant: Variant,
+  scenario: ScenarioName,
+  pids: Record<string, number>,
+  totalQuantity: number,
+  users: (phase: 'w' | 'm') => UserSource,
+): Promise<MeasuredRun> {
+  const campaign = (phase: string) =>
+    `${variant.name}-${scenario === 'stampede' ? 'a' : 'b'}-${phase}-${runId}`.toLowerCase();
+  const load = (campaignId: string, phase: 'w' | 'm', durationSeconds: number) =>
+    runLoad({
+      url: variant.url,
+      campaignId,
+      users: users(phase),
+      connections: settings.connections,
+      durationSeconds,
+      pids,
+    });
+
+  const warmup = campaign('warm');
+  await variant.createCampaign(warmup, totalQuantity);
+  await load(warmup, 'w', settings.warmupSeconds);
+  const campaignId = campaign('run');
+  await variant.createCampaign(campaignId, totalQuantity);
+  const result = await load(campaignId, 'm', settings.durationSeconds);
+  checkQuiet(result.cpuPercent, `${variant.name} ${SCENARIO_LABELS[scenario]}`);
+
+  // Requests in flight when autocannon stopped may still be granted (and, for the service,
+  // persisted) after the load ends: wait for the store to settle before tallying.
+  let persisted: Pick<VariantRun, 'persistedAfterLoadEndMs' | 'persistLagMs'> = {};
+  const issued = (await variant.tally(campaignId)).issued;
+  if (variant.table !== undefined && issued !== null) {
+    const timeoutMs = variant.name === 'service' ? 120_000 : 10_000;
+    const waited = await waitForRows(
+      environment.mysql,
+      variant.table,
+      campaignId,
+      issued,
+      timeoutMs,
+    );
+    if (variant.name === 'service') {
+      persisted = {
+        persistedAfterLoadEndMs: waited ?? null,
+        persistLagMs: await persistLag(environment, campaignId),
+      };
+    }
+  }
+  const tally = await variant.tally(campaignId);
+  const granted = result.statusCodes['201'] ?? 0;
+  // Correct: never over the cap, no user twice, every grant the store counted is a row, and the
+  // 201s are those grants (up to the requests cut off in flight when the load stopped).
+  const correct =
+    tally.issued === null
+      ? null
+      : tally.issued <= totalQuantity &&
+        tally.duplicates === 0 &&
+        tally.rows === tally.issued &&
+        granted <= tally.issued &&
+        tally.issued - granted <= settings.connections;
+  log(
+    `${SCENARIO_LABELS[scenario]} ${variant.name}: ${result.requestsPerSecond} req/s, p99 ${result.latencyMs.p99} ms, ` +
+      `codes ${JSON.stringify(result.statusCodes)}, issued ${tally.issued} rows ${tally.rows}` +
+      (persisted.persistedAfterLoadEndMs !== undefined
+        ? `, persisted ${persisted.persistedAfterLoadEndMs} ms after load`
+        : ''),
+  );
+  return {
+    variant: variant.name,
+    campaignId,
+    totalQuantity,
+    load: result,
+    tally,
+    correct,
+    ...persisted,
+  };
+}
+
+function withRatios(runs: MeasuredRun[]): VariantRun[] {
+  const ceiling = runs.find((r) => r.variant === 'ceiling')?.load.requestsPerSecond;
+  return runs.map((r) => ({
+    ...r,
+    ratioToCeiling: ceiling ? round(r.load.requestsPerSecond / ceiling, 3) : null,
+  }));
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const loadAverageAtStart = loadavg().map((n) => round(n, 2));
+  const environment = await prepareEnvironment(runId, Number(args['redis-db']));
+  try {
+    const machine = await describeMachine(environment);
+    log(
+      `bench ${runId}: ${machine.cores} cores, node ${machine.node}, ${JSON.stringify(settings)}`,
+    );
+    const stampede: MeasuredRun[] = [];
+    const allGrants: MeasuredRun[] = [];
+    for (const name of variants) {
+      const runs = await measureVariant(environment, name);
+      if (runs.stampede) stampede.push(runs.stampede);
+      if (runs.allGrants) allGrants.push(runs.allGrants);
+    }
+    const consumer = [];
+    if (!args.profile) {
+      const services = servicePids();
+      consumer.push(
+        await measureConsumer(
+          environment,
+          'batched',
+          settings.consumerEvents.batched,
+          settings.consumerEvents.batched,
+        ),
+      );
+      consumer.push(
+        await measureConsumer(
+          environment,
+          'row-by-row',
+          settings.consumerEvents.rowByRow,
+          settings.consumerEvents.batched,
+        ),
+      );
+      checkServicesUnchanged(services, 'the consumer measurements');
+      for (const c of consumer) checkQuiet(c.cpuPercent, `the ${c.mode} consumer`);
+      for (const c of consumer)
+        log(`consumer ${c.mode}: ${c.events} events, ${c.couponsPerSecond} coupons/s`);
+    }
+    const scenarios = { stampede: withRatios(stampede), allGrants: withRatios(allGrants) };
+    const results: BenchResults = {
+      runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      smoke,
+      machine,
+      revision: sourceRevision(),
+      conditions: { loadAverageAtStart, warnings },
+      settings,
+      scenarios,
+      consumer,
+      targets: evaluateTargets(scenarios, consumer),
+    };
+    return writeOutputs(results);
+  } finally {
+    await environment.close();
+  }
+}
+
+/**
+ * The real run writes the committed outputs, unless a service restarted under it (then, like
+ * smoke and profile runs, only a temp folder). Returns the exit code.
+ */
+function writeOutputs(results: BenchResults): number {
+  for (const warning of warnings) log(`WARNING: ${warning}`);
+  for (const t of results.targets)
+    log(`target ${t.name}: ${t.target}, actual ${t.actual} → ${t.holds ? 'holds' : 'MISSED'}`);
+  const disturbed = warnings.length > 0;
+  // Only a full, undisturbed real run replaces the committed figures.
+  const partial =
+    args.variants !== ALL_VARIANTS ||
+    args.scenarios !== ALL_SCENARIOS ||
+    args['api-node-flags'] !== '';
+  if (smoke || profileDir || disturbed || partial) {
+    const kind = smoke ? 'smoke' : profileDir ? 'profile' : disturbed ? 'disturbed' : 'partial';
+    const out = profileDir ?? join(tmpdir(), `bench-${kind}-${runId}`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(out, 'benchmarks.svg'), renderChart(results));
+    log(
+      `results written to ${out} only${disturbed ? ': the run was disturbed, run it again on a quiet machine' : ''}`,
+    );
+    if (profileDir) summariseProfiles(profileDir);
+    return disturbed && !smoke ? 3 : 0;
+  }
+  mkdirSync(root('bench/results'), { recursive: true });
+  writeFileSync(root('bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeDocs(results);
+  return 0;
+}
+
+/** docs/benchmarks.svg and the generated section of docs/benchmarks.md (the rest is kept). */
+function writeDocs(results: BenchResults): void {
+  writeFileSync(root('docs/benchmarks.svg'), renderChart(results));
+  const doc = root('docs/benchmarks.md');
+  let existing = '';
+  try {
+    existing = readFileSync(doc, 'utf8');
+  } catch {
+    // first run: the section alone
+  }
+  writeFileSync(doc, replaceResultsSection(existing, renderResultsSection(results)));
+  log('wrote docs/benchmarks.svg, docs/benchmarks.md');
+}
+
+/** Per process folder, the main thread's profile (thread id 0 in the file name) summarised. */
+function summariseProfiles(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    const folder = join(dir, entry.name);
+    const main = readdirSync(folder).find((f) =>
+      /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f),
+    );
+    if (!main) continue;
+    const summary = summariseProfile(
+      JSON.parse(readFileSync(join(folder, main), 'utf8')) as CpuProfile,
+      30,
+    );
+    writeFileSync(join(dir, `${entry.name}-summary.txt`), summary);
+    log(`\n== ${entry.name} (main thread) ==\n${summary}`);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAllNodeProcesses().finally(() => process.exit(130));
+  });
+}
+if (args.render) {
+  // No measurement: redraw the chart and the doc section from the committed results.
+  writeDocs(JSON.parse(readFileSync(root('bench/results/latest.json'), 'utf8')) as BenchResults);
+} else {
+  process.exitCode = await main();
+}

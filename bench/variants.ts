@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StartedProcess } from '../scripts/lib/embedded-process.ts';
+import { couponRows, scalar, type BenchEnvironment } from './bench-environment.ts';
+import { BENCH_TABLES, incrKeys } from './bench-schema.ts';
+import { startNodeProcess } from './node-process.ts';
+
+export type VariantName =
+  'ceiling' | 'service' | 'lock-based' | 'incr-insert' | 'ceiling-yield' | 'ceiling-node-body';
+
+/** Experiments: variants of the ceiling that price one effect each; the scenario is irrelevant to them. */
+export const EXPERIMENTS: readonly VariantName[] = ['ceiling-yield', 'ceiling-node-body'];
+
+export const VARIANT_LABELS: Record<VariantName, string> = {
+  ceiling: 'ceiling (bare Hono, no I/O)',
+  service: 'this service (Redis Lua + outbox → Kafka → MySQL)',
+  'lock-based': 'lock-based (MySQL SELECT … FOR UPDATE, count, insert)',
+  'incr-insert': 'INCR + direct MySQL insert per grant',
+  'ceiling-yield': 'experiment: the ceiling + one `await setImmediate` per request',
+  'ceiling-node-body': 'experiment: the ceiling reading the body from Node, not via a Web Request',
+};
+
+/** The same, short enough for the chart's row labels. */
+export const VARIANT_SHORT_LABELS: Record<VariantName, string> = {
+  ceiling: 'ceiling (bare Hono)',
+  service: 'this service',
+  'lock-based': 'lock-based (FOR UPDATE)',
+  'incr-insert': 'INCR + MySQL insert',
+  'ceiling-yield': 'exp.: ceiling + yield',
+  'ceiling-node-body': 'exp.: ceiling, Node body',
+};
+
+/** What the database and the ledger say after a run: the correctness columns. */
+export interface Tally {
+  /** Coupons the deciding store counted (Redis for the Redis designs, MySQL rows otherwise). */
+  readonly issued: number | null;
+  /** Rows in MySQL for the campaign. */
+  readonly rows: number | null;
+  /** Users holding more than one coupon of the campaign (in MySQL). */
+  readonly duplicates: number | null;
+}
+
+export interface Variant {
+  readonly name: VariantName;
+  readonly url: string;
+  /** The variant's own processes, whose CPU is measured during the load. */
+  readonly pids: Record<string, number>;
+  /** The table the variant's coupons end up in (none for the ceiling). */
+  readonly table: string | undefined;
+  createCampaign(id: string, totalQuantity: number): Promise<void>;
+  tally(campaignId: string): Promise<Tally>;
+  stop(): Promise<void>;
+}
+
+/** A path relative to this folder (bench/), whatever the working directory. */
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const logTo = (name: string) => (text: string) => process.stderr.write(`[${name}] ${text}`);
+
+/** Starts one variant's server (and, for the service, its consumer) on a free port. */
+export async function startVariant(
+  name: VariantName,
+  environment: BenchEnvironment,
+  options: {
+    readonly topic: string;
+    readonly profileDir?: string | undefined;
+    readonly apiNodeFlags?: readonly string[];
+  },
+): Promise<Variant> {
+  const env = {
+    REDIS_URL: environment.redisUrl,
+    DATABASE_URL: environment.databaseUrl,
+    KAFKA_BROKERS: environment.kafkaBrokers,
+  };
+  const profile = (folder: string) =>
+    // One folder per process: --cpu-prof writes a profile per thread (tsx's loader runs in one).
+    options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, folder)}`] : [];
+  const started = (processes: StartedProcess[]) => ({
+    pids: Object.fromEntries(
+      processes.map((p, i) => [i === 0 ? 'server' : 'consumer', p.child.pid ?? 0]),
+    ),
+    stop: async () => {
+      for (const p of processes) await p.stop();
+    },
+  });
+  const { mysql, redis } = environment;
+
+  switch (name) {
+    case 'ceiling':
+    case 'ceiling-yield':
+    case 'ceiling-node-body': {
+      const mode = { CEILING_MODE: name.replace(/^ceiling-?/, '') || 'ceiling' };
+      const server = await startNodeProcess(path('./servers/ceiling.ts'), mode, {
+        execArgv: profile(name),
+        readyPath: '/health',
+        log: logTo(name),
+      });
+      return {
+        name,
+        url: server.url,
+        table: undefined,
+        ...started([server]),
+        createCampaign: async () => {},
+        tally: async () => ({ issued: null, rows: null, duplicates: null }),
+      };
+    }
+    case 'service': {
+      const token = randomBytes(16).toString('hex');
+      const shared = { ...env, KAFKA_TOPIC: options.topic, LOG_LEVEL: 'warn' };
+      const consumer = await startNodeProcess(
+        path('../src/bootstrap/main-consumer.ts'),
+        { ...shared, KAFKA_CONSUMER_GROUP: `${options.topic}-persister`, METRICS_PORT: '0' },
+        { execArgv: profile('consumer'), log: logTo('consumer') },
+      );
+      const api = await startNodeProcess(
+        path('../src/bootstrap/main-api.ts'),
+        { ...shared, ADMIN_TOKEN: token },
+        {
+          execArgv: [...(options.apiNodeFlags ?? []), ...profile('api')],
+          readyPath: '/health/ready',
+          log: logTo('api'),
+        },
+      );
+      return {
+        name,
+        url: api.url,
+        table: 'coupon',
+        ...started([api, consumer]),
+        async createCampaign(id, totalQuantity) {
+          const response = await fetch(`${api.url}/admin/campaigns`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ id, name: `bench ${id}`, totalQuantity }),
+          });
+          if (response.status !== 201)
+            throw new Error(`create campaign: ${response.status} ${await response.text()}`);
+        },
+        async tally(campaignId) {
+          const count = await redis.get(`coupon:{${campaignId}}:count`);
+          return { issued: Number(count ?? 0), ...(await couponRows(mysql, 'coupon', campaignId)) };
+        },
+      };
+    }
+    case 'lock-based': {
+      const server = await startNodeProcess(path('./servers/lock-based.ts'), env, {
+        execArgv: profile('lock-based'),
+        readyPath: '/health',
+        log: logTo(name),
+      });
+      const table = BENCH_TABLES.lockCoupon;
+      return {
+        name,
+        url: server.url,
+        table,
+        ...started([server]),
+        async createCampaign(id, totalQuantity) {
+          await mysql.execute(
+            `insert into ${BENCH_TABLES.campaign} (id, total_quantity) values (?, ?)`,
+            [id, totalQuantity],
+          );
+        },
+        async tally(campaignId) {
+          const { rows, duplicates } = await couponRows(mysql, table, campaignId);
+          return { issued: rows, rows, duplicates };
+        },
+      };
+    }
+    case 'incr-insert': {
+      const server = await startNodeProcess(path('./servers/incr-insert.ts'), env, {
+        execArgv: profile('incr-insert'),
+        readyPath: '/health',
+        log: logTo(name),
+      });
+      const table = BENCH_TABLES.incrCoupon;
+      return {
+        name,
+        url: server.url,
+        table,
+        ...started([server]),
+        async createCampaign(id, totalQuantity) {
+          await redis.set(incrKeys(id).total, totalQuantity);
+        },
+        async tally(campaignId) {
+          const issued = Number((await redis.get(incrKeys(campaignId).count)) ?? 0);
+          return { issued, ...(await couponRows(mysql, table, campaignId)) };
+        },
+      };
+    }
+  }
+}
+
+/** Grant-to-row delay of the service's coupons (persisted_at − issued_at), in ms. */
+export async function persistLag(
+  environment: BenchEnvironment,
+  campaignId: string,
+): Promise<{ p50: number; max: number } | null> {
+  const lag = 'timestampdiff(microsecond, issued_at, persisted_at) / 1000';
+  const max = await scalar(
+    environment.mysql,
+    `select max(${lag}) as n from coupon where campaign_id = ?`,
+    [campaignId],
+  );
+  const rows = await scalar(
+    environment.mysql,
+    'select count(*) as n from coupon where campaign_id = ?',
+    [campaignId],
+  );
+  if (rows === 0) return null;
+  const p50 = await scalar(
+    environment.mysql,
+    `select ${lag} as n from coupon where campaign_id = ? order by ${lag} limit 1 offset ${Math.floor(rows / 2)}`,
+    [campaignId],
+  );
+  return { p50: Math.round(p50), max: Math.round(max) };
+}
