@@ -54,7 +54,7 @@ function scenarioTable(results: BenchResults, scenario: ScenarioName): string[] 
   for (const run of results.scenarios[scenario]) {
     const granted = run.load.statusCodes['201'] ?? 0;
     const cap =
-      run.variant === 'ceiling' ? '(no cap)' : `${number(granted)} / ${number(run.totalQuantity)}`;
+      run.tally.issued === null ? '(no cap)' : `${number(granted)} / ${number(run.totalQuantity)}`;
     const store =
       run.tally.issued === null
         ? '–'
