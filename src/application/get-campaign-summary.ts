@@ -22,10 +22,14 @@ export class GetCampaignSummary {
 
   async execute(campaignId: CampaignId): Promise<CampaignSummary | undefined> {
     const campaign = await this.campaigns.find(campaignId);
-    if (!campaign) return undefined;
+    return campaign ? this.summarize(campaign) : undefined;
+  }
+
+  /** The live counts of a campaign the caller already holds (no second lookup). */
+  async summarize(campaign: Campaign): Promise<CampaignSummary> {
     const [issued, persisted] = await Promise.all([
-      this.ledger.issuedCount(campaignId),
-      this.coupons.countByCampaign(campaignId),
+      this.ledger.issuedCount(campaign.id),
+      this.coupons.countByCampaign(campaign.id),
     ]);
     const remaining = issued === undefined ? undefined : campaign.totalQuantity - issued;
     return { campaign, issued, remaining, persisted };

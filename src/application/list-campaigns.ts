@@ -9,8 +9,8 @@ export class ListCampaigns {
   ) {}
 
   async execute(): Promise<CampaignSummary[]> {
+    // The list already holds each campaign: summarize it, instead of looking it up again per row.
     const all = await this.campaigns.list();
-    const summaries = await Promise.all(all.map((c) => this.summaries.execute(c.id)));
-    return summaries.filter((s): s is CampaignSummary => s !== undefined);
+    return Promise.all(all.map((campaign) => this.summaries.summarize(campaign)));
   }
 }
