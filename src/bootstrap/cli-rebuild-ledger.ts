@@ -3,6 +3,7 @@
  * Restores a campaign's ledger (rules, winners, count, sequence) from MySQL after Redis lost it.
  * Run it once the consumer has drained the topic. Idempotent.
  */
+import './require-node.ts'; // first: stops an older Node with one clear line
 import { parseCampaignId } from '../domain/ids.ts';
 import { runCommand } from './cli.ts';
 import { TOKENS } from './tokens.ts';

@@ -2,6 +2,7 @@
  * npm run retry-failed
  * Replays open failed_issuance rows through the idempotent saveAll and marks them resolved.
  */
+import './require-node.ts'; // first: stops an older Node with one clear line
 import { runCommand } from './cli.ts';
 import { TOKENS } from './tokens.ts';
 

@@ -1,3 +1,4 @@
+import './require-node.ts'; // first: stops an older Node with one clear line
 import { requireSettings } from './config.ts';
 import { startMetricsServer } from './http.ts';
 import { runMain } from './main.ts';

@@ -1,3 +1,4 @@
+import './require-node.ts'; // first: stops an older Node with one clear line
 import { runMain } from './main.ts';
 import { startHttp } from './http.ts';
 import { seedDefaultCampaign } from './seed.ts';

@@ -4,6 +4,7 @@
  * Idempotent: a second run reports that there is nothing to do. Concurrent runs are
  * serialised by a database lock (see run-migrations.ts).
  */
+import './require-node.ts'; // first: stops an older Node with one clear line
 import { createOrm } from '../adapters/mikro-orm/mikro-orm-config.ts';
 import { runMigrations } from '../adapters/mikro-orm/run-migrations.ts';
 

@@ -29,7 +29,7 @@ describe('MySqlHealthCheck', () => {
     orm = await migratedOrm();
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     unreachable = await createOrm('mysql://coupon:coupon@127.0.0.1:1/coupon', {
-      acquireTimeoutMs: 2_000,
+      connectTimeoutMs: 2_000,
     });
   });
 

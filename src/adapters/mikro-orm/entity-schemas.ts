@@ -1,4 +1,4 @@
-import { BigIntType, EntitySchema, type OptionalProps } from '@mikro-orm/core';
+import { BigIntType, EntitySchema, type EntityName, type OptionalProps } from '@mikro-orm/core';
 
 /*
  * Table mapping for the MikroORM adapter. The records below are row shapes, not the domain
@@ -72,7 +72,9 @@ export const CouponSchema = new EntitySchema<CouponRecord>({
     // no ledger ever granted (guarantee G4).
     campaignId: {
       kind: 'm:1',
-      entity: 'CampaignRecord',
+      // mapToPk keeps the property a plain string; MikroORM 7 types `entity` by the property's
+      // type (string here), which a raw-key mapping deliberately is not: hence the cast.
+      entity: () => CampaignSchema as unknown as EntityName<string>,
       mapToPk: true,
       fieldName: 'campaign_id',
       deleteRule: 'restrict',

@@ -9,16 +9,22 @@ export interface OrmOptions {
   /** Upper bound of pooled connections (default 20). */
   readonly poolMax?: number;
   /**
-   * How long a query may wait for a free pooled connection, or for a new one to be made
-   * (default 10 s). Short on purpose: when MySQL is down the caller should hear
-   * StoreUnavailableError quickly and back off, rather than hang for knex's default 60 s.
+   * TCP connect timeout of one new connection (default 5 s). Short on purpose: when MySQL is
+   * down the caller should hear StoreUnavailableError quickly and back off, not hang.
    */
-  readonly acquireTimeoutMs?: number;
-  /** TCP connect timeout of one new connection (default 5 s). */
   readonly connectTimeoutMs?: number;
   /** Log every query (default false). */
   readonly debug?: boolean;
 }
+
+/**
+ * The one method of the SQL driver's connection that onCreateConnection needs. The driver runs a
+ * compiled query by its `sql` and `parameters`; a raw statement needs nothing else.
+ */
+interface SessionConnection {
+  executeQuery(query: { sql: string; parameters: readonly unknown[] }): Promise<unknown>;
+}
+const UTC_SESSION = { sql: "SET time_zone = '+00:00'", parameters: [] } as const;
 
 /** The committed migrations, next to this file both under tsx (`.ts`) and in a build (`.js`). */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -39,9 +45,6 @@ export function ormConfig(databaseUrl: string, options: OrmOptions = {}): Option
     // would share an identity map between unrelated requests, so make it throw.
     allowGlobalContext: false,
     debug: options.debug ?? false,
-    // Connect on first use: a process may start while MySQL is still down and recover when it
-    // comes back; failures then surface per call as StoreUnavailableError.
-    connect: false,
     // The schema is owned by migrations, run explicitly (npm run migrate). Never create the
     // database or sync the schema at start: two processes starting together would race.
     ensureDatabase: false,
@@ -54,21 +57,14 @@ export function ormConfig(databaseUrl: string, options: OrmOptions = {}): Option
     // 'ann' must not collide on the unique key; a case-insensitive collation would turn the
     // second grant into a silent ON DUPLICATE KEY no-op and lose a granted coupon.
     collate: 'utf8mb4_bin',
-    pool: {
-      min: options.poolMin ?? 2,
-      max: options.poolMax ?? 20,
-      acquireTimeoutMillis: options.acquireTimeoutMs ?? 10_000,
-      createTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      // Defaults like current_timestamp(3) are evaluated in the session zone: pin it to UTC so
-      // persisted_at / created_at agree with the UTC instants the application writes.
-      afterCreate: (
-        connection: { query(sql: string, done: (error: Error | null) => void): void },
-        done: (error: Error | null, connection: unknown) => void,
-      ) => {
-        connection.query("SET time_zone = '+00:00'", (error) => done(error, connection));
-      },
+    pool: { min: options.poolMin ?? 2, max: options.poolMax ?? 20 },
+    // Defaults like current_timestamp(3) are evaluated in the session zone: pin it to UTC so
+    // persisted_at / created_at agree with the UTC instants the application writes.
+    onCreateConnection: async (connection: unknown) => {
+      await (connection as SessionConnection).executeQuery(UTC_SESSION);
     },
-    driverOptions: { connection: { connectTimeout: options.connectTimeoutMs ?? 5_000 } },
+    // mysql2's pool options: a dead server fails a new connection after connectTimeout.
+    driverOptions: { connectTimeout: options.connectTimeoutMs ?? 5_000 },
     migrations: {
       path: MIGRATIONS_PATH,
       pathTs: MIGRATIONS_PATH,
@@ -84,15 +80,16 @@ export function ormConfig(databaseUrl: string, options: OrmOptions = {}): Option
       snapshot: false,
       emit: 'ts',
     },
-    // The migrator loads migration files with a dynamic import issued from MikroORM's CommonJS
-    // build, which neither vitest nor a plain `node` would resolve to a `.ts` file. Issuing the
-    // import from this ES module lets tsx / vitest transform the migration like any other source.
+    // The migrator loads migration files with a dynamic import issued from MikroORM's own module,
+    // which vitest would not transform. Issuing the import from this module lets tsx / vitest
+    // load a `.ts` migration like any other source (and plain node the built `.js`).
     dynamicImportProvider: (id: string) => import(id),
   };
 }
 
 /**
- * Connects lazily (the pool opens connections on first use) and never touches the schema.
+ * Connects lazily (MikroORM 7's init does not connect; the pool opens connections on first use,
+ * so a process may start while MySQL is down and recover when it comes back) and never touches the schema.
  * Callers fork `orm.em` per operation and `close()` the ORM at shutdown.
  */
 export async function createOrm(databaseUrl: string, options: OrmOptions = {}): Promise<MikroORM> {

@@ -97,7 +97,7 @@ export class MikroOrmFailedIssuanceRepository implements FailedIssuanceRepositor
         .nativeUpdate(
           FailedIssuanceSchema,
           { id },
-          { error, attempts: raw<FailedIssuanceRecord, number>('`attempts` + 1'), updatedAt: now },
+          { error, attempts: raw<number, FailedIssuanceRecord>('`attempts` + 1'), updatedAt: now },
         ),
     );
   }

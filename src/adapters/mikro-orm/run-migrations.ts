@@ -13,20 +13,23 @@ const LOCK_TIMEOUT_SECONDS = 120;
  * table), and it is released even if this process dies, when that connection drops.
  */
 export async function runMigrations(orm: MikroORM): Promise<string[]> {
-  const knex = orm.em.getConnection().getKnex();
-  return knex.transaction(async (lockSession) => {
+  const connection = orm.em.getConnection();
+  return connection.transactional(async (lockSession) => {
     const lockName = "concat('coupon-migrations:', database())";
-    const [rows] = (await lockSession.raw(`select get_lock(${lockName}, ?) as acquired`, [
-      LOCK_TIMEOUT_SECONDS,
-    ])) as [{ acquired: number | null }[]];
-    if (rows[0]?.acquired !== 1) {
+    const lock = await connection.execute<{ acquired: number | null }>(
+      `select get_lock(${lockName}, ?) as acquired`,
+      [LOCK_TIMEOUT_SECONDS],
+      'get',
+      lockSession,
+    );
+    if (Number(lock.acquired) !== 1) {
       throw new Error(`another migration run held the lock for more than ${LOCK_TIMEOUT_SECONDS}s`);
     }
     try {
-      const executed = await orm.getMigrator().up();
+      const executed = await orm.migrator.up();
       return executed.map((migration) => migration.name);
     } finally {
-      await lockSession.raw(`select release_lock(${lockName})`);
+      await connection.execute(`select release_lock(${lockName})`, [], 'get', lockSession);
     }
   });
 }

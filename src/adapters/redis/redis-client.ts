@@ -37,10 +37,15 @@ export interface RedisClientOptions {
  *   recovers by itself when Redis returns;
  * - `lazyConnect`: nothing happens until `connectRedis` (boot decides when and how long to wait);
  * - `enableAutoPipelining`: concurrent commands share one write, which is what makes thousands of
- *   concurrent reserve scripts cheap.
+ *   concurrent reserve scripts cheap;
+ * - `protocol: 2`: ioredis 6 speaks RESP3 by default, where a raw `call('XREADGROUP', …)` answers
+ *   a map (flattened to `[stream, entries]`) instead of RESP2's `[[stream, entries]]`. The stream
+ *   parsers and script replies here are written against RESP2, and nothing in this service needs
+ *   RESP3's push messages, so the wire format is pinned rather than left to a client default.
  */
 export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
   const client = new Redis(url, {
+    protocol: 2,
     lazyConnect: true,
     enableAutoPipelining: true,
     enableOfflineQueue: false,
@@ -76,6 +81,7 @@ export function createRedisCluster(nodes: string, options: RedisClientOptions = 
     maxRedirections: 4,
     slotsRefreshTimeout: 1000,
     redisOptions: {
+      protocol: 2,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
       connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
