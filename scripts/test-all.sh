@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # npm run test:all — the README's test command and what CI runs:
 # install what is missing, start the real services, migrate, then run every suite against them.
+# `npm run test:all` runs this under scripts/node24.sh, so it has Node 24 even where the system
+# Node is older (a pinned copy is fetched from the npm registry once and cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "node $(node --version), npm $(npm --version)" >&2
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' ||
+  { echo "test-all: needs Node 24; run it as npm run test:all (scripts/node24.sh fetches one)" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
 npm run typecheck
 npm run lint
 npm run format:check
+
+# The production entrypoints, the migrations and the CLIs run the compiled output.
+npm run build
 
 bash scripts/services.sh up >&2
 eval "$(bash scripts/services.sh env)"

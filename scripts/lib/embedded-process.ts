@@ -33,14 +33,23 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts an entrypoint (src/bootstrap/main-*.ts) under tsx with the given environment. */
+/** The node arguments that run an entrypoint: a `.ts` source under tsx, a built `.js` as it is. */
+export function nodeArgs(entry: string): string[] {
+  return entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+}
+
+/**
+ * Starts an entrypoint with the given environment: a source (src/bootstrap/main-*.ts) under tsx,
+ * or a compiled one (dist/bootstrap/main-*.js) with plain node, from `cwd` when given.
+ */
 export async function startEntrypoint(
   entry: string,
   env: Record<string, string>,
-  options: { port?: number; readyPath?: string; log?: (line: string) => void } = {},
+  options: { port?: number; readyPath?: string; log?: (line: string) => void; cwd?: string } = {},
 ): Promise<StartedProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, nodeArgs(entry), {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     // METRICS_PORT too: a consumer serves /metrics and /health there (it has no other port).
     env: {
       ...process.env,

@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach } from 'vitest';
+import { join } from 'node:path';
 import {
   freePort,
+  nodeArgs,
   startEntrypoint,
   type StartedProcess,
 } from '../../scripts/lib/embedded-process.ts';
@@ -13,8 +15,16 @@ import { waitFor } from './e2e-wait.ts';
 import { randomCampaignId } from './mothers.ts';
 import { requireService } from './real-services.ts';
 
-const API = 'src/bootstrap/main-api.ts';
-const CONSUMER = 'src/bootstrap/main-consumer.ts';
+/** The entrypoints, by name, as sources (run under tsx) or, in a built artefact, as `.js`. */
+const ENTRYPOINTS = {
+  api: 'main-api',
+  consumer: 'main-consumer',
+  migrate: 'migrate',
+  'rebuild-ledger': 'cli-rebuild-ledger',
+  'retry-failed': 'cli-retry-failed',
+} as const;
+type Entrypoint = keyof typeof ENTRYPOINTS;
+export type Cli = Exclude<Entrypoint, 'api' | 'consumer'>;
 const OUTPUT_KEPT = 2000; // chunks of a child's output kept for the failure report
 /**
  * The e2e's own logical Redis database. Every api process on this Redis relays the outbox of
@@ -103,6 +113,8 @@ export class E2eSystem {
   readonly #processes = new Set<E2eProcess>();
   readonly #campaigns: string[] = [];
   #starts = 0;
+  /** A folder holding a built artefact (package.json, node_modules, dist/): run that instead. */
+  #artefact: string | undefined;
 
   constructor() {
     const services = {
@@ -121,14 +133,29 @@ export class E2eSystem {
     };
   }
 
+  /**
+   * From now on, run the compiled entrypoints of the artefact in `folder` with plain node (and
+   * from that folder), instead of the sources under tsx.
+   */
+  runArtefact(folder: string): void {
+    this.#artefact = folder;
+  }
+
+  private entry(name: Entrypoint): string {
+    const file = ENTRYPOINTS[name];
+    return this.#artefact === undefined
+      ? `src/bootstrap/${file}.ts`
+      : join(this.#artefact, 'dist', 'bootstrap', `${file}.js`);
+  }
+
   /** The api entrypoint (HTTP + relay), ready once /health/ready says every dependency is up. */
   async startApi(env: Record<string, string> = {}): Promise<E2eProcess> {
-    return this.spawn('api', API, env, '/health/ready');
+    return this.spawn('api', this.entry('api'), env, '/health/ready');
   }
 
   /** The consumer entrypoint, ready once it is a member of its (stable) consumer group. */
   async startConsumer(env: Record<string, string> = {}): Promise<E2eProcess> {
-    const consumer = await this.spawn('consumer', CONSUMER, {
+    const consumer = await this.spawn('consumer', this.entry('consumer'), {
       METRICS_PORT: String(await freePort()),
       ...env,
     });
@@ -170,16 +197,17 @@ export class E2eSystem {
     return id;
   }
 
-  /** Runs an operator CLI (`rebuild-ledger`, `retry-failed`) with this file's environment. */
-  runCli(
-    name: 'rebuild-ledger' | 'retry-failed',
-    args: string[] = [],
-  ): Promise<{ code: number; output: string }> {
+  /** Runs an operator CLI (`migrate`, `rebuild-ledger`, `retry-failed`) with this file's environment. */
+  runCli(name: Cli, args: string[] = []): Promise<{ code: number; output: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', `src/bootstrap/cli-${name}.ts`, ...args],
-        { env: { ...process.env, ...this.#env }, timeout: 60_000 },
+        [...nodeArgs(this.entry(name)), ...args],
+        {
+          env: { ...process.env, ...this.#env },
+          timeout: 60_000,
+          ...(this.#artefact === undefined ? {} : { cwd: this.#artefact }),
+        },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, output: `${stdout}${stderr}` });
@@ -268,7 +296,11 @@ export class E2eSystem {
     const started = await startEntrypoint(
       entry,
       { ...this.#env, KAFKA_CLIENT_ID: name, ...env },
-      readyPath === undefined ? { log } : { log, readyPath },
+      {
+        log,
+        ...(readyPath === undefined ? {} : { readyPath }),
+        ...(this.#artefact === undefined ? {} : { cwd: this.#artefact }),
+      },
     ).catch((error: unknown) => {
       throw new Error(`${name} did not start: ${String(error)}\n${output.join('')}`);
     });
