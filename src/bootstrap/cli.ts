@@ -13,7 +13,8 @@ export async function runCommand(
     const config = loadConfig();
     requireSettings(config, needs);
     wiringFor(config);
-    const logger = createPinoLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, name);
+    const level = config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
+    const logger = createPinoLogger(level, name, undefined, config.LOG_FORMAT);
     const runtime = await createRuntime(config, logger, name);
     try {
       exitCode = await body(runtime);

@@ -36,6 +36,8 @@ const ConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   BODY_LIMIT_BYTES: int(4096, 64, 1_048_576),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   REDIS_CLUSTER_NODES: optionalString.pipe(
@@ -63,6 +65,8 @@ const ConfigSchema = z.object({
   DATABASE_POOL_MAX: int(20, 1, 500),
   RELAY_BATCH_SIZE: int(1000, 1, 10_000),
   RELAY_WAIT_MS: int(20, 0, 10_000),
+  /** How often the API compares every campaign's ledger with the durable record. */
+  LEDGER_CHECK_INTERVAL_MS: int(15_000, 100, 3_600_000),
   OUTBOX_CLAIM_AFTER_MS: int(30_000, 100, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   DEFAULT_CAMPAIGN_ID: z.string().default('default'),

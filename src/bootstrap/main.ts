@@ -23,7 +23,7 @@ export async function runMain(
     }
     throw error;
   }
-  const logger = createPinoLogger(config.LOG_LEVEL, `coupon-${role}`);
+  const logger = createPinoLogger(config.LOG_LEVEL, `coupon-${role}`, undefined, config.LOG_FORMAT);
   try {
     const runtime = await createRuntime(config, logger, role);
     runtime.lifecycle.installSignalHandlers();

@@ -6,6 +6,7 @@ import { InfrastructureError } from '../../application/errors.ts';
 import { registerAdminRoutes } from './admin.route.ts';
 import { registerCampaignRoutes } from './campaign.route.ts';
 import { registerDashboardRoutes } from './dashboard.route.ts';
+import { registerDocsRoutes } from './docs/docs.route.ts';
 import { errorBody } from './error-body.ts';
 import { registerHealthRoutes } from './health.route.ts';
 import type { HttpDependencies, HttpMetrics } from './http-dependencies.ts';
@@ -69,7 +70,8 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   registerCampaignRoutes(app, deps);
   registerAdminRoutes(app, deps);
   if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
-  registerDashboardRoutes(app, () => app.getOpenAPI31Document(OPENAPI_CONFIG));
+  registerDashboardRoutes(app);
+  registerDocsRoutes(app);
 
   app.openAPIRegistry.registerPath({
     method: 'get',

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { renderOpenApiHtml } from './docs/openapi-html.ts';
 
 const asset = (name: string) =>
   readFileSync(new URL(`./dashboard/${name}`, import.meta.url), 'utf8');
@@ -14,8 +13,6 @@ const DASHBOARD_CSS = asset('dashboard.css');
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const DOCS_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
 function send(c: Context, body: string, type: string, csp?: string): Response {
   return c.body(body, 200, {
@@ -33,10 +30,9 @@ const text = (type: string, description: string) => ({
 
 /**
  * The live dashboard at `/` (static HTML + one small script + CSS, no build, no CDN; it polls
- * `GET /campaigns` and `GET /stats`) and the API docs at `/docs`, rendered server-side from
- * the OpenAPI document.
+ * `GET /campaigns` and `GET /stats`). The API docs at `/docs` are docs/docs.route.ts.
  */
-export function registerDashboardRoutes(app: OpenAPIHono, openApiDocument: () => object): void {
+export function registerDashboardRoutes(app: OpenAPIHono): void {
   const pages: [string, string, string, string | undefined, string][] = [
     ['/', INDEX_HTML, 'text/html; charset=utf-8', PAGE_CSP, 'Live dashboard (HTML)'],
     [
@@ -58,18 +54,4 @@ export function registerDashboardRoutes(app: OpenAPIHono, openApiDocument: () =>
     });
     app.get(path, (c) => send(c, body, type, csp));
   }
-
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/docs',
-    summary: 'API documentation (HTML, rendered from /openapi.json)',
-    tags: ['dashboard'],
-    responses: text('text/html', 'The docs page'),
-  });
-  let docsHtml: string | undefined;
-  app.get('/docs', (c) => {
-    // Rendered on first use: every route is registered by then.
-    docsHtml ??= renderOpenApiHtml(openApiDocument());
-    return send(c, docsHtml, 'text/html; charset=utf-8', DOCS_CSP);
-  });
 }
