@@ -4,6 +4,11 @@ import type { CampaignRepository } from './ports/campaign-repository.port.ts';
 import type { Clock } from './ports/clock.port.ts';
 import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
 
+/** Asks for a campaign's ledger to be reconciled (LedgerReconciler), without waiting. */
+export interface ReconcileRequests {
+  request(campaignId: CampaignId): unknown;
+}
+
 export type ApplyOutcome =
   | { readonly kind: 'issued'; readonly coupon: Coupon }
   | { readonly kind: 'already-issued' }
@@ -11,7 +16,10 @@ export type ApplyOutcome =
   | { readonly kind: 'not-open'; readonly opensAt: Date }
   | { readonly kind: 'closed'; readonly closedAt: Date }
   | { readonly kind: 'unknown-campaign' }
-  /** The campaign exists but the ledger lost its data: refuse until it is rebuilt (G5). */
+  /**
+   * The campaign exists but the ledger lost it, or holds it without having been reconciled
+   * since it (re)started or failed over: refuse until it is (G1, G5). Reconciliation was asked.
+   */
   | { readonly kind: 'ledger-not-ready' };
 
 /** How long an "is this campaign known durably?" answer is reused on the rare unknown path. */
@@ -20,7 +28,8 @@ const CATALOG_TTL_MS = 1000;
 /**
  * A user applies for a coupon. The ledger alone decides (one atomic step, no database on the
  * hot path). Only when the ledger does not know the campaign is the durable catalog asked,
- * to tell "no such campaign" (404) from "the ledger lost its data" (503, fail closed).
+ * to tell "no such campaign" (404) from "the ledger lost its data" (503, fail closed). A ledger
+ * that lost or is not sure of a campaign gets it reconciled in the background.
  */
 export class ApplyForCoupon {
   readonly #known = new Map<CampaignId, { exists: boolean; until: number }>();
@@ -29,15 +38,20 @@ export class ApplyForCoupon {
     private readonly ledger: IssuanceLedger,
     private readonly campaigns: CampaignRepository,
     private readonly clock: Clock,
+    private readonly reconciler: ReconcileRequests,
   ) {}
 
   async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
     const now = this.clock.now();
     const reservation = await this.ledger.reserve(campaignId, userId, now);
+    if (reservation.kind === 'not-ready') {
+      this.reconciler.request(campaignId);
+      return { kind: 'ledger-not-ready' };
+    }
     if (reservation.kind !== 'unknown-campaign') return reservation;
-    return (await this.existsDurably(campaignId, now))
-      ? { kind: 'ledger-not-ready' }
-      : { kind: 'unknown-campaign' };
+    if (!(await this.existsDurably(campaignId, now))) return { kind: 'unknown-campaign' };
+    this.reconciler.request(campaignId);
+    return { kind: 'ledger-not-ready' };
   }
 
   private async existsDurably(campaignId: CampaignId, now: Date): Promise<boolean> {

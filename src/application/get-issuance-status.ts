@@ -1,6 +1,7 @@
 import type { CampaignId, UserId } from '../domain/ids.ts';
 import type { CampaignRepository } from './ports/campaign-repository.port.ts';
 import type { CouponRepository } from './ports/coupon-repository.port.ts';
+import type { ReconcileRequests } from './apply-for-coupon.ts';
 import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
 
 export type IssuanceStatus =
@@ -13,7 +14,7 @@ export type IssuanceStatus =
     }
   | { readonly kind: 'not-issued' }
   | { readonly kind: 'unknown-campaign' }
-  /** Not stored yet, and the ledger lost the campaign: the answer is unknown, so say so (G5). */
+  /** Not stored yet, and the ledger lost or is not sure of the campaign: unknown, say so (G5). */
   | { readonly kind: 'ledger-not-ready' };
 
 /** Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight. */
@@ -22,6 +23,7 @@ export class GetIssuanceStatus {
     private readonly campaigns: CampaignRepository,
     private readonly ledger: IssuanceLedger,
     private readonly coupons: CouponRepository,
+    private readonly reconciler: ReconcileRequests,
   ) {}
 
   async execute(campaignId: CampaignId, userId: UserId): Promise<IssuanceStatus> {
@@ -35,13 +37,18 @@ export class GetIssuanceStatus {
         issuedAt: stored.issuedAt,
       };
     }
-    const sequence = await this.ledger.findGrant(campaignId, userId);
-    if (sequence === undefined) {
-      // "No grant" is only an answer when the ledger still knows the campaign; after a data loss
-      // a winner whose coupon is in flight would wrongly hear NOT_ISSUED.
-      const known = (await this.ledger.issuedCount(campaignId)) !== undefined;
-      return known ? { kind: 'not-issued' } : { kind: 'ledger-not-ready' };
+    // "No grant" is only an answer from a ready ledger; after a data loss or a rollback a winner
+    // whose coupon is in flight would wrongly hear NOT_ISSUED.
+    const grant = await this.ledger.findGrant(campaignId, userId);
+    switch (grant.kind) {
+      case 'granted':
+        return { kind: 'issued', sequence: grant.sequence, persisted: false, issuedAt: undefined };
+      case 'none':
+        return { kind: 'not-issued' };
+      case 'unknown-campaign':
+      case 'not-ready':
+        this.reconciler.request(campaignId);
+        return { kind: 'ledger-not-ready' };
     }
-    return { kind: 'issued', sequence, persisted: false, issuedAt: undefined };
   }
 }

@@ -1,5 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { ApplyForCoupon } from '../application/apply-for-coupon.ts';
+import { CheckLedgers } from '../application/check-ledgers.ts';
+import { LedgerReconciler } from '../application/ledger-reconciler.ts';
+import { ReconcileLedger } from '../application/reconcile-ledger.ts';
 import { CreateCampaign } from '../application/create-campaign.ts';
 import { GetCampaignSummary } from '../application/get-campaign-summary.ts';
 import { GetIssuanceStatus } from '../application/get-issuance-status.ts';
@@ -15,8 +18,26 @@ import { TOKENS as T } from './tokens.ts';
  * decorators, and both entrypoints get the same ones.
  */
 export const applicationModule = new ContainerModule(({ bind }) => {
+  bind(T.reconcileLedger)
+    .toResolvedValue(
+      (c, r, f, l, b, k) => new ReconcileLedger(c, r, f, l, b, k),
+      [T.campaigns, T.coupons, T.failures, T.ledger, T.backlog, T.clock],
+    )
+    .inSingletonScope();
+  bind(T.ledgerReconciler)
+    .toResolvedValue((r, log) => new LedgerReconciler(r, log), [T.reconcileLedger, T.logger])
+    .inSingletonScope();
+  bind(T.checkLedgers)
+    .toResolvedValue(
+      (c, r, l, q, log) => new CheckLedgers(c, r, l, q, log),
+      [T.campaigns, T.coupons, T.ledger, T.ledgerReconciler, T.logger],
+    )
+    .inSingletonScope();
   bind(T.applyForCoupon)
-    .toResolvedValue((l, c, k) => new ApplyForCoupon(l, c, k), [T.ledger, T.campaigns, T.clock])
+    .toResolvedValue(
+      (l, c, k, q) => new ApplyForCoupon(l, c, k, q),
+      [T.ledger, T.campaigns, T.clock, T.ledgerReconciler],
+    )
     .inSingletonScope();
   bind(T.createCampaign)
     .toResolvedValue((c, l) => new CreateCampaign(c, l), [T.campaigns, T.ledger])
@@ -29,8 +50,8 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(T.getIssuanceStatus)
     .toResolvedValue(
-      (c, l, r) => new GetIssuanceStatus(c, l, r),
-      [T.campaigns, T.ledger, T.coupons],
+      (c, l, r, q) => new GetIssuanceStatus(c, l, r, q),
+      [T.campaigns, T.ledger, T.coupons, T.ledgerReconciler],
     )
     .inSingletonScope();
   bind(T.listCampaigns)
@@ -46,7 +67,10 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     .toResolvedValue((o, p) => new RelayIssuedCoupons(o, p), [T.outbox, T.publisher])
     .inSingletonScope();
   bind(T.rebuildLedger)
-    .toResolvedValue((c, r, l) => new RebuildLedger(c, r, l), [T.campaigns, T.coupons, T.ledger])
+    .toResolvedValue(
+      (r, o, b, f) => new RebuildLedger(r, o, b, f),
+      [T.reconcileLedger, T.outbox, T.backlog, T.failures],
+    )
     .inSingletonScope();
   bind(T.retryFailedIssuances)
     .toResolvedValue(

@@ -5,6 +5,7 @@ import { createCouponProducer, createKafka, ensureTopic } from '../adapters/kafk
 import { KafkaCouponConsumer } from '../adapters/kafka/kafka-coupon-consumer.ts';
 import { KafkaCouponPublisher } from '../adapters/kafka/kafka-coupon-publisher.ts';
 import { KafkaHealthCheck } from '../adapters/kafka/kafka-health-check.ts';
+import { KafkaPersistenceBacklog } from '../adapters/kafka/kafka-persistence-backlog.ts';
 import type { Config } from './config.ts';
 import type { Runtime } from './container.ts';
 import type { Lifecycle } from './lifecycle.ts';
@@ -32,14 +33,21 @@ export async function kafkaModule(
   await ensureTopicEventually(config, kafka, logger, lifecycle);
   const producer = createCouponProducer(kafka);
   const health = new KafkaHealthCheck(kafka);
+  const backlog = new KafkaPersistenceBacklog(
+    kafka,
+    config.KAFKA_TOPIC,
+    config.KAFKA_CONSUMER_GROUP,
+  );
   lifecycle.onStop('kafka', async () => {
     await health.close();
+    await backlog.close();
     await producer.disconnect();
   });
   return new ContainerModule(({ bind }) => {
     bind(KAFKA).toConstantValue(kafka);
     bind(T.publisher).toConstantValue(new KafkaCouponPublisher(producer, config.KAFKA_TOPIC));
     bind(T.healthChecks).toConstantValue(health);
+    bind(T.backlog).toConstantValue(backlog);
   });
 }
 

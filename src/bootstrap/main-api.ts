@@ -2,13 +2,14 @@ import './require-node.ts'; // first: stops an older Node with one clear line
 import { requireSettings } from './config.ts';
 import { startHttp } from './http.ts';
 import { runMain } from './main.ts';
-import { startRelay } from './workers.ts';
+import { startLedgerCheck, startRelay } from './workers.ts';
 
 /** Production API process: HTTP + outbox relay, on the real Redis, Kafka and MySQL. */
 await runMain(
   'api',
   async (runtime) => {
     startRelay(runtime);
+    startLedgerCheck(runtime);
     const { url } = await startHttp(runtime);
     runtime.logger.info({ url, wiring: runtime.wiring }, `coupon api listening on ${url}`);
   },

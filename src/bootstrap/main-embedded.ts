@@ -2,7 +2,7 @@ import './require-node.ts'; // first: stops an older Node with one clear line
 import { runMain } from './main.ts';
 import { startHttp } from './http.ts';
 import { seedDefaultCampaign } from './seed.ts';
-import { startConsumer, startRelay } from './workers.ts';
+import { startConsumer, startLedgerCheck, startRelay } from './workers.ts';
 
 /**
  * `npm start`: API + relay + consumer in ONE process, on the in-memory adapters unless
@@ -11,6 +11,7 @@ import { startConsumer, startRelay } from './workers.ts';
 await runMain('embedded', async (runtime) => {
   await startConsumer(runtime);
   startRelay(runtime);
+  startLedgerCheck(runtime);
   const campaignId = await seedDefaultCampaign(runtime);
   const { url } = await startHttp(runtime);
   runtime.logger.info(

@@ -37,6 +37,7 @@ export const memoryLogModule = () =>
     const log = new InMemoryCouponLog();
     bind(MEMORY.couponLog).toConstantValue(log);
     bind(T.publisher).toConstantValue(log);
+    bind(T.backlog).toConstantValue(log);
   });
 
 /** Campaigns, coupons and failures in memory. */

@@ -1,5 +1,9 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { ApplyForCoupon } from '../application/apply-for-coupon.ts';
+import type { CheckLedgers } from '../application/check-ledgers.ts';
+import type { LedgerReconciler } from '../application/ledger-reconciler.ts';
+import type { ReconcileLedger } from '../application/reconcile-ledger.ts';
+import type { PersistenceBacklog } from '../application/ports/persistence-backlog.port.ts';
 import type { CreateCampaign } from '../application/create-campaign.ts';
 import type { GetCampaignSummary } from '../application/get-campaign-summary.ts';
 import type { GetIssuanceStatus } from '../application/get-issuance-status.ts';
@@ -31,6 +35,10 @@ export const TOKENS = {
   campaigns: token<CampaignRepository>('CampaignRepository'),
   failures: token<FailedIssuanceRepository>('FailedIssuanceRepository'),
   healthChecks: token<HealthCheck>('HealthCheck'),
+  backlog: token<PersistenceBacklog>('PersistenceBacklog'),
+  reconcileLedger: token<ReconcileLedger>('ReconcileLedger'),
+  ledgerReconciler: token<LedgerReconciler>('LedgerReconciler'),
+  checkLedgers: token<CheckLedgers>('CheckLedgers'),
   applyForCoupon: token<ApplyForCoupon>('ApplyForCoupon'),
   createCampaign: token<CreateCampaign>('CreateCampaign'),
   getCampaignSummary: token<GetCampaignSummary>('GetCampaignSummary'),

@@ -42,3 +42,21 @@ export async function startConsumer(runtime: Runtime): Promise<void> {
   const { startKafkaConsumer } = await import('./kafka.module.ts');
   await startKafkaConsumer(runtime, record);
 }
+
+/**
+ * The API process's periodic ledger check (CheckLedgers) and its background reconciler: a
+ * ledger found behind the durable record is fenced and reconciled, with no operator.
+ */
+export function startLedgerCheck(runtime: Runtime): void {
+  const { config, container, logger, lifecycle } = runtime;
+  const check = container.get(TOKENS.checkLedgers);
+  const reconciler = container.get(TOKENS.ledgerReconciler);
+  const timer = setInterval(() => {
+    check.run().catch((error: unknown) => logger.warn({ err: error }, 'ledger check failed'));
+  }, config.LEDGER_CHECK_INTERVAL_MS);
+  timer.unref();
+  lifecycle.onStop('ledger-check', async () => {
+    clearInterval(timer);
+    reconciler.stop();
+  });
+}

@@ -167,6 +167,19 @@ export function describeCouponRepositoryContract(
       expect(await fixture.coupons.countByCampaign(id)).toBe(1);
     });
 
+    it('refuses a coupon whose sequence another user of the campaign holds (UNIQUE campaign, sequence)', async () => {
+      const { id } = await givenCampaign();
+      const [holder, intruder] = couponsOf(id, userIds(2)) as [Coupon, Coupon];
+      await fixture.coupons.saveAll([holder]);
+
+      await expect(
+        fixture.coupons.saveAll([{ ...intruder, sequence: holder.sequence }]),
+      ).rejects.toThrow(/SEQUENCE_CONFLICT/);
+
+      expect(await fixture.coupons.find(id, intruder.userId)).toBeUndefined();
+      expect(await fixture.coupons.countByCampaign(id)).toBe(1);
+    });
+
     it('stores a (campaign, user) repeated inside one batch once, the first occurrence winning', async () => {
       const { id } = await givenCampaign();
       const [first, other] = couponsOf(id, userIds(2)) as [Coupon, Coupon];

@@ -112,6 +112,8 @@ export function describeIssuanceLedgerContract(
     }
   };
 
+  const granted = (sequence: number) => ({ kind: 'granted', sequence }) as const;
+
   describe(`IssuanceLedger contract: ${name}`, () => {
     let fixture: IssuanceLedgerFixture;
     let ledger: IssuanceLedger;
@@ -161,7 +163,7 @@ export function describeIssuanceLedgerContract(
         const userId = randomUserId();
 
         expect(await ledger.reserve(campaignId, userId, NOW)).toEqual({ kind: 'unknown-campaign' });
-        expect(await ledger.findGrant(campaignId, userId)).toBeUndefined();
+        expect(await ledger.findGrant(campaignId, userId)).toEqual({ kind: 'unknown-campaign' });
         expect(await ledger.issuedCount(campaignId)).toBeUndefined();
       });
 
@@ -327,10 +329,16 @@ export function describeIssuanceLedgerContract(
           firstSequence,
         ]);
 
-        expect(await ledger.findGrant(campaign.id, first)).toBe(dense ? 1 : firstSequence);
-        expect(await ledger.findGrant(campaign.id, second)).toBe(dense ? 2 : secondSequence);
-        expect(await ledger.findGrant(campaign.id, loser)).toBeUndefined();
-        expect(await ledger.findGrant(randomCampaignId(), first)).toBeUndefined();
+        expect(await ledger.findGrant(campaign.id, first)).toEqual(
+          granted(dense ? 1 : firstSequence),
+        );
+        expect(await ledger.findGrant(campaign.id, second)).toEqual(
+          granted(dense ? 2 : secondSequence),
+        );
+        expect(await ledger.findGrant(campaign.id, loser)).toEqual({ kind: 'none' });
+        expect(await ledger.findGrant(randomCampaignId(), first)).toEqual({
+          kind: 'unknown-campaign',
+        });
       });
 
       it('counts 0 for a defined campaign without grants, then every grant', async () => {
@@ -365,7 +373,9 @@ export function describeIssuanceLedgerContract(
         await ledger.define({ ...campaign, totalQuantity: 3, endsAt: at(HOUR) });
 
         expect(await ledger.issuedCount(campaign.id)).toBe(2);
-        expect(await ledger.findGrant(campaign.id, second)).toBe(dense ? 2 : secondSequence);
+        expect(await ledger.findGrant(campaign.id, second)).toEqual(
+          granted(dense ? 2 : secondSequence),
+        );
         expect(await ledger.reserve(campaign.id, first, NOW)).toEqual({ kind: 'already-issued' });
         const third = await ledger.reserve(campaign.id, randomUserId(), NOW);
         expectSequence(third, 3, [firstSequence, secondSequence]);
@@ -401,7 +411,9 @@ export function describeIssuanceLedgerContract(
 
         expect(await ledger.issuedCount(campaign.id)).toBe(5);
         for (const coupon of coupons) {
-          expect(await ledger.findGrant(campaign.id, coupon.userId)).toBe(coupon.sequence);
+          expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual(
+            granted(coupon.sequence),
+          );
           expect(await ledger.reserve(campaign.id, coupon.userId, NOW)).toEqual({
             kind: 'already-issued',
           });
@@ -435,13 +447,15 @@ export function describeIssuanceLedgerContract(
 
         expect(await ledger.issuedCount(campaign.id)).toBe(3);
         for (const coupon of coupons) {
-          expect(await ledger.findGrant(campaign.id, coupon.userId)).toBe(coupon.sequence);
+          expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual(
+            granted(coupon.sequence),
+          );
         }
         const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
         expectSequence(next, 4, oneTo(3));
       });
 
-      it('replaces what the ledger held: grants missing from the record are gone, the rules are the restored ones', async () => {
+      it('never lowers the count: a grant left out keeps its sequence spent; the rules are the restored ones', async () => {
         const campaign = await defined({ totalQuantity: 100 });
         const forgotten = randomUserId();
         await ledger.reserve(campaign.id, forgotten, NOW);
@@ -449,15 +463,17 @@ export function describeIssuanceLedgerContract(
         await ledger.reserve(campaign.id, randomUserId(), NOW);
         const record = [CouponMother.of(campaign.id, 1)];
 
-        await ledger.restore({ ...campaign, totalQuantity: 2 }, record);
+        await ledger.restore({ ...campaign, totalQuantity: 4 }, record);
 
-        expect(await ledger.issuedCount(campaign.id)).toBe(1);
-        expect(await ledger.findGrant(campaign.id, forgotten)).toBeUndefined();
-        const second = await ledger.reserve(campaign.id, forgotten, NOW);
-        expectSequence(second, 2, [1]);
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'sold-out',
-        });
+        expect(await ledger.findGrant(campaign.id, forgotten)).toEqual({ kind: 'none' });
+        if (dense) {
+          expect(await ledger.issuedCount(campaign.id)).toBe(3);
+          // Sequences 2 and 3 were handed out: the next grant is 4, and the new cap of 4 is met.
+          expectSequence(await ledger.reserve(campaign.id, forgotten, NOW), 4, [1, 2, 3]);
+          expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
+            kind: 'sold-out',
+          });
+        }
       });
 
       it('restores a campaign the ledger does not know, also without any coupon', async () => {
@@ -478,7 +494,7 @@ export function describeIssuanceLedgerContract(
         await ledger.restore(campaign, coupons);
 
         expect(await ledger.issuedCount(campaign.id)).toBe(1000);
-        expect(await ledger.findGrant(campaign.id, coupons[999]!.userId)).toBe(1000);
+        expect(await ledger.findGrant(campaign.id, coupons[999]!.userId)).toEqual(granted(1000));
         expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
           kind: 'sold-out',
         });
@@ -494,6 +510,66 @@ export function describeIssuanceLedgerContract(
         expect(entries.map((entry) => entry.coupon)).toEqual([
           granted.kind === 'issued' ? granted.coupon : undefined,
         ]);
+      });
+    });
+
+    describe('fence, winners, layout and the reconcile claim', () => {
+      it('a fenced campaign decides nothing and answers not-ready, until a restore', async () => {
+        const campaign = await defined({ totalQuantity: 10 });
+        const winner = randomUserId();
+        const first = await ledger.reserve(campaign.id, winner, NOW);
+
+        await ledger.fence(campaign.id);
+        await ledger.fence(campaign.id); // idempotent
+
+        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
+          kind: 'not-ready',
+        });
+        expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'not-ready' });
+        expect(await ledger.findGrant(campaign.id, winner)).toEqual({ kind: 'not-ready' });
+        expect(await ledger.findGrant(campaign.id, randomUserId())).toEqual({ kind: 'not-ready' });
+
+        const held = await ledger.winners(campaign.id);
+        expect([...held.keys()]).toEqual([winner]);
+        await ledger.restore(
+          campaign,
+          [...held].map(([userId, sequence]) => CouponMother.of(campaign.id, sequence, { userId })),
+        );
+        expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
+        const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
+        expect(next.kind).toBe('issued');
+        if (dense && first.kind === 'issued') expectSequence(next, 2, [1]);
+      });
+
+      it('lists every winner it holds, and nothing for an unknown campaign', async () => {
+        const campaign = await defined({ totalQuantity: 10 });
+        const users = userIds(4);
+        const reservations = await Promise.all(
+          users.map((u) => ledger.reserve(campaign.id, u, NOW)),
+        );
+
+        const held = await ledger.winners(campaign.id);
+
+        expect(new Set(held.keys())).toEqual(new Set(users));
+        expect([...held.values()].sort((a, b) => a - b)).toEqual(sequencesOf(reservations));
+        expect((await ledger.winners(randomCampaignId())).size).toBe(0);
+      });
+
+      it('holds a defined campaign in its own layout, and none for an unknown one', async () => {
+        const campaign = await defined();
+        expect(await ledger.layout(campaign.id)).toBe('own');
+        expect(await ledger.layout(randomCampaignId())).toBe('none');
+      });
+
+      it('gives the reconcile claim to one holder at a time, back on release', async () => {
+        const campaignId = randomCampaignId();
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, () => ledger.claimReconcile(campaignId, 60_000)),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        await ledger.releaseReconcile(campaignId);
+        expect(await ledger.claimReconcile(campaignId, 60_000)).toBe(true);
+        await ledger.releaseReconcile(campaignId);
       });
     });
 
@@ -542,8 +618,8 @@ export function describeIssuanceLedgerContract(
 
         expect(kinds(reservations)).toEqual({ issued: 1, 'already-issued': 199 });
         expectSequences(sequencesOf(reservations), 1);
-        expect(await ledger.findGrant(campaign.id, userId)).toBe(
-          dense ? 1 : sequencesOf(reservations)[0],
+        expect(await ledger.findGrant(campaign.id, userId)).toEqual(
+          granted(dense ? 1 : (sequencesOf(reservations)[0] ?? 0)),
         );
         expect(await ledger.issuedCount(campaign.id)).toBe(1);
       });

@@ -7,7 +7,7 @@ import {
   judge,
   report,
 } from '../support/e2e-guarantees.ts';
-import { fire, usersWithRepeats } from '../support/e2e-stampede.ts';
+import { fire, fireUntilReady, merged, usersWithRepeats } from '../support/e2e-stampede.ts';
 
 interface Summary {
   readonly issued: number | null;
@@ -20,14 +20,14 @@ interface Summary {
  * for the service the same as a Redis restarted without persistence, while other runs sharing
  * this Redis in other databases keep theirs). The ledger no longer knows the campaign but MySQL
  * does, so the API refuses to issue for it (503 LEDGER_NOT_READY) instead of starting again from
- * zero, until `rebuild-ledger` restores winners, count and rules from MySQL. Then it continues
- * exactly where it stopped: old winners get 409, the remaining stock is total − rows, the cap
- * still holds.
+ * zero, and reconciles it from MySQL by itself (the first application asks for it). Then it
+ * continues exactly where it stopped: old winners get 409, the remaining stock is total − rows,
+ * the cap still holds. `rebuild-ledger`, the same reconciliation by hand, is idempotent.
  */
-describe('fault: Redis flushed after a stampede, ledger rebuilt from MySQL', () => {
+describe('fault: Redis flushed after a stampede, ledger reconciled from MySQL', () => {
   const system = useE2eSystem();
 
-  it('refuses to issue until rebuilt, then continues exactly where it stopped', async () => {
+  it('refuses to issue until reconciled, then continues exactly where it stopped', async () => {
     const api = await system.startApi();
     await system.startConsumer();
     const total = 1000;
@@ -51,28 +51,35 @@ describe('fault: Redis flushed after a stampede, ledger rebuilt from MySQL', () 
 
     await system.probes.flushRedis();
 
-    // Old winners and new users alike are refused: fail closed, no second coupon, no fresh count.
-    const refused = await fire({
+    // Until it is reconciled nothing is decided: fail closed, no second coupon, no fresh count.
+    expect(await summary()).toMatchObject({ ledgerReady: false, issued: null });
+    const newcomers = usersWithRepeats(50, 50, `${campaignId}-new`);
+    const refused = await fireUntilReady({
       baseUrl: api.url,
       campaignId,
-      users: [...winners.slice(0, 50), ...usersWithRepeats(50, 50, `${campaignId}-new`)],
+      users: [...winners.slice(0, 50), ...newcomers],
       concurrency: 20,
     });
-    expect(refused.count('LEDGER_NOT_READY')).toBe(100);
-    expect(await summary()).toMatchObject({ ledgerReady: false, issued: null });
+    const answered = merged(refused);
+    expect(answered.count('LEDGER_NOT_READY')).toBeGreaterThan(0);
+    for (const winner of winners.slice(0, 50)) {
+      expect(answered.usersAnswered('ISSUED').has(winner)).toBe(false);
+    }
+    expect(answered.count('ISSUED')).toBe(50);
 
-    // The operator's fix, run twice: idempotent.
+    // The operator's rebuild, run twice: the same reconciliation, idempotent.
     let rebuiltWith = '';
     for (let run = 0; run < 2; run++) {
       const rebuild = await system.runCli('rebuild-ledger', [campaignId]);
       expect(rebuild, rebuild.output).toMatchObject({ code: 0 });
-      rebuiltWith = /restored with (\d+) coupons/.exec(rebuild.output)?.[1] ?? rebuild.output;
-      expect(rebuiltWith).toBe(String(persisted));
+      rebuiltWith = /reconciled: (\d+) winners/.exec(rebuild.output)?.[1] ?? rebuild.output;
+      expect(rebuiltWith).toBe(String(persisted + 50));
     }
+    await converge(system.probes, campaignId);
     expect(await summary()).toMatchObject({
       ledgerReady: true,
-      issued: persisted,
-      remaining: total - persisted,
+      issued: persisted + 50,
+      remaining: total - persisted - 50,
     });
 
     // Every old winner is told so; none gets a second coupon.
@@ -91,15 +98,15 @@ describe('fault: Redis flushed after a stampede, ledger rebuilt from MySQL', () 
 
     const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [
       first,
-      refused,
+      ...refused,
       again,
       topUp,
     ]);
     report('redis-flush', verdict, {
-      notReady503: refused.count('LEDGER_NOT_READY'),
+      notReady503: answered.count('LEDGER_NOT_READY'),
       rebuiltWith,
       oldWinners409: again.count('ALREADY_ISSUED'),
-      toppedUp: verdict.rows - persisted,
+      toppedUp: verdict.rows - persisted - 50,
     });
     expectSound(verdict);
     expect(verdict.rows).toBe(total);

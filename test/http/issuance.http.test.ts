@@ -162,9 +162,11 @@ describe('HTTP: apply, status and summary', () => {
         ledgerReady: false,
       });
 
+      expect(f.reconcileRequested).toContain(campaignId);
       expect(await f.useCases.rebuildLedger.execute(campaignId)).toEqual({
         kind: 'rebuilt',
-        coupons: 3,
+        winners: 3,
+        fromRecord: 3,
       });
 
       expect((await f.applyAs(campaignId, winners[0]!)).status).toBe(409);

@@ -68,6 +68,25 @@ describe('MikroOrmCouponRepository on MySQL: poison records and outages', () => 
     await orm?.close();
   });
 
+  it('refuses a coupon whose sequence another user holds: never merged silently', async () => {
+    const campaign = CampaignMother.open();
+    await new MikroOrmCampaignRepository(orm).create(campaign);
+    const stored = CouponMother.of(campaign.id, 7001);
+    await coupons.saveAll([stored]);
+
+    // Redelivery of the very same coupon is harmless.
+    await coupons.saveAll([stored]);
+    const intruder = CouponMother.of(campaign.id, 7001);
+    const sameSequence = await rejectionOf(coupons.saveAll([intruder]));
+
+    expect(String(sameSequence)).toContain(
+      `SEQUENCE_CONFLICT: campaign ${campaign.id}: sequence 7001 is already held by user ${stored.userId}, not ${intruder.userId}`,
+    );
+    expect(sameSequence).not.toBeInstanceOf(StoreUnavailableError);
+    expect(await coupons.find(campaign.id, stored.userId)).toEqual(stored);
+    expect(await coupons.find(campaign.id, intruder.userId)).toBeUndefined();
+  });
+
   it('reports an unknown campaign as the foreign key violation it is', async () => {
     const error = await rejectionOf(coupons.saveAll([CouponMother.of(randomCampaignId(), 1)]));
 
@@ -176,7 +195,10 @@ describe('MySQL schema from the committed migrations', () => {
   it('apply once on an empty database even when three pools migrate at the same time', async () => {
     const runs = await Promise.all(orms.map((orm) => runMigrations(orm)));
 
-    expect(runs.flat()).toEqual(['Migration20261125090000_create_coupon_tables']);
+    expect(runs.flat()).toEqual([
+      'Migration20261125090000_create_coupon_tables',
+      'Migration20261201100000_unique_campaign_sequence',
+    ]);
     expect(await runMigrations(orms[0] as MikroORM)).toEqual([]);
   });
 

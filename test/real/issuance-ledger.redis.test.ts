@@ -58,6 +58,29 @@ describeIssuanceLedgerContract('redis', async () => {
 describe('RedisIssuanceLedger beyond the contract', () => {
   const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 
+  it('decides nothing on a campaign last reconciled by another server process (a restart or failover)', async () => {
+    const keys = new RedisKeys(namespace());
+    const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
+    const campaign = CampaignMother.open({ totalQuantity: 5 });
+    const winner = randomUserId();
+    try {
+      await ledger.define(campaign);
+      await ledger.reserve(campaign.id, winner, NOW);
+      // What a restarted Redis or a promoted replica holds: the run_id of the process before it.
+      await redis.hset(keys.campaign(campaign.id), 'run', 'f'.repeat(40));
+
+      expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({ kind: 'not-ready' });
+      expect(await ledger.findGrant(campaign.id, randomUserId())).toEqual({ kind: 'not-ready' });
+      // A define (a retry, a new end date) never makes it ready again; only a restore does.
+      await ledger.define(campaign);
+      expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({ kind: 'not-ready' });
+      await ledger.restore(campaign, [CouponMother.of(campaign.id, 1, { userId: winner })]);
+      expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
+    } finally {
+      await redis.del(keys.campaign(campaign.id), keys.users(campaign.id), keys.count(campaign.id));
+    }
+  });
+
   it('keeps one campaign in the documented keys, all sharing the {campaignId} hash tag', async () => {
     const keys = new RedisKeys(namespace());
     const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
@@ -73,6 +96,8 @@ describe('RedisIssuanceLedger beyond the contract', () => {
         perUser: '1',
         startsAt: '',
         endsAt: String(NOW.getTime()),
+        // The run_id of the server process that defined it: the fence (ledger-run.lua).
+        run: (/run_id:(\w+)/.exec(await redis.info('server')) ?? [])[1],
       });
       expect(await redis.hgetall(keys.users(campaign.id))).toEqual({ [userId]: '1' });
       expect(await redis.get(keys.count(campaign.id))).toBe('1');

@@ -198,13 +198,17 @@ export class E2eSystem {
   }
 
   /** Runs an operator CLI (`migrate`, `rebuild-ledger`, `retry-failed`) with this file's environment. */
-  runCli(name: Cli, args: string[] = []): Promise<{ code: number; output: string }> {
+  runCli(
+    name: Cli,
+    args: string[] = [],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; output: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
         [...nodeArgs(this.entry(name)), ...args],
         {
-          env: { ...process.env, ...this.#env },
+          env: { ...process.env, ...this.#env, ...env },
           timeout: 60_000,
           ...(this.#artefact === undefined ? {} : { cwd: this.#artefact }),
         },

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 export type Service = 'redis' | 'mariadb' | 'kafka';
@@ -9,6 +12,10 @@ const run = promisify(execFile);
 async function services(action: 'start' | 'stop' | 'kill', service: Service): Promise<void> {
   await run('bash', ['scripts/services.sh', action, service], { timeout: 120_000 });
 }
+
+/** Where scripts/services.sh keeps the standalone Redis' files (its AOF under appendonlydir/). */
+const REDIS_DIR = join(process.env['SERVICES_DIR'] ?? '/var/tmp/coupon-services', 'redis');
+const AOF = 'appendonlydir';
 
 /**
  * Breaks and restores the shared local services. Every service a test broke is remembered until
@@ -33,6 +40,30 @@ export class ServiceFaults {
   async start(service: Service): Promise<void> {
     await services('start', service);
     this.#broken.delete(service);
+  }
+
+  /**
+   * A copy of the Redis' data as it is now: a graceful stop (every write in the AOF), a copy of
+   * the AOF, a start. Like a backup, or a replica that stops receiving writes here.
+   */
+  async snapshotRedis(): Promise<string> {
+    await this.stop('redis');
+    const folder = await mkdtemp(join(tmpdir(), 'redis-snapshot-'));
+    await cp(join(REDIS_DIR, AOF), join(folder, AOF), { recursive: true });
+    await this.start('redis');
+    return folder;
+  }
+
+  /**
+   * Redis comes back OLDER than it was: stopped, its AOF replaced by `snapshot`, started. What a
+   * failover to a lagging replica, a restored backup or a crash under everysec look like.
+   */
+  async restartRedisFrom(snapshot: string): Promise<void> {
+    await this.stop('redis');
+    await rm(join(REDIS_DIR, AOF), { recursive: true, force: true });
+    await cp(join(snapshot, AOF), join(REDIS_DIR, AOF), { recursive: true });
+    await this.start('redis');
+    await rm(snapshot, { recursive: true, force: true });
   }
 
   async restoreAll(): Promise<void> {

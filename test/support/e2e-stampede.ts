@@ -111,3 +111,29 @@ export class StampedeOutcome {
     return [...counts].map(([code, n]) => `${code}=${n}`).join(' ');
   }
 }
+
+/**
+ * Fires, then fires again at the users answered 503 (LEDGER_NOT_READY: a fenced ledger being
+ * reconciled; LEDGER_UNAVAILABLE: a Redis just back, still reconnecting), until none is, at most `rounds` times with a pause in between. Every round's
+ * outcome is returned, so the verdict sees every answer a user was given.
+ */
+export async function fireUntilReady(
+  options: FireOptions & { readonly rounds?: number; readonly pauseMs?: number },
+): Promise<StampedeOutcome[]> {
+  const outcomes: StampedeOutcome[] = [];
+  let users = options.users;
+  for (let round = 0; round < (options.rounds ?? 120) && users.length > 0; round++) {
+    const outcome = await fire({ ...options, users });
+    outcomes.push(outcome);
+    users = outcome.answers.filter((a) => a.status === 503).map((a) => a.userId);
+    if (users.length > 0)
+      await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 500));
+  }
+  if (users.length > 0) throw new Error(`${users.length} applications still answered 503`);
+  return outcomes;
+}
+
+/** Answers of several outcomes taken together (for counting and summaries). */
+export function merged(outcomes: readonly StampedeOutcome[]): StampedeOutcome {
+  return new StampedeOutcome(outcomes.flatMap((outcome) => outcome.answers));
+}

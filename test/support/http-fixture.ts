@@ -16,9 +16,13 @@ import { GetIssuanceStatus } from '../../src/application/get-issuance-status.ts'
 import { ListCampaigns } from '../../src/application/list-campaigns.ts';
 import type { HealthCheck } from '../../src/application/ports/health-check.port.ts';
 import type {
+  GrantLookup,
   IssuanceLedger,
+  LedgerLayout,
   Reservation,
 } from '../../src/application/ports/issuance-ledger.port.ts';
+import { LedgerReconciler } from '../../src/application/ledger-reconciler.ts';
+import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
 import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
 import { RecordIssuedCoupons } from '../../src/application/record-issued-coupons.ts';
 import { RelayIssuedCoupons } from '../../src/application/relay-issued-coupons.ts';
@@ -63,7 +67,7 @@ export class SwitchableLedger implements IssuanceLedger {
     return this.inner.reserve(campaignId, userId, now);
   }
 
-  async findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     this.guard();
     return this.inner.findGrant(campaignId, userId);
   }
@@ -76,6 +80,31 @@ export class SwitchableLedger implements IssuanceLedger {
   async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
     this.guard();
     return this.inner.restore(campaign, coupons);
+  }
+
+  async winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    this.guard();
+    return this.inner.winners(campaignId);
+  }
+
+  async fence(campaignId: CampaignId): Promise<void> {
+    this.guard();
+    return this.inner.fence(campaignId);
+  }
+
+  async layout(campaignId: CampaignId): Promise<LedgerLayout> {
+    this.guard();
+    return this.inner.layout(campaignId);
+  }
+
+  async claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    this.guard();
+    return this.inner.claimReconcile(campaignId, ttlMs);
+  }
+
+  async releaseReconcile(campaignId: CampaignId): Promise<void> {
+    this.guard();
+    return this.inner.releaseReconcile(campaignId);
   }
 }
 
@@ -164,13 +193,19 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const failures = new InMemoryFailedIssuanceRepository();
 
   const getCampaignSummary = new GetCampaignSummary(campaigns, ledger, coupons);
+  const reconcileLedger = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
+  // Tests reconcile explicitly (rebuildLedger) and watch the 503s in between: requests only queue.
+  const reconciler = new LedgerReconciler(reconcileLedger, logger);
+  const requested: string[] = [];
+  const reconcileRequests = { request: (campaignId: CampaignId) => requested.push(campaignId) };
   const useCases = {
-    applyForCoupon: new ApplyForCoupon(ledger, campaigns, clock),
+    applyForCoupon: new ApplyForCoupon(ledger, campaigns, clock, reconcileRequests),
     createCampaign: new CreateCampaign(campaigns, ledger),
-    getIssuanceStatus: new GetIssuanceStatus(campaigns, ledger, coupons),
+    getIssuanceStatus: new GetIssuanceStatus(campaigns, ledger, coupons, reconcileRequests),
     getCampaignSummary,
     listCampaigns: new ListCampaigns(campaigns, getCampaignSummary),
-    rebuildLedger: new RebuildLedger(campaigns, coupons, ledger),
+    rebuildLedger: new RebuildLedger(reconcileLedger, outbox, log, failures),
+    reconciler,
     recordIssuedCoupons: new RecordIssuedCoupons(coupons, failures, clock, logger),
     relayIssuedCoupons: new RelayIssuedCoupons(outbox, log),
   };
@@ -230,6 +265,8 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     coupons,
     failures,
     useCases,
+    /** Campaigns the use cases asked to reconcile, in order (the fixture does not auto-run them). */
+    reconcileRequested: requested,
     request,
 
     apply: (campaignId: string, body: unknown) =>
@@ -264,6 +301,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
       }
       for (let batch = log.drain(1000); batch.length > 0; batch = log.drain(1000)) {
         await useCases.recordIssuedCoupons.execute(batch);
+        log.settle(batch.length);
       }
     },
   };

@@ -1,11 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
+import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
+import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
 import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { ApplyForCoupon, type ApplyOutcome } from '../../src/application/apply-for-coupon.ts';
 import { CreateCampaign } from '../../src/application/create-campaign.ts';
 import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
+import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { UserId } from '../../src/domain/ids.ts';
@@ -33,8 +37,11 @@ describe('ApplyForCoupon', () => {
     campaigns = new InMemoryCampaignRepository();
     coupons = new InMemoryCouponRepository(campaigns);
     clock = new ManualClock();
-    apply = new ApplyForCoupon(ledger, campaigns, clock);
-    rebuild = new RebuildLedger(campaigns, coupons, ledger);
+    const failures = new InMemoryFailedIssuanceRepository();
+    const log = new InMemoryCouponLog();
+    const reconcile = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
+    apply = new ApplyForCoupon(ledger, campaigns, clock, { request: () => undefined });
+    rebuild = new RebuildLedger(reconcile, new InMemoryIssuanceOutbox(store), log, failures);
   });
 
   const create = async (overrides: Partial<Campaign> = {}): Promise<Campaign> => {
@@ -114,7 +121,11 @@ describe('ApplyForCoupon', () => {
       await coupons.saveAll(await grantAll(campaign, winners));
       store.wipe();
 
-      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 3 });
+      expect(await rebuild.execute(campaign.id)).toEqual({
+        kind: 'rebuilt',
+        winners: 3,
+        fromRecord: 3,
+      });
 
       for (const winner of winners) {
         expect(await apply.execute(campaign.id, winner)).toEqual({ kind: 'already-issued' });
@@ -142,12 +153,24 @@ describe('ApplyForCoupon', () => {
       await coupons.saveAll(granted);
       store.wipe();
 
-      await rebuild.execute(campaign.id);
-      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 4 });
+      expect(await rebuild.execute(campaign.id)).toEqual({
+        kind: 'rebuilt',
+        winners: 4,
+        fromRecord: 4,
+      });
+      // The second run finds every winner in the ledger already: nothing to bring back.
+      expect(await rebuild.execute(campaign.id)).toEqual({
+        kind: 'rebuilt',
+        winners: 4,
+        fromRecord: 0,
+      });
 
       expect(await ledger.issuedCount(campaign.id)).toBe(4);
       for (const coupon of granted) {
-        expect(await ledger.findGrant(campaign.id, coupon.userId)).toBe(coupon.sequence);
+        expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual({
+          kind: 'granted',
+          sequence: coupon.sequence,
+        });
       }
       const next = await apply.execute(campaign.id, randomUserId());
       expect(next.kind === 'issued' && next.coupon.sequence).toBe(5);
@@ -159,10 +182,17 @@ describe('ApplyForCoupon', () => {
       await coupons.saveAll(stored);
       store.wipe();
 
-      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 10_001 });
+      expect(await rebuild.execute(campaign.id)).toEqual({
+        kind: 'rebuilt',
+        winners: 10_001,
+        fromRecord: 10_001,
+      });
 
       expect(await ledger.issuedCount(campaign.id)).toBe(10_001);
-      expect(await ledger.findGrant(campaign.id, stored.at(-1)!.userId)).toBe(10_001);
+      expect(await ledger.findGrant(campaign.id, stored.at(-1)!.userId)).toEqual({
+        kind: 'granted',
+        sequence: 10_001,
+      });
       const next = await apply.execute(campaign.id, randomUserId());
       expect(next.kind === 'issued' && next.coupon.sequence).toBe(10_002);
     });
@@ -172,7 +202,11 @@ describe('ApplyForCoupon', () => {
       store.wipe();
       expect((await apply.execute(campaign.id, randomUserId())).kind).toBe('ledger-not-ready');
 
-      expect(await rebuild.execute(campaign.id)).toEqual({ kind: 'rebuilt', coupons: 0 });
+      expect(await rebuild.execute(campaign.id)).toEqual({
+        kind: 'rebuilt',
+        winners: 0,
+        fromRecord: 0,
+      });
 
       const first = await apply.execute(campaign.id, randomUserId());
       expect(first.kind === 'issued' && first.coupon.sequence).toBe(1);

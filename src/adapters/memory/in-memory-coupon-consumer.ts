@@ -22,6 +22,7 @@ export class InMemoryCouponConsumer {
       this.log.requeue(payloads);
       throw error;
     }
+    this.log.settle(payloads.length);
     return payloads.length;
   }
 }

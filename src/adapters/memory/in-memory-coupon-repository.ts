@@ -9,6 +9,8 @@ import type { CampaignId, UserId } from '../../domain/ids.ts';
  */
 export class InMemoryCouponRepository implements CouponRepository {
   readonly #rows = new Map<CampaignId, Map<UserId, Coupon>>();
+  /** `campaign\0sequence` → the user holding it (the second unique key). */
+  readonly #holders = new Map<string, UserId>();
 
   constructor(private readonly campaigns: CampaignRepository) {}
 
@@ -19,11 +21,26 @@ export class InMemoryCouponRepository implements CouponRepository {
         throw new Error(`coupon refers to unknown campaign ${coupon.campaignId}`);
       }
     }
+    // UNIQUE (campaign, sequence): a sequence another user holds is refused, never merged.
+    const claimed = new Map<string, UserId>();
+    for (const coupon of coupons) {
+      if (this.#rows.get(coupon.campaignId)?.has(coupon.userId)) continue; // a no-op below
+      const key = `${coupon.campaignId}\u0000${coupon.sequence}`;
+      const holder = this.#holders.get(key) ?? claimed.get(key);
+      if (holder !== undefined && holder !== coupon.userId) {
+        throw new Error(
+          `SEQUENCE_CONFLICT: campaign ${coupon.campaignId}: sequence ${coupon.sequence} is already held by user ${holder}`,
+        );
+      }
+      claimed.set(key, coupon.userId);
+    }
     for (const coupon of coupons) {
       let campaign = this.#rows.get(coupon.campaignId);
       if (!campaign) this.#rows.set(coupon.campaignId, (campaign = new Map<UserId, Coupon>()));
       // An existing (campaign, user) row counts as done, exactly like ON DUPLICATE KEY no-op.
-      if (!campaign.has(coupon.userId)) campaign.set(coupon.userId, coupon);
+      if (campaign.has(coupon.userId)) continue;
+      campaign.set(coupon.userId, coupon);
+      this.#holders.set(`${coupon.campaignId}\u0000${coupon.sequence}`, coupon.userId);
     }
   }
 

@@ -1,4 +1,9 @@
-import type { Reservation, IssuanceLedger } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  GrantLookup,
+  IssuanceLedger,
+  LedgerLayout,
+  Reservation,
+} from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
@@ -12,13 +17,20 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
   async define(campaign: Campaign): Promise<void> {
     const existing = this.store.campaigns.get(campaign.id);
     if (existing) existing.campaign = campaign;
-    else this.store.campaigns.set(campaign.id, { campaign, winners: new Map(), count: 0 });
+    else
+      this.store.campaigns.set(campaign.id, {
+        campaign,
+        winners: new Map(),
+        count: 0,
+        ready: true,
+      });
   }
 
   async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
     // No await below this line: read, decide and write happen as one step.
     const ledger = this.store.campaigns.get(campaignId);
     if (!ledger) return { kind: 'unknown-campaign' };
+    if (!ledger.ready) return { kind: 'not-ready' };
     const decision = decide(
       ledger.campaign,
       { alreadyIssued: ledger.winners.has(userId), issuedCount: ledger.count },
@@ -32,8 +44,12 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     return { kind: 'issued', coupon };
   }
 
-  async findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
-    return this.store.campaigns.get(campaignId)?.winners.get(userId);
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
+    const ledger = this.store.campaigns.get(campaignId);
+    if (!ledger) return { kind: 'unknown-campaign' };
+    if (!ledger.ready) return { kind: 'not-ready' };
+    const sequence = ledger.winners.get(userId);
+    return sequence === undefined ? { kind: 'none' } : { kind: 'granted', sequence };
   }
 
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
@@ -45,7 +61,33 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     // Count = highest sequence, not the number of winners: if the durable record has a hole
     // (a grant whose event was lost with the ledger), the next grant must not reuse a sequence
     // and the cap must still count the lost grant.
-    const count = coupons.reduce((max, coupon) => Math.max(max, coupon.sequence), 0);
-    this.store.campaigns.set(campaign.id, { campaign, winners, count });
+    // Never below the ledger's own count either.
+    const own = this.store.campaigns.get(campaign.id)?.count ?? 0;
+    const count = coupons.reduce((max, coupon) => Math.max(max, coupon.sequence), own);
+    this.store.campaigns.set(campaign.id, { campaign, winners, count, ready: true });
+  }
+
+  async winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return new Map(this.store.campaigns.get(campaignId)?.winners);
+  }
+
+  async fence(campaignId: CampaignId): Promise<void> {
+    const ledger = this.store.campaigns.get(campaignId);
+    if (ledger) ledger.ready = false;
+  }
+
+  async layout(campaignId: CampaignId): Promise<LedgerLayout> {
+    return this.store.campaigns.has(campaignId) ? 'own' : 'none';
+  }
+
+  async claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    if ((this.store.claims.get(campaignId) ?? 0) > now) return false;
+    this.store.claims.set(campaignId, now + ttlMs);
+    return true;
+  }
+
+  async releaseReconcile(campaignId: CampaignId): Promise<void> {
+    this.store.claims.delete(campaignId);
   }
 }

@@ -8,6 +8,8 @@ export interface CampaignLedger {
   winners: Map<UserId, number>;
   /** Highest sequence granted (after a restore with a hole, more than winners.size). */
   count: number;
+  /** False once fenced: nothing is decided until the next restore (see IssuanceLedger.fence). */
+  ready: boolean;
 }
 
 export interface StoredOutboxEntry {
@@ -25,6 +27,8 @@ export interface StoredOutboxEntry {
 export class InMemoryLedgerStore {
   readonly campaigns = new Map<CampaignId, CampaignLedger>();
   readonly outbox = new Map<string, StoredOutboxEntry>();
+  /** Reconcile claims: campaign → when the claim lapses (epoch ms). */
+  readonly claims = new Map<CampaignId, number>();
   #nextEntry = 0;
 
   append(coupon: Coupon): void {

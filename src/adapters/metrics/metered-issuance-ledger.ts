@@ -1,4 +1,9 @@
-import type { IssuanceLedger, Reservation } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  GrantLookup,
+  IssuanceLedger,
+  LedgerLayout,
+  Reservation,
+} from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
@@ -23,7 +28,7 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
     return this.timed('reserve', () => this.inner.reserve(campaignId, userId, now));
   }
 
-  findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+  findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return this.timed('find_grant', () => this.inner.findGrant(campaignId, userId));
   }
 
@@ -33,6 +38,26 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
 
   restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
     return this.timed('restore', () => this.inner.restore(campaign, coupons));
+  }
+
+  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return this.timed('winners', () => this.inner.winners(campaignId));
+  }
+
+  fence(campaignId: CampaignId): Promise<void> {
+    return this.timed('fence', () => this.inner.fence(campaignId));
+  }
+
+  layout(campaignId: CampaignId): Promise<LedgerLayout> {
+    return this.timed('layout', () => this.inner.layout(campaignId));
+  }
+
+  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    return this.timed('claim_reconcile', () => this.inner.claimReconcile(campaignId, ttlMs));
+  }
+
+  releaseReconcile(campaignId: CampaignId): Promise<void> {
+    return this.timed('claim_reconcile', () => this.inner.releaseReconcile(campaignId));
   }
 
   private async timed<T>(operation: LedgerOperation, call: () => Promise<T>): Promise<T> {

@@ -87,8 +87,10 @@ export const CouponSchema = new EntitySchema<CouponRecord>({
     issuedAt: { ...DATETIME_MS, fieldName: 'issued_at' },
     persistedAt: { ...DATETIME_MS, fieldName: 'persisted_at', defaultRaw: 'current_timestamp(3)' },
   },
-  uniques: [{ name: 'coupon_campaign_user_unique', properties: ['campaignId', 'userId'] }],
-  indexes: [{ name: 'coupon_campaign_sequence_index', properties: ['campaignId', 'sequence'] }],
+  uniques: [
+    { name: 'coupon_campaign_user_unique', properties: ['campaignId', 'userId'] },
+    { name: 'coupon_campaign_sequence_unique', properties: ['campaignId', 'sequence'] },
+  ],
 });
 
 export const FailedIssuanceSchema = new EntitySchema<FailedIssuanceRecord>({

@@ -24,7 +24,16 @@ export interface OrmOptions {
 interface SessionConnection {
   executeQuery(query: { sql: string; parameters: readonly unknown[] }): Promise<unknown>;
 }
-const UTC_SESSION = { sql: "SET time_zone = '+00:00'", parameters: [] } as const;
+/**
+ * UTC, and strict mode whatever the server's default: bad data must fail as an error (a poison
+ * record), never be truncated into a row, and the coupon insert's conflict check relies on it.
+ */
+const UTC_SESSION = {
+  sql:
+    "SET time_zone = '+00:00', sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE," +
+    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+  parameters: [],
+} as const;
 
 /** The committed migrations, next to this file both under tsx (`.ts`) and in a build (`.js`). */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));

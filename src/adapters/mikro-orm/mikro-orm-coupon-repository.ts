@@ -21,12 +21,16 @@ const COLUMNS = '(`campaign_id`, `user_id`, `sequence`, `issued_at`)';
 
 function insertSql(rows: number): string {
   // `ON DUPLICATE KEY UPDATE id = id` makes an existing (campaign_id, user_id) a no-op, which is
-  // what makes redelivery harmless. Not INSERT IGNORE: that would also downgrade FK violations,
-  // truncation and bad dates to warnings and silently drop those rows, where the consumer must
-  // see them fail and move them to failed_issuance.
+  // what makes redelivery harmless. It would make a clash on (campaign_id, sequence) a no-op too:
+  // saveAll checks afterwards that every user of the batch has a row (see missingUsers). Not
+  // INSERT IGNORE: that would also downgrade FK violations, truncation and bad dates to warnings
+  // and silently drop those rows.
   const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
   return `insert into \`coupon\` ${COLUMNS} values ${values} on duplicate key update \`id\` = \`id\``;
 }
+
+/** A coupon the unique (campaign_id, sequence) key turned away: another user holds its sequence. */
+class SequenceConflict extends Error {}
 
 /**
  * Keeps the first coupon of each (campaign, user), exactly as one statement (or the in-memory
@@ -70,6 +74,48 @@ export class MikroOrmCouponRepository implements CouponRepository {
       statements.push({ sql: insertSql(chunk.length), params: parameters(chunk) });
     }
     await withStoreErrors(() => this.retryDeadlocks(() => this.write(statements)));
+    // The last line of defence against a ledger that went back in time (G1, G2): a coupon whose
+    // sequence another user already holds was a silent no-op above. Never merge it silently: the
+    // batch fails as poison, the consumer isolates the row and parks it in failed_issuance.
+    const missing = await withStoreErrors(() => this.missingUsers(rows));
+    if (missing.length > 0) throw new SequenceConflict(await this.describeConflict(missing));
+  }
+
+  /** Coupons of `rows` whose (campaign, user) has no row: one indexed query per chunk. */
+  private async missingUsers(rows: readonly Coupon[]): Promise<Coupon[]> {
+    const missing: Coupon[] = [];
+    const em = this.orm.em.fork();
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
+      const chunk = rows.slice(start, start + INSERT_CHUNK_ROWS);
+      const byCampaign = Map.groupBy(chunk, (coupon) => coupon.campaignId);
+      for (const [campaignId, coupons] of byCampaign) {
+        const found = await em.execute<{ user_id: string }[]>(
+          `select \`user_id\` from \`coupon\` where \`campaign_id\` = ? and \`user_id\` in (${coupons.map(() => '?').join(', ')})`,
+          [campaignId, ...coupons.map((coupon) => coupon.userId)],
+          'all',
+        );
+        const present = new Set(found.map((row) => row.user_id));
+        missing.push(...coupons.filter((coupon) => !present.has(coupon.userId)));
+      }
+    }
+    return missing;
+  }
+
+  /** The reason stored in failed_issuance: which user holds the sequence of the first one. */
+  private async describeConflict(missing: readonly Coupon[]): Promise<string> {
+    const [first] = missing;
+    if (!first) return 'SEQUENCE_CONFLICT';
+    const holder = await withStoreErrors(() =>
+      this.orm.em
+        .fork()
+        .findOne(CouponSchema, { campaignId: first.campaignId, sequence: first.sequence }),
+    );
+    const others = missing.length > 1 ? ` (and ${missing.length - 1} more in this batch)` : '';
+    return (
+      `SEQUENCE_CONFLICT: campaign ${first.campaignId}: sequence ${first.sequence} is already held ` +
+      `by user ${holder?.userId ?? 'another user'}, not ${first.userId}${others}: the ledger ` +
+      'handed it out twice (it went back in time); reconcile it'
+    );
   }
 
   private async write(statements: readonly { sql: string; params: unknown[] }[]): Promise<void> {

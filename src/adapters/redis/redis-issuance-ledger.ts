@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuanceLedger, Reservation } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  GrantLookup,
+  IssuanceLedger,
+  LedgerLayout,
+  Reservation,
+} from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys.ts';
+import { LedgerLayouts, rulesOf, toSequence } from './ledger-layouts.ts';
+import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
+  DEFINE,
+  FIND_GRANT,
   ISSUED_COUNT,
   registerScript,
   RESERVE,
   RESTORE,
   type ScriptCall,
 } from './redis-scripts.ts';
+import { ShardedKeys } from './sharded/sharded-layout.ts';
 
 export interface RedisIssuanceLedgerOptions {
   /** Namespace of every key (default `coupon:`); must match the outbox's. */
@@ -28,7 +37,11 @@ const Reply = {
   notOpen: 3,
   closed: 4,
   soldOut: 5,
+  notReady: 6,
 } as const;
+
+/** Reply codes of find-grant.lua. */
+const Lookup = { unknownCampaign: 0, granted: 1, none: 2, notReady: 6 } as const;
 
 /** Winners written per HSET while staging a restore: small commands keep Redis responsive. */
 const RESTORE_BATCH = 1000;
@@ -44,8 +57,11 @@ const RESTORE_STAGING_TTL_MS = 10 * 60_000;
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
 export class RedisIssuanceLedger implements IssuanceLedger {
-  readonly #keys: RedisKeys;
+  readonly #keys: ShardedKeys;
+  readonly #layouts: LedgerLayouts;
   readonly #reserve: ScriptCall;
+  readonly #findGrant: ScriptCall;
+  readonly #define: ScriptCall;
   readonly #restore: ScriptCall;
   readonly #issuedCount: ScriptCall;
 
@@ -53,8 +69,11 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     private readonly redis: RedisConnection,
     options: RedisIssuanceLedgerOptions = {},
   ) {
-    this.#keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#layouts = new LedgerLayouts(redis, this.#keys);
     this.#reserve = registerScript(redis, RESERVE);
+    this.#findGrant = registerScript(redis, FIND_GRANT);
+    this.#define = registerScript(redis, DEFINE);
     this.#restore = registerScript(redis, RESTORE);
     this.#issuedCount = registerScript(redis, ISSUED_COUNT);
   }
@@ -63,9 +82,17 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     await orUnavailable(async () => {
       // Relay first, rules last: once reserve can grant, the relay already reads the stream.
       await registerCampaign(this.redis, this.#keys, campaign.id);
-      // One HSET of every field: the rules change atomically; winners and count are untouched,
-      // so defining again (a retry, a change of end date) never forgets a grant.
-      await this.redis.hset(this.#keys.campaign(campaign.id), rulesOf(campaign));
+      // One script: the rules change atomically; winners and count are untouched, so defining
+      // again (a retry, a change of end date) never forgets a grant (see define.lua).
+      const rules = rulesOf(campaign);
+      await this.#define(
+        this.#keys.campaign(campaign.id),
+        rules.name,
+        rules.total,
+        rules.perUser,
+        rules.startsAt,
+        rules.endsAt,
+      );
     });
   }
 
@@ -98,16 +125,22 @@ export class RedisIssuanceLedger implements IssuanceLedger {
           return { kind: 'closed', closedAt: new Date(value) };
         case Reply.soldOut:
           return { kind: 'sold-out' };
+        case Reply.notReady:
+          return { kind: 'not-ready' };
         default:
           throw new Error(`reserve.lua answered an unknown code ${code}`);
       }
     });
   }
 
-  async findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return orUnavailable(async () => {
-      const sequence = await this.redis.hget(this.#keys.users(campaignId), userId);
-      return sequence === null ? undefined : toCount(sequence);
+      const reply = await this.#findGrant(
+        this.#keys.campaign(campaignId),
+        this.#keys.users(campaignId),
+        userId,
+      );
+      return lookupOf(parsePair(reply));
     });
   }
 
@@ -118,20 +151,43 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         this.#keys.count(campaignId),
       );
       if (reply === -1) return undefined;
-      return toCount(reply);
+      return toSequence(reply);
     });
   }
 
+  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return orUnavailable(() => this.#layouts.winners(campaignId));
+  }
+
+  fence(campaignId: CampaignId): Promise<void> {
+    return orUnavailable(() => this.#layouts.fence(campaignId));
+  }
+
+  layout(campaignId: CampaignId): Promise<LedgerLayout> {
+    return orUnavailable(() => this.#layouts.layout(campaignId, 'plain'));
+  }
+
+  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    return orUnavailable(() => this.#layouts.claim(campaignId, ttlMs));
+  }
+
+  releaseReconcile(campaignId: CampaignId): Promise<void> {
+    return orUnavailable(() => this.#layouts.release(campaignId));
+  }
+
   /**
-   * Rebuilds the campaign from the durable record. The count is set to the HIGHEST restored
-   * sequence, not to the number of coupons: if the record has a hole (a grant whose event was lost
+   * Rebuilds the campaign from the merge the caller reconciled. The count is set to the HIGHEST
+   * restored sequence (or kept, when the ledger's own is higher), not to the number of coupons: if the record has a hole (a grant whose event was lost
    * together with Redis' data), counting coupons would hand out an existing sequence again and,
    * worse, one coupon more than the cap. With the highest sequence the next grant always follows
    * every sequence ever persisted, and the cap can only be under-, never over-issued. With a
    * gap-free record (the normal case) both are the same number.
    *
    * Winners are staged in a temporary hash in batches, then one script swaps winners, count and
-   * rules in at once (atomic for every reserve). Running it again gives the same ledger.
+   * rules in at once (atomic for every reserve), makes the campaign ready on this server process
+   * and removes the sharded layout's marker. Running it again gives the same ledger. A sharded
+   * layout the campaign had is fenced first and its sub-ledgers dropped afterwards: the caller
+   * merged their winners in.
    */
   async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
     const winners = new Map<string, number>();
@@ -143,6 +199,8 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     const keys = this.#keys;
     const staging = keys.restoring(campaign.id, randomUUID());
     await orUnavailable(async () => {
+      const sharded = await this.#layouts.storedShards(campaign.id);
+      if (sharded) await this.#layouts.fence(campaign.id);
       const batches = chunk([...winners].flat(), RESTORE_BATCH * 2);
       const [first, ...rest] = batches;
       if (first) {
@@ -158,6 +216,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         keys.users(campaign.id),
         keys.count(campaign.id),
         staging,
+        keys.shardCount(campaign.id),
         rules.name,
         rules.total,
         rules.perUser,
@@ -166,41 +225,32 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         highest,
         winners.size,
       );
+      if (sharded) await this.#layouts.dropSubLedgers(sharded);
     });
   }
 }
 
-/** The campaign hash: every field always written, '' for an absent bound (read as "none"). */
-function rulesOf(campaign: Campaign): {
-  name: string;
-  total: string;
-  perUser: string;
-  startsAt: string;
-  endsAt: string;
-} {
-  return {
-    name: campaign.name,
-    total: String(campaign.totalQuantity),
-    perUser: String(campaign.perUserLimit),
-    startsAt: campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
-    endsAt: campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
-  };
+function lookupOf([code, value]: [number, number]): GrantLookup {
+  switch (code) {
+    case Lookup.granted:
+      return { kind: 'granted', sequence: value };
+    case Lookup.none:
+      return { kind: 'none' };
+    case Lookup.unknownCampaign:
+      return { kind: 'unknown-campaign' };
+    case Lookup.notReady:
+      return { kind: 'not-ready' };
+    default:
+      throw new Error(`find-grant.lua answered an unknown code ${code}`);
+  }
 }
 
-function parsePair(reply: unknown): [number, number] {
+export function parsePair(reply: unknown): [number, number] {
   if (Array.isArray(reply) && reply.length === 2) {
     const [code, value] = reply as unknown[];
     if (typeof code === 'number' && typeof value === 'number') return [code, value];
   }
   throw new Error(`reserve.lua answered ${JSON.stringify(reply)}`);
-}
-
-function toCount(value: unknown): number {
-  const count = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(count) || count < 0) {
-    throw new Error(`the ledger holds a malformed count ${String(value)}`);
-  }
-  return count;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

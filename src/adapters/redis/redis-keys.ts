@@ -85,6 +85,11 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:outbox-dead`;
   }
 
+  /** STRING with a TTL: held by the one process reconciling the campaign (claimReconcile). */
+  reconciling(id: CampaignId): string {
+    return `${this.prefix}{${id}}:reconciling`;
+  }
+
   /** Temporary HASH a restore fills before swapping it in (same slot as `users`, so RENAME works). */
   restoring(id: LedgerTag, nonce: string): string {
     return `${this.prefix}{${id}}:restoring:${nonce}`;

@@ -9,17 +9,42 @@ interface ScriptSource {
   readonly file: string;
   readonly numberOfKeys: number;
   readonly readOnly?: boolean;
+  /** Prepend ledger-run.lua (`current_run()`, the fence against a ledger gone back in time). */
+  readonly fenced?: boolean;
 }
+
+/** The shared chunk prepended to every script that decides or restores. */
+const LEDGER_RUN = 'ledger-run.lua';
 
 export const RESERVE: ScriptSource = {
   command: 'couponReserve',
   file: 'reserve.lua',
   numberOfKeys: 4,
+  fenced: true,
+};
+export const FIND_GRANT: ScriptSource = {
+  command: 'couponFindGrant',
+  file: 'find-grant.lua',
+  numberOfKeys: 2,
+  readOnly: true,
+  fenced: true,
+};
+export const DEFINE: ScriptSource = {
+  command: 'couponDefine',
+  file: 'define.lua',
+  numberOfKeys: 1,
+  fenced: true,
 };
 export const RESTORE: ScriptSource = {
   command: 'couponRestore',
   file: 'restore.lua',
-  numberOfKeys: 4,
+  numberOfKeys: 5,
+  fenced: true,
+};
+export const FENCE: ScriptSource = {
+  command: 'couponFence',
+  file: 'fence.lua',
+  numberOfKeys: 1,
 };
 export const ISSUED_COUNT: ScriptSource = {
   command: 'couponIssuedCount',
@@ -35,14 +60,19 @@ export const ACKNOWLEDGE: ScriptSource = {
 
 const sources = new Map<string, string>();
 
-/** The script's text, read once from the `.lua` file beside this module. */
-function luaOf(source: ScriptSource): string {
-  let lua = sources.get(source.file);
+/** A `.lua` file beside this module, read once. */
+function read(file: string): string {
+  let lua = sources.get(file);
   if (lua === undefined) {
-    lua = readFileSync(new URL(`./${source.file}`, import.meta.url), 'utf8');
-    sources.set(source.file, lua);
+    lua = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+    sources.set(file, lua);
   }
   return lua;
+}
+
+/** The script's text: its file, behind the shared ledger-run.lua chunk when it is fenced. */
+function luaOf(source: ScriptSource): string {
+  return source.fenced ? `${read(LEDGER_RUN)}\n${read(source.file)}` : read(source.file);
 }
 
 /**

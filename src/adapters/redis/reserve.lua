@@ -4,8 +4,9 @@
 --
 -- This is the Lua twin of `decide` in src/domain/issuance-policy.ts: same checks, same ORDER
 -- (already issued > window > cap). The ledger contract suite runs against both and proves it.
+-- Before any of them: the campaign must be ready on this server process (ledger-run.lua).
 --
--- KEYS[1] campaign hash (total, startsAt, endsAt; '' when unbounded)
+-- KEYS[1] campaign hash (total, startsAt, endsAt; '' when unbounded; run)
 -- KEYS[2] users hash (userId -> sequence)
 -- KEYS[3] count (last sequence granted)
 -- KEYS[4] outbox stream
@@ -18,10 +19,14 @@
 --   {3, startsAt} not open yet
 --   {4, endsAt} closed
 --   {5, 0} sold out
-local rules = redis.call('HMGET', KEYS[1], 'total', 'startsAt', 'endsAt')
+--   {6, 0} not ready: not reconciled on this server process (see ledger-run.lua)
+local rules = redis.call('HMGET', KEYS[1], 'total', 'startsAt', 'endsAt', 'run')
 local total = tonumber(rules[1])
 if not total then
   return {0, 0}
+end
+if rules[4] ~= current_run() then
+  return {6, 0}
 end
 
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
@@ -43,11 +48,12 @@ if count >= total then
   return {5, 0}
 end
 
--- The grant and its event are written together: a grant never exists without its outbox entry.
--- The stream is never trimmed here (that could drop an unpublished event); the relay deletes
--- entries once the event log has them.
-local sequence = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[2], ARGV[2], sequence)
+-- The event first, then the grant: should the XADD fail (out of memory), nothing was granted,
+-- so a grant never exists without its outbox entry. The stream is never trimmed here (that could
+-- drop an unpublished event); the relay deletes entries once the event log has them.
+local sequence = count + 1
 redis.call('XADD', KEYS[4], '*',
   'campaignId', ARGV[1], 'userId', ARGV[2], 'sequence', sequence, 'issuedAt', ARGV[3])
+redis.call('SET', KEYS[3], sequence)
+redis.call('HSET', KEYS[2], ARGV[2], sequence)
 return {1, sequence}

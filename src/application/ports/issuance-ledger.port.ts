@@ -8,7 +8,26 @@ export type Reservation =
   | { readonly kind: 'issued'; readonly coupon: Coupon }
   | Exclude<Decision, { kind: 'issued' }>
   /** The ledger holds no rules for this campaign (never defined, or its keys were lost). */
-  | { readonly kind: 'unknown-campaign' };
+  | { readonly kind: 'unknown-campaign' }
+  /**
+   * The ledger holds the campaign but has not been reconciled with the durable record since it
+   * (re)started, failed over or was fenced: it may be older than what it acknowledged, so it
+   * decides nothing until a restore (G1, G5).
+   */
+  | { readonly kind: 'not-ready' };
+
+/** What the ledger says of one user, read in one atomic step with the campaign's readiness. */
+export type GrantLookup =
+  | { readonly kind: 'granted'; readonly sequence: number }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown-campaign' }
+  | { readonly kind: 'not-ready' };
+
+/**
+ * Which layout holds a campaign: this adapter's own (plain, or sharded with this process's
+ * LEDGER_SHARDS mode), the other one, or none (never defined, or lost).
+ */
+export type LedgerLayout = 'own' | 'other' | 'none';
 
 /**
  * The fast, atomic authority on who got a coupon. Every method throws
@@ -28,8 +47,11 @@ export interface IssuanceLedger {
    */
   reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation>;
 
-  /** The sequence of the user's coupon according to the ledger, or undefined when none. */
-  findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined>;
+  /**
+   * The user's coupon according to the ledger. `none` is an answer only from a ready ledger: a
+   * fenced one says `not-ready`, since it may have forgotten the grant.
+   */
+  findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup>;
 
   /**
    * The highest sequence granted so far (= coupons granted, unless a restore had a hole), or
@@ -38,10 +60,37 @@ export interface IssuanceLedger {
   issuedCount(campaignId: CampaignId): Promise<number | undefined>;
 
   /**
-   * Replaces the campaign's grants with `coupons` (the durable record) and its rules with
-   * `campaign`, atomically: used to rebuild a ledger that lost its data. The count becomes the
-   * highest restored sequence, so a hole never lets a sequence be reused or the cap be exceeded.
-   * Idempotent. Does NOT append to the outbox (these coupons are already persisted).
+   * Replaces the campaign's grants with `coupons` and its rules with `campaign`, atomically, and
+   * makes the campaign ready again. The caller passes the MERGE of the durable record and
+   * `winners()` (a restore must never drop a grant the ledger made). The count becomes at least
+   * the highest restored sequence and never goes below the ledger's own, so a hole never lets a
+   * sequence be reused or the cap be exceeded. The other layout's keys of the campaign are
+   * removed in the same step (one live ledger per campaign). Idempotent. Does NOT append to the
+   * outbox (these coupons are persisted or already on their way).
    */
   restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void>;
+
+  /**
+   * Every grant the ledger holds for the campaign, in either layout, ready or not: what a
+   * reconciliation must keep. userId → sequence.
+   */
+  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>>;
+
+  /**
+   * Stops the campaign deciding (reserve and findGrant answer `not-ready`) in every layout,
+   * until the next restore. Idempotent.
+   */
+  fence(campaignId: CampaignId): Promise<void>;
+
+  /** Which layout holds the campaign (see LedgerLayout). */
+  layout(campaignId: CampaignId): Promise<LedgerLayout>;
+
+  /**
+   * Claims the right to reconcile the campaign for `ttlMs` across every process sharing the
+   * ledger; false when another holder has it. A claim lapses by itself (a crashed holder).
+   */
+  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean>;
+
+  /** Gives a claim back before it lapses (the reconciliation is over, whatever its outcome). */
+  releaseReconcile(campaignId: CampaignId): Promise<void>;
 }

@@ -12,6 +12,10 @@ local existing = redis.call('HGET', KEYS[1], 'shards')
 if existing and existing ~= ARGV[6] then
   return redis.error_reply('SUBLEDGER_MISMATCH sub-ledger belongs to a layout of ' .. existing)
 end
+-- Only a brand-new sub-ledger is ready at once (see ../define.lua).
+if not existing then
+  redis.call('HSET', KEYS[1], 'run', current_run())
+end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'total', ARGV[2], 'perUser', ARGV[3], 'startsAt', ARGV[4], 'endsAt', ARGV[5],
   'shards', ARGV[6], 'shard', ARGV[7], 'base', ARGV[8])

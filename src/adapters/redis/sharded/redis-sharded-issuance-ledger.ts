@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  GrantLookup,
   IssuanceLedger,
+  LedgerLayout,
   Reservation,
 } from '../../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../../domain/campaign.ts';
@@ -8,6 +10,7 @@ import type { Coupon } from '../../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
 import { orUnavailable } from '../redis-errors.ts';
+import { LedgerLayouts, parseShardCount, toSequence } from '../ledger-layouts.ts';
 import { DEFAULT_KEY_PREFIX } from '../redis-keys.ts';
 import { registerCampaign } from '../redis-outbox-stream.ts';
 import {
@@ -19,6 +22,7 @@ import {
   ShardedKeys,
   shardOf,
   shardsFor,
+  validShardCount,
   type ShardLayout,
 } from './sharded-layout.ts';
 import {
@@ -118,6 +122,7 @@ const MAX_REMEMBERED = 10_000;
  */
 export class RedisShardedIssuanceLedger implements IssuanceLedger {
   readonly #keys: ShardedKeys;
+  readonly #layoutsOf: LedgerLayouts;
   readonly #commands: SubLedgerCommands;
   readonly #shards: number;
   readonly #maxRebalances: number;
@@ -136,6 +141,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
     this.#maxRebalances = options.maxRebalances ?? MAX_REBALANCES;
     this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.#commands = new SubLedgerCommands(redis, this.#keys);
+    this.#layoutsOf = new LedgerLayouts(redis, this.#keys);
   }
 
   /**
@@ -235,6 +241,8 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
           }
           case ShardReply.transferOfAnotherEpoch:
             continue;
+          case ShardReply.notReady:
+            return { kind: 'not-ready' };
           default:
             throw new Error(`reserve-shard.lua answered an unknown code ${code}`);
         }
@@ -245,15 +253,43 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
     });
   }
 
-  async findGrant(campaignId: CampaignId, userId: UserId): Promise<number | undefined> {
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return orUnavailable(async () => {
       const layout = this.#layouts.get(campaignId) ?? (await this.storedLayout(campaignId));
-      if (!layout) return undefined;
-      const tag = layout.tags[shardOf(userId, layout.shards)];
-      if (tag === undefined) return undefined;
-      const sequence = await this.redis.hget(this.#keys.users(tag), userId);
-      return sequence === null ? undefined : toCount(sequence);
+      if (!layout) return { kind: 'unknown-campaign' };
+      const [code, value] = await this.#commands.findGrant(
+        layout,
+        shardOf(userId, layout.shards),
+        userId,
+      );
+      // find-grant.lua's codes (see ../redis-issuance-ledger.ts).
+      if (code === 1) return { kind: 'granted', sequence: toSequence(value) };
+      if (code === 2) return { kind: 'none' };
+      if (code === 6) return { kind: 'not-ready' };
+      // A sub-ledger without rules: lost, or a stale remembered layout. Not an answer.
+      this.#layouts.delete(campaignId);
+      return { kind: 'not-ready' };
     });
+  }
+
+  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return orUnavailable(() => this.#layoutsOf.winners(campaignId));
+  }
+
+  fence(campaignId: CampaignId): Promise<void> {
+    return orUnavailable(() => this.#layoutsOf.fence(campaignId));
+  }
+
+  layout(campaignId: CampaignId): Promise<LedgerLayout> {
+    return orUnavailable(() => this.#layoutsOf.layout(campaignId, 'sharded'));
+  }
+
+  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    return orUnavailable(() => this.#layoutsOf.claim(campaignId, ttlMs));
+  }
+
+  releaseReconcile(campaignId: CampaignId): Promise<void> {
+    return orUnavailable(() => this.#layoutsOf.release(campaignId));
   }
 
   /**
@@ -307,6 +343,9 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
     const highest = highestLocals(sequences, shards);
     const epoch = randomUUID();
     await orUnavailable(async () => {
+      // A plain ledger of the campaign stops deciding before anything is read (the caller merged
+      // its winners in): one live ledger per campaign.
+      await this.#layoutsOf.fence(campaign.id);
       const previous = parseShardCount(await this.redis.get(this.#keys.shardCount(campaign.id)));
       // Holes, judged in the layout that handed the sequences out (the previous one when known):
       // grants whose events were lost together with the ledger. They still count as granted.
@@ -339,7 +378,17 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
           });
         }),
       );
-      await this.redis.set(this.#keys.shardCount(campaign.id), shards);
+      // The switch, in one step on the campaign's slot: the layout marker in, the plain ledger's
+      // keys out, so a plain-mode process finds no rules and answers LEDGER_NOT_READY.
+      await this.redis
+        .multi()
+        .set(this.#keys.shardCount(campaign.id), shards)
+        .del(
+          this.#keys.campaign(campaign.id),
+          this.#keys.users(campaign.id),
+          this.#keys.count(campaign.id),
+        )
+        .exec();
       this.remember(layout);
       if (previous !== undefined && previous !== shards) {
         const current = new Set<string>(layout.tags);
@@ -527,8 +576,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
 
   /** The campaign's layout as stored; undefined when the campaign is unknown (or lost). */
   private async storedLayout(campaignId: CampaignId): Promise<ShardLayout | undefined> {
-    const shards = parseShardCount(await this.redis.get(this.#keys.shardCount(campaignId)));
-    return shards === undefined ? undefined : layoutOf(campaignId, shards);
+    return this.#layoutsOf.storedShards(campaignId);
   }
 
   private remember(layout: ShardLayout): ShardLayout {
@@ -551,24 +599,6 @@ function highestLocals(sequences: readonly number[], shards: number): number[] {
 }
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
-
-const validShardCount = (value: number) =>
-  Number.isInteger(value) && value >= 1 && value <= MAX_SHARDS;
-
-function parseShardCount(value: unknown): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const shards = Number(value);
-  if (!validShardCount(shards)) throw new Error(`malformed shard count ${JSON.stringify(value)}`);
-  return shards;
-}
-
-function toCount(value: unknown): number {
-  const count = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(count) || count < 0) {
-    throw new Error(`the ledger holds a malformed sequence ${String(value)}`);
-  }
-  return count;
-}
 
 /** A short random pause before looking again, so contending rebalances do not run in lockstep. */
 const pause = () =>

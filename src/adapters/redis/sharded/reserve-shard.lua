@@ -26,11 +26,16 @@
 --   {5, 1} sold out for good (every sub-ledger was seen exhausted under these rules)
 --   {6, N} the caller routed with a stale sub-ledger count: N is the campaign's
 --   {7, 0} the transfer to credit belongs to another epoch: nothing credited, nothing decided
+--   {8, 0} not ready: not reconciled on this server process (see ../ledger-run.lua)
 local rules = redis.call('HMGET', KEYS[1],
-  'shards', 'shard', 'base', 'net', 'startsAt', 'endsAt', 'epoch', 'total', 'soldOut', 'seqBase')
+  'shards', 'shard', 'base', 'net', 'startsAt', 'endsAt', 'epoch', 'total', 'soldOut', 'seqBase',
+  'run')
 local shards = tonumber(rules[1])
 if not shards then
   return {0, 0}
+end
+if rules[11] ~= current_run() then
+  return {8, 0}
 end
 if shards ~= tonumber(ARGV[4]) then
   return {6, shards}
@@ -78,9 +83,11 @@ if count >= quota then
   return {5, 0}
 end
 
-local grants = redis.call('INCR', KEYS[3])
+-- The event first, then the grant (as in ../reserve.lua): a failed XADD grants nothing.
+local grants = count + 1
 local sequence = (grants + (tonumber(rules[10]) or 0) - 1) * shards + shard + 1
-redis.call('HSET', KEYS[2], ARGV[2], sequence)
 redis.call('XADD', KEYS[4], '*',
   'campaignId', ARGV[1], 'userId', ARGV[2], 'sequence', sequence, 'issuedAt', ARGV[3])
+redis.call('SET', KEYS[3], grants)
+redis.call('HSET', KEYS[2], ARGV[2], sequence)
 return {1, sequence}

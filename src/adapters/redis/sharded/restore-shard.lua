@@ -27,5 +27,5 @@ redis.call('DEL', KEYS[1], KEYS[5])
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'total', ARGV[2], 'perUser', ARGV[3], 'startsAt', ARGV[4], 'endsAt', ARGV[5],
   'shards', ARGV[6], 'shard', ARGV[7], 'base', ARGV[8], 'net', ARGV[9], 'epoch', ARGV[10],
-  'seqBase', ARGV[13])
+  'seqBase', ARGV[13], 'run', current_run())
 return 1

@@ -114,6 +114,10 @@ export interface ShardLayout {
   readonly tags: readonly SubLedgerTag[];
 }
 
+/** A stored or configured number of sub-ledgers is a whole number from 1 to MAX_SHARDS. */
+export const validShardCount = (value: number): boolean =>
+  Number.isInteger(value) && value >= 1 && value <= MAX_SHARDS;
+
 export function layoutOf(campaignId: CampaignId, shards: number): ShardLayout {
   return { campaignId, shards, tags: subLedgerTags(campaignId, shards) };
 }

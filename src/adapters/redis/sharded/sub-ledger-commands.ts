@@ -1,7 +1,8 @@
 import type { Campaign } from '../../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
-import { ISSUED_COUNT, registerScript, type ScriptCall } from '../redis-scripts.ts';
+import { rulesOf } from '../ledger-layouts.ts';
+import { FIND_GRANT, ISSUED_COUNT, registerScript, type ScriptCall } from '../redis-scripts.ts';
 import { baseQuota, type ShardedKeys, type ShardLayout } from './sharded-layout.ts';
 
 type ScriptSource = Parameters<typeof registerScript>[1];
@@ -11,11 +12,13 @@ const RESERVE_SHARD: ScriptSource = {
   command: 'couponShardReserve',
   file: 'sharded/reserve-shard.lua',
   numberOfKeys: 5,
+  fenced: true,
 };
 const DEFINE_SHARD: ScriptSource = {
   command: 'couponShardDefine',
   file: 'sharded/define-shard.lua',
   numberOfKeys: 2,
+  fenced: true,
 };
 const SHARD_STATE: ScriptSource = {
   command: 'couponShardState',
@@ -47,6 +50,7 @@ const RESTORE_SHARD: ScriptSource = {
   command: 'couponShardRestore',
   file: 'sharded/restore-shard.lua',
   numberOfKeys: 5,
+  fenced: true,
 };
 
 /** Reply codes of reserve-shard.lua (see the script's header). */
@@ -59,6 +63,7 @@ export const ShardReply = {
   exhausted: 5,
   staleLayout: 6,
   transferOfAnotherEpoch: 7,
+  notReady: 8,
 } as const;
 
 /** A transfer of stock from one sub-ledger to another, as journaled by the donor. */
@@ -122,6 +127,7 @@ export class SubLedgerCommands {
   readonly #markSoldOut: ScriptCall;
   readonly #restore: ScriptCall;
   readonly #issuedCount: ScriptCall;
+  readonly #findGrant: ScriptCall;
 
   constructor(
     redis: RedisConnection,
@@ -136,6 +142,7 @@ export class SubLedgerCommands {
     this.#markSoldOut = registerScript(redis, MARK_SOLD_OUT);
     this.#restore = registerScript(redis, RESTORE_SHARD);
     this.#issuedCount = registerScript(redis, ISSUED_COUNT);
+    this.#findGrant = registerScript(redis, FIND_GRANT);
   }
 
   /**
@@ -305,6 +312,17 @@ export class SubLedgerCommands {
   }
 
   /** Grants on one sub-ledger, or undefined when it holds no rules. */
+  /** The user's entry in the sub-ledger they route to: find-grant.lua's {code, value}. */
+  async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<[number, number]> {
+    const tag = tagOf(layout, shard);
+    const reply = await this.#findGrant(this.keys.campaign(tag), this.keys.users(tag), userId);
+    if (Array.isArray(reply) && reply.length === 2) {
+      const [code, value] = reply as unknown[];
+      if (typeof code === 'number' && typeof value === 'number') return [code, value];
+    }
+    throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);
+  }
+
   async issuedCount(layout: ShardLayout, shard: number): Promise<number | undefined> {
     const tag = tagOf(layout, shard);
     const reply = await this.#issuedCount(this.keys.campaign(tag), this.keys.count(tag));
@@ -370,21 +388,4 @@ function transferOf(donor: number, recipient: number, entry: string): StockTrans
 function integer(reply: unknown, script: string): number {
   if (typeof reply === 'number' && Number.isSafeInteger(reply)) return reply;
   throw new Error(`${script} answered ${JSON.stringify(reply)}`);
-}
-
-/** The rules as every sub-ledger stores them (the same fields as an ordinary ledger's). */
-export function rulesOf(campaign: Campaign): {
-  name: string;
-  total: string;
-  perUser: string;
-  startsAt: string;
-  endsAt: string;
-} {
-  return {
-    name: campaign.name,
-    total: String(campaign.totalQuantity),
-    perUser: String(campaign.perUserLimit),
-    startsAt: campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
-    endsAt: campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
-  };
 }

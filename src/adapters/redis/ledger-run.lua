@@ -1,0 +1,13 @@
+-- Prepended to every script that decides or restores (see redis-scripts.ts `prelude`).
+--
+-- The fence against a ledger that went back in time. Redis can come back OLDER than what it
+-- acknowledged: a restart from an AOF/RDB that missed the last writes, a failover to a replica
+-- that had not received them, a restored backup. Each of those is a new server process, with a
+-- new run_id. A campaign is ready only on the server process that last reconciled it with the
+-- durable record: its rules hash carries that run_id in the field `run`, written by define (a new
+-- campaign is trivially complete) and by restore. A script that finds another run_id there (or
+-- none) decides nothing: the campaign answers LEDGER_NOT_READY until it is reconciled.
+-- A replica has its own run_id, so a promoted replica is fenced like a restarted master.
+local function current_run()
+  return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+end
