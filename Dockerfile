@@ -16,7 +16,8 @@ RUN npm run build
 
 # --- runtime: package.json, the lock file, production dependencies and dist/, nothing else
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# JSON logs for the log collector, even under `docker run -t` (a terminal would get pino-pretty).
+ENV NODE_ENV=production LOG_FORMAT=json
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -151,6 +151,13 @@ describe('HTTP: apply, status and summary', () => {
 
       const refused = await f.applyAs(campaignId, randomUserId());
       expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      // A winner's status still comes from MySQL; anyone else's is unknown until reconciled.
+      expect((await f.status(campaignId, winners[0]!)).status).toBe(200);
+      const status = await f.status(campaignId, randomUserId());
+      expect(status.status).toBe(503);
+      expect(status.headers.get('retry-after')).toBe('1');
+      expect(status.body.error?.code).toBe('LEDGER_NOT_READY');
       expect(refused.body).toMatchObject({
         status: 'LEDGER_NOT_READY',
         error: { code: 'LEDGER_NOT_READY' },

@@ -46,7 +46,7 @@ export function applyOutcomeResponse(
       return rejected(
         503,
         'LEDGER_NOT_READY',
-        'the ledger lost this campaign and must be rebuilt before it issues again',
+        'the ledger is being reconciled with the durable record for this campaign; retry shortly',
       );
     default: {
       const unhandled: never = outcome;

@@ -95,6 +95,9 @@ const statusRouteJwt = createRoute({
   },
 });
 
+const NOT_READY_MESSAGE =
+  'the ledger is being reconciled with the durable record for this campaign; retry shortly';
+
 const mismatch = (what: string) =>
   errorBody('USER_MISMATCH', `the ${what} differs from the authenticated user (token sub)`);
 
@@ -102,6 +105,8 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
   const apply = async (c: Context, campaignId: CampaignId, userId: UserId) => {
     const outcome = await deps.applyForCoupon.execute(campaignId, userId);
     const { status, body } = applyOutcomeResponse(campaignId, userId, outcome);
+    // LEDGER_NOT_READY: the ledger is being reconciled in the background, usually within a second.
+    if (status === 503) c.header('Retry-After', '1');
     return c.json(body as never, status);
   };
   const status = async (c: Context, campaignId: CampaignId, userId: UserId) => {
@@ -110,10 +115,8 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
       return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
     }
     if (status.kind === 'ledger-not-ready') {
-      return c.json(
-        errorBody('LEDGER_NOT_READY', 'the ledger lost this campaign and must be rebuilt'),
-        503,
-      );
+      c.header('Retry-After', '1');
+      return c.json(errorBody('LEDGER_NOT_READY', NOT_READY_MESSAGE), 503);
     }
     if (status.kind === 'not-issued') {
       return c.json({ status: 'NOT_ISSUED' as const, campaignId, userId }, 200);
