@@ -24,7 +24,8 @@ describe('fault: the ledger comes back older than it was', () => {
   const system = useE2eSystem();
 
   it('Redis restarted from a copy taken N grants earlier: nobody is granted twice, the cap holds', async () => {
-    const api = await system.startApi();
+    // The fence is under test, not the periodic check: keep it from reconciling behind our probes.
+    const api = await system.startApi({ LEDGER_CHECK_INTERVAL_MS: '3600000' });
     await system.startConsumer();
     const total = 600;
     const campaignId = await system.createCampaign(api, total);
@@ -84,7 +85,8 @@ describe('fault: the ledger comes back older than it was', () => {
   });
 
   it('Redis flushed while grants wait in Kafka: rebuild-ledger refuses, then nothing is granted twice', async () => {
-    const api = await system.startApi();
+    // The fence is under test, not the periodic check: keep it from reconciling behind our probes.
+    const api = await system.startApi({ LEDGER_CHECK_INTERVAL_MS: '3600000' });
     const consumer = await system.startConsumer();
     const total = 600;
     const campaignId = await system.createCampaign(api, total);
