@@ -1,4 +1,4 @@
-import type { LedgerLayout } from '../../application/ports/issuance-ledger.port.ts';
+import type { GrantLookup, LedgerLayout } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
@@ -120,4 +120,27 @@ export function toSequence(value: unknown): number {
     throw new Error(`the ledger holds a malformed count ${String(value)}`);
   }
   return count;
+}
+
+/** Reply codes of find-grant.lua (plain ledgers and sub-ledgers alike). */
+const Lookup = { unknownCampaign: 0, granted: 1, none: 2, notReady: 6 } as const;
+
+/** find-grant.lua's `{code, value}` reply as a GrantLookup; anything else is an error. */
+export function grantLookupOf(reply: unknown): GrantLookup {
+  const [code, value] = Array.isArray(reply) && reply.length === 2 ? (reply as unknown[]) : [];
+  if (typeof code !== 'number' || typeof value !== 'number') {
+    throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);
+  }
+  switch (code) {
+    case Lookup.granted:
+      return { kind: 'granted', sequence: toSequence(value) };
+    case Lookup.none:
+      return { kind: 'none' };
+    case Lookup.unknownCampaign:
+      return { kind: 'unknown-campaign' };
+    case Lookup.notReady:
+      return { kind: 'not-ready' };
+    default:
+      throw new Error(`find-grant.lua answered an unknown code ${code}`);
+  }
 }

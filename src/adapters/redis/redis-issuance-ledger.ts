@@ -10,7 +10,7 @@ import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { LedgerLayouts, rulesOf, toSequence } from './ledger-layouts.ts';
+import { grantLookupOf, LedgerLayouts, rulesOf, toSequence } from './ledger-layouts.ts';
 import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
@@ -39,9 +39,6 @@ const Reply = {
   soldOut: 5,
   notReady: 6,
 } as const;
-
-/** Reply codes of find-grant.lua. */
-const Lookup = { unknownCampaign: 0, granted: 1, none: 2, notReady: 6 } as const;
 
 /** Winners written per HSET while staging a restore: small commands keep Redis responsive. */
 const RESTORE_BATCH = 1000;
@@ -140,7 +137,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         this.#keys.users(campaignId),
         userId,
       );
-      return lookupOf(parsePair(reply));
+      return grantLookupOf(reply);
     });
   }
 
@@ -230,22 +227,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
   }
 }
 
-function lookupOf([code, value]: [number, number]): GrantLookup {
-  switch (code) {
-    case Lookup.granted:
-      return { kind: 'granted', sequence: value };
-    case Lookup.none:
-      return { kind: 'none' };
-    case Lookup.unknownCampaign:
-      return { kind: 'unknown-campaign' };
-    case Lookup.notReady:
-      return { kind: 'not-ready' };
-    default:
-      throw new Error(`find-grant.lua answered an unknown code ${code}`);
-  }
-}
-
-export function parsePair(reply: unknown): [number, number] {
+function parsePair(reply: unknown): [number, number] {
   if (Array.isArray(reply) && reply.length === 2) {
     const [code, value] = reply as unknown[];
     if (typeof code === 'number' && typeof value === 'number') return [code, value];

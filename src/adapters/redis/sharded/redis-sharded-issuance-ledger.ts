@@ -10,7 +10,7 @@ import type { Coupon } from '../../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
 import { orUnavailable } from '../redis-errors.ts';
-import { LedgerLayouts, parseShardCount, toSequence } from '../ledger-layouts.ts';
+import { LedgerLayouts, parseShardCount } from '../ledger-layouts.ts';
 import { DEFAULT_KEY_PREFIX } from '../redis-keys.ts';
 import { registerCampaign } from '../redis-outbox-stream.ts';
 import {
@@ -257,15 +257,8 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
     return orUnavailable(async () => {
       const layout = this.#layouts.get(campaignId) ?? (await this.storedLayout(campaignId));
       if (!layout) return { kind: 'unknown-campaign' };
-      const [code, value] = await this.#commands.findGrant(
-        layout,
-        shardOf(userId, layout.shards),
-        userId,
-      );
-      // find-grant.lua's codes (see ../redis-issuance-ledger.ts).
-      if (code === 1) return { kind: 'granted', sequence: toSequence(value) };
-      if (code === 2) return { kind: 'none' };
-      if (code === 6) return { kind: 'not-ready' };
+      const lookup = await this.#commands.findGrant(layout, shardOf(userId, layout.shards), userId);
+      if (lookup.kind !== 'unknown-campaign') return lookup;
       // A sub-ledger without rules: lost, or a stale remembered layout. Not an answer.
       this.#layouts.delete(campaignId);
       return { kind: 'not-ready' };

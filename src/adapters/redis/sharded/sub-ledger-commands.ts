@@ -1,7 +1,8 @@
 import type { Campaign } from '../../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
-import { rulesOf } from '../ledger-layouts.ts';
+import type { GrantLookup } from '../../../application/ports/issuance-ledger.port.ts';
+import { grantLookupOf, rulesOf } from '../ledger-layouts.ts';
 import { FIND_GRANT, ISSUED_COUNT, registerScript, type ScriptCall } from '../redis-scripts.ts';
 import { baseQuota, type ShardedKeys, type ShardLayout } from './sharded-layout.ts';
 
@@ -312,15 +313,12 @@ export class SubLedgerCommands {
   }
 
   /** Grants on one sub-ledger, or undefined when it holds no rules. */
-  /** The user's entry in the sub-ledger they route to: find-grant.lua's {code, value}. */
-  async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<[number, number]> {
+  /** The user's entry in the sub-ledger they route to, with the sub-ledger's readiness. */
+  async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<GrantLookup> {
     const tag = tagOf(layout, shard);
-    const reply = await this.#findGrant(this.keys.campaign(tag), this.keys.users(tag), userId);
-    if (Array.isArray(reply) && reply.length === 2) {
-      const [code, value] = reply as unknown[];
-      if (typeof code === 'number' && typeof value === 'number') return [code, value];
-    }
-    throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);
+    return grantLookupOf(
+      await this.#findGrant(this.keys.campaign(tag), this.keys.users(tag), userId),
+    );
   }
 
   async issuedCount(layout: ShardLayout, shard: number): Promise<number | undefined> {
