@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Real backing services for the coupon service, on 127.0.0.1:
-#   redis          Redis 7 standalone, port 6379, AOF on (appendfsync everysec)
+#   redis          Redis 7 standalone, port 6379, AOF on (appendfsync always)
 #   redis-cluster  3 Redis masters, ports 7001-7003, no replicas
+#   redis-sentinel a master and a replica (ports 6380, 6381), watched by three Sentinels
+#                  (ports 26380-26382) under the name coupon-ledger
 #   mariadb        MariaDB 10.11, port 3306, database/user/password coupon
 #   kafka          Apache Kafka 3.9 single node in KRaft mode, port 9092 (controller 9093)
 #
@@ -20,6 +22,7 @@
 #   SERVICES_DIR        state, data and logs (default /var/tmp/coupon-services)
 #   SERVICES_MODE       auto (default) | local | docker
 #   SERVICES_WAIT_SECS  how long to wait for one service to become ready (default 120)
+#   REDIS_APPENDFSYNC   always (default: a grant is on disk before its 201) | everysec | no
 #
 # Everything is started by this script without systemd (there may be none): the daemons are
 # detached with setsid, their pidfiles live under $SERVICES_DIR, and a stale pidfile (after a
@@ -34,12 +37,17 @@ SERVICES_MODE="${SERVICES_MODE:-auto}"
 
 REDIS_PORT=6379
 CLUSTER_PORTS=(7001 7002 7003)
+SENTINEL_NAME=coupon-ledger
+SENTINEL_DATA_PORTS=(6380 6381)
+SENTINEL_PORTS=(26380 26381 26382)
+REDIS_APPENDFSYNC="${REDIS_APPENDFSYNC:-always}"
 MARIADB_PORT=3306
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
 
 REDIS_DIR="$SERVICES_DIR/redis"
 CLUSTER_DIR="$SERVICES_DIR/redis-cluster"
+SENTINEL_DIR="$SERVICES_DIR/redis-sentinel"
 MARIADB_DIR="$SERVICES_DIR/mariadb"
 MARIADB_DATA="$MARIADB_DIR/data"
 MARIADB_CNF="$MARIADB_DIR/my.cnf"
@@ -52,8 +60,8 @@ KAFKA_DATA="$KAFKA_DIR/data"
 KAFKA_PIDFILE="$KAFKA_DIR/kafka.pid"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 
-ENV_LINE="export REDIS_URL=redis://127.0.0.1:$REDIS_PORT KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT DATABASE_URL=mysql://coupon:coupon@127.0.0.1:$MARIADB_PORT/coupon TEST_REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
-SERVICES=(redis redis-cluster mariadb kafka)
+ENV_LINE="export REDIS_URL=redis://127.0.0.1:$REDIS_PORT KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT DATABASE_URL=mysql://coupon:coupon@127.0.0.1:$MARIADB_PORT/coupon TEST_REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 TEST_REDIS_SENTINELS=127.0.0.1:26380,127.0.0.1:26381,127.0.0.1:26382 TEST_REDIS_SENTINEL_NAME=$SENTINEL_NAME"
+SERVICES=(redis redis-cluster redis-sentinel mariadb kafka)
 
 # ---------------------------------------------------------------------------------------------
 # helpers
@@ -169,9 +177,10 @@ ensure_packages() {
   local pkgs=() svc
   for svc in "$@"; do
     case $svc in
-      redis | redis-cluster)
+      redis | redis-cluster | redis-sentinel)
         command -v redis-server >/dev/null || pkgs+=(redis-server)
         command -v redis-cli >/dev/null || pkgs+=(redis-tools)
+        [[ $svc != redis-sentinel ]] || command -v redis-sentinel >/dev/null || pkgs+=(redis-sentinel)
         ;;
       mariadb)
         command -v mariadbd >/dev/null || pkgs+=(mariadb-server)
@@ -194,17 +203,18 @@ ensure_packages() {
 # Redis (standalone and cluster nodes are the same binary with different flags)
 
 redis_ping() { [[ $(timeout 3 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]; }
-redis_pid() { pid_from "$2/redis.pid" "redis-server"; } # redis_pid PORT DIR
+redis_pid() { pid_from "$2/redis.pid" "redis-"; } # redis_pid PORT DIR (redis-server or redis-sentinel)
 
 # redis_launch PORT DIR NAME [EXTRA ARGS]: our own instance (not the Debian system service),
-# daemonised by Redis itself. AOF with fsync every second: a crash loses at most ~1 s of writes.
+# daemonised by Redis itself. AOF fsynced before every reply by default (REDIS_APPENDFSYNC=always):
+# only grants write, so the fsync is paid once per coupon, and a crash loses no answered grant.
 redis_launch() {
   local port=$1 dir=$2 name=$3
   shift 3
   mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes \
     --pidfile "$dir/redis.pid" --dir "$dir" --logfile "$LOG_DIR/$name.log" \
-    --appendonly yes --appendfsync everysec --save '' "$@" </dev/null 9>&- ||
+    --appendonly yes --appendfsync "$REDIS_APPENDFSYNC" --save '' "$@" </dev/null 9>&- ||
     fail_with_log "redis-server on port $port failed to start" "$LOG_DIR/$name.log"
 }
 
@@ -312,6 +322,89 @@ stop_redis_cluster() {
 kill_redis_cluster() {
   local port
   for port in "${CLUSTER_PORTS[@]}"; do redis_kill "$port" "$CLUSTER_DIR/$port" "redis-cluster:$port"; done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Redis Sentinel: two data nodes (one master, one replica) and three Sentinels, quorum 2. The
+# Sentinels' own files record who is master now, so a restart after a failover keeps the promoted
+# node as master and starts the other one as its replica.
+
+sentinel_conf() { echo "$SENTINEL_DIR/sentinel-$1.conf"; }
+
+# sentinel_master: host:port of the master as the first answering Sentinel sees it.
+sentinel_master() {
+  local port addr
+  for port in "${SENTINEL_PORTS[@]}"; do
+    addr=$(timeout 3 redis-cli -p "$port" sentinel get-master-addr-by-name $SENTINEL_NAME 2>/dev/null | tr -d '\r' | paste -sd:) || continue
+    [[ $addr == *:* ]] && { echo "$addr"; return 0; }
+  done
+  # Not answering now: the last master any Sentinel wrote down, else the initial one.
+  for port in "${SENTINEL_PORTS[@]}"; do
+    addr=$(sed -n "s/^sentinel monitor $SENTINEL_NAME \([^ ]*\) \([0-9]*\) .*/\1:\2/p" "$(sentinel_conf "$port")" 2>/dev/null)
+    [[ -n $addr ]] && { echo "$addr"; return 0; }
+  done
+  echo "127.0.0.1:${SENTINEL_DATA_PORTS[0]}"
+}
+
+sentinel_quorum_ok() { [[ $(timeout 3 redis-cli -p "${SENTINEL_PORTS[0]}" sentinel ckquorum $SENTINEL_NAME 2>/dev/null) == OK* ]]; }
+
+sentinel_replica_synced() {
+  local master=$1
+  timeout 3 redis-cli -p "${master##*:}" info replication 2>/dev/null | tr -d '\r' | grep -q '^slave0:.*state=online'
+}
+
+start_redis_sentinel() {
+  local port master args
+  master=$(sentinel_master)
+  for port in "${SENTINEL_DATA_PORTS[@]}"; do
+    redis_ping "$port" && continue
+    port_open "$port" && die "port $port is in use by something that does not answer Redis PING"
+    args=()
+    [[ $master == "127.0.0.1:$port" ]] || args=(--replicaof 127.0.0.1 "${master##*:}")
+    redis_launch "$port" "$SENTINEL_DIR/$port" "redis-sentinel-data-$port" "${args[@]}"
+  done
+  for port in "${SENTINEL_DATA_PORTS[@]}"; do
+    wait_for "redis-sentinel data node $port" "$LOG_DIR/redis-sentinel-data-$port.log" "" redis_ping "$port"
+  done
+  for port in "${SENTINEL_PORTS[@]}"; do
+    redis_ping "$port" && continue
+    port_open "$port" && die "port $port is in use by something that does not answer Redis PING"
+    mkdir -p "$SENTINEL_DIR/s$port"
+    # Written once; afterwards it is the Sentinel's own record (it rewrites it on every change).
+    [[ -f $(sentinel_conf "$port") ]] || cat >"$(sentinel_conf "$port")" <<CONF
+port $port
+bind 127.0.0.1
+daemonize yes
+pidfile $SENTINEL_DIR/s$port/redis.pid
+logfile $LOG_DIR/redis-sentinel-$port.log
+dir $SENTINEL_DIR/s$port
+sentinel monitor $SENTINEL_NAME 127.0.0.1 ${master##*:} 2
+sentinel down-after-milliseconds $SENTINEL_NAME 1000
+sentinel failover-timeout $SENTINEL_NAME 5000
+sentinel parallel-syncs $SENTINEL_NAME 1
+CONF
+    redis-sentinel "$(sentinel_conf "$port")" </dev/null 9>&- ||
+      fail_with_log "redis-sentinel on port $port failed to start" "$LOG_DIR/redis-sentinel-$port.log"
+  done
+  for port in "${SENTINEL_PORTS[@]}"; do
+    wait_for "sentinel $port" "$LOG_DIR/redis-sentinel-$port.log" "" redis_ping "$port"
+  done
+  wait_for "redis-sentinel quorum" "$LOG_DIR/redis-sentinel-${SENTINEL_PORTS[0]}.log" "" sentinel_quorum_ok
+  master=$(sentinel_master)
+  wait_for "redis-sentinel replica in sync" "$LOG_DIR/redis-sentinel-data-${master##*:}.log" "" sentinel_replica_synced "$master"
+  say "redis-sentinel: ready (master $master, sentinels ${SENTINEL_PORTS[*]}, name $SENTINEL_NAME)"
+}
+
+stop_redis_sentinel() {
+  local port
+  for port in "${SENTINEL_PORTS[@]}"; do redis_shutdown "$port" "$SENTINEL_DIR/s$port" "sentinel:$port"; done
+  for port in "${SENTINEL_DATA_PORTS[@]}"; do redis_shutdown "$port" "$SENTINEL_DIR/$port" "redis-sentinel:$port"; done
+}
+
+kill_redis_sentinel() {
+  local port
+  for port in "${SENTINEL_DATA_PORTS[@]}"; do redis_kill "$port" "$SENTINEL_DIR/$port" "redis-sentinel:$port"; done
+  for port in "${SENTINEL_PORTS[@]}"; do redis_kill "$port" "$SENTINEL_DIR/s$port" "sentinel:$port"; done
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -592,6 +685,12 @@ status_local() {
   [[ $state == running ]] || all=3
   status_line redis-cluster "$state" "ports ${CLUSTER_PORTS[*]}  pids ${pids[*]}  cluster_state:$(cluster_info_field "${CLUSTER_PORTS[0]}" cluster_state || true)"
 
+  state=running
+  for port in "${SENTINEL_DATA_PORTS[@]}" "${SENTINEL_PORTS[@]}"; do redis_ping "$port" || state=stopped; done
+  [[ $state == running ]] && ! sentinel_quorum_ok && state=degraded
+  [[ $state == running ]] || all=3
+  status_line redis-sentinel "$state" "master $(sentinel_master)  sentinels ${SENTINEL_PORTS[*]}"
+
   if mariadb_ping; then
     pid=$(mariadb_pid) || pid="? (not started by this script)"
     status_line mariadb running "port $MARIADB_PORT  pid $pid"
@@ -623,6 +722,7 @@ show_logs() {
     done ;;
     redis) tail -n 100 "$LOG_DIR/redis.log" ;;
     redis-cluster) tail -n 40 "$LOG_DIR"/redis-cluster-*.log ;;
+    redis-sentinel) tail -n 40 "$LOG_DIR"/redis-sentinel-*.log ;;
     mariadb) tail -n 100 "$LOG_DIR/mariadb.log" ;;
     kafka) tail -n 100 "$KAFKA_LOG" ;;
     *) usage ;;
@@ -677,6 +777,7 @@ cmd_up() {
     kafka_launch # slowest to boot: start it first, wait for it last
     start_redis
     start_redis_cluster
+    start_redis_sentinel
     start_mariadb
     kafka_wait
   fi
@@ -693,6 +794,7 @@ cmd_down() {
   stop_mariadb
   stop_redis
   stop_redis_cluster
+  stop_redis_sentinel
 }
 
 main() {

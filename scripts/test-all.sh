@@ -20,7 +20,7 @@ npm run build
 
 bash scripts/services.sh up >&2
 eval "$(bash scripts/services.sh env)"
-export REDIS_URL KAFKA_BROKERS DATABASE_URL TEST_REDIS_CLUSTER_NODES
+export REDIS_URL KAFKA_BROKERS DATABASE_URL TEST_REDIS_CLUSTER_NODES TEST_REDIS_SENTINELS TEST_REDIS_SENTINEL_NAME
 
 npm run migrate
 

@@ -20,6 +20,21 @@ export class LedgerUnavailableError extends InfrastructureError {
   }
 }
 
+/**
+ * The ledger granted, but fewer replicas than required confirmed it in time (Redis `WAIT`). The
+ * grant is kept (its event is in the outbox, so it becomes a coupon): the user's retry is told
+ * ALREADY_ISSUED with the coupon, never a second one.
+ */
+export class LedgerNotReplicatedError extends InfrastructureError {
+  constructor(acknowledged: number, required: number, cause?: unknown) {
+    super(
+      'LEDGER_NOT_REPLICATED',
+      `the grant reached ${acknowledged} of ${required} required ledger replicas in time; retry to see it`,
+      { cause },
+    );
+  }
+}
+
 /** The durable store cannot be reached right now; the same call may succeed later. */
 export class StoreUnavailableError extends InfrastructureError {
   constructor(cause?: unknown) {

@@ -46,6 +46,18 @@ const ConfigSchema = z.object({
       .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
       .optional(),
   ),
+  /** Redis Sentinel addresses (host:port,…): the ledger and outbox follow the master they name. */
+  REDIS_SENTINELS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .optional(),
+  ),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('coupon-ledger'),
+  /** Replicas that must hold a grant (Redis WAIT) before its 201; 0 = the master's fsync only. */
+  LEDGER_MIN_REPLICAS: int(0, 0, 16),
+  /** How long a grant waits for LEDGER_MIN_REPLICAS; past it the answer is 503 LEDGER_NOT_REPLICATED. */
+  LEDGER_REPLICA_TIMEOUT_MS: int(200, 1, 400),
   KAFKA_BROKERS: optionalString.pipe(
     z
       .string()

@@ -13,20 +13,34 @@ import { TOKENS } from './tokens.ts';
 
 /** Which adapter serves each family of ports; chosen by which variables are set. */
 export interface Wiring {
-  readonly ledger: 'memory' | 'redis' | 'redis-cluster';
+  readonly ledger: 'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel';
   readonly log: 'memory' | 'kafka';
   readonly store: 'memory' | 'mysql';
 }
 
-/** Which adapters to use; both Redis variables at once is ambiguous and refused at boot. */
+/** Which adapters to use; two ways to reach the ledger's Redis at once is ambiguous, refused. */
 export function wiringFor(config: Config): Wiring {
-  if (config.REDIS_URL && config.REDIS_CLUSTER_NODES) {
+  const ways = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter(
+    (name) => config[name] !== undefined,
+  );
+  if (ways.length > 1) {
     throw new ConfigError(
-      'invalid configuration: REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
+      `invalid configuration: ${ways[1]}: set one of REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, not ${ways.join(' and ')}`,
+    );
+  }
+  if (config.REDIS_CLUSTER_NODES && config.LEDGER_MIN_REPLICAS > 0) {
+    throw new ConfigError(
+      'invalid configuration: LEDGER_MIN_REPLICAS: needs REDIS_URL or REDIS_SENTINELS (a cluster spreads one WAIT over many nodes; see docs/reliability.md)',
     );
   }
   return {
-    ledger: config.REDIS_CLUSTER_NODES ? 'redis-cluster' : config.REDIS_URL ? 'redis' : 'memory',
+    ledger: config.REDIS_CLUSTER_NODES
+      ? 'redis-cluster'
+      : config.REDIS_URL
+        ? 'redis'
+        : config.REDIS_SENTINELS
+          ? 'redis-sentinel'
+          : 'memory',
     log: config.KAFKA_BROKERS ? 'kafka' : 'memory',
     store: config.DATABASE_URL ? 'mysql' : 'memory',
   };
@@ -64,7 +78,7 @@ export async function createRuntime(
   if (wiring.ledger === 'memory') container.load(memoryLedgerModule());
   else {
     const { redisModule } = await import('./redis.module.ts');
-    container.load(await redisModule(config, wiring.ledger, lifecycle, role));
+    container.load(await redisModule(config, wiring.ledger, lifecycle, role, logger));
   }
   if (wiring.log === 'memory') container.load(memoryLogModule());
   else {

@@ -14,7 +14,14 @@ await runMain(
     runtime.logger.info({ url, wiring: runtime.wiring }, `coupon api listening on ${url}`);
   },
   (config) => {
+    requireExplicitSettings(process.env, [
+      {
+        name: 'AUTH_MODE',
+        choices: "jwt: the user is a verified token's sub; body: a trusted gateway names the user",
+      },
+    ]);
     requireSettings(config, ['KAFKA_BROKERS', 'DATABASE_URL']);
-    if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) requireSettings(config, ['REDIS_URL']);
+    if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES && !config.REDIS_SENTINELS)
+      requireSettings(config, ['REDIS_URL']);
   },
 );

@@ -1,5 +1,6 @@
 import type { IssuanceLedger } from '../application/ports/issuance-ledger.port.ts';
 import type { RedisConnection } from '../adapters/redis/redis-client.ts';
+import type { GrantDurability } from '../adapters/redis/replica-acknowledgement.ts';
 import { RedisIssuanceLedger } from '../adapters/redis/redis-issuance-ledger.ts';
 import { RedisShardedIssuanceLedger } from '../adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
 
@@ -13,8 +14,12 @@ import { RedisShardedIssuanceLedger } from '../adapters/redis/sharded/redis-shar
  *   run with the same LEDGER_SHARDS: a process in the other mode answers LEDGER_NOT_READY for it
  *   (fail closed, never a second coupon). The outbox reads both layouts, so the relay needs nothing.
  */
-export function redisIssuanceLedger(redis: RedisConnection, shards: number): IssuanceLedger {
+export function redisIssuanceLedger(
+  redis: RedisConnection,
+  shards: number,
+  grantDurability?: GrantDurability,
+): IssuanceLedger {
   return shards > 1
-    ? new RedisShardedIssuanceLedger(redis, { shards })
-    : new RedisIssuanceLedger(redis);
+    ? new RedisShardedIssuanceLedger(redis, { shards, grantDurability })
+    : new RedisIssuanceLedger(redis, { grantDurability });
 }

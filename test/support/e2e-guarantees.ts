@@ -22,9 +22,10 @@ export interface Verdict {
   /** Rows of users who never got a 201 nor an answer that leaves the outcome open (see below). */
   readonly unexplained: number;
   /**
-   * Rows of users who got no 201 but a 503 LEDGER_UNAVAILABLE: the reserve ran in Redis but its
-   * reply came after the 500 ms command timeout (redis-client.ts accepts this: fail closed, the
-   * user gets 409 and their coupon on retry). Legitimate, and reported.
+   * Rows of users who got no 201 but a 503 LEDGER_UNAVAILABLE or LEDGER_NOT_REPLICATED: the
+   * reserve ran in Redis but its reply came after the 500 ms command timeout, or too few replicas
+   * confirmed it in time (fail closed; the user gets 409 and their coupon on retry). Legitimate,
+   * and reported.
    */
   readonly grantedAfter503: number;
   /** Rows of users whose request got no HTTP answer at all (the API died or reset it). */
@@ -76,6 +77,12 @@ export async function converge(
   );
 }
 
+/**
+ * 503s after which the grant may stand: the reply was cut off (LEDGER_UNAVAILABLE), or the grant
+ * was made but not confirmed by enough replicas in time (LEDGER_NOT_REPLICATED).
+ */
+const GRANT_MAY_STAND = ['LEDGER_UNAVAILABLE', 'LEDGER_NOT_REPLICATED'];
+
 /** Compares what the users were told with what MySQL and Redis hold. */
 export async function judge(
   probes: Probes,
@@ -91,7 +98,9 @@ export async function judge(
       else winners.set(user, sequence);
     }
   }
-  const answered503 = new Set(outcomes.flatMap((o) => [...o.usersAnswered('LEDGER_UNAVAILABLE')]));
+  const answered503 = new Set(
+    outcomes.flatMap((o) => GRANT_MAY_STAND.flatMap((code) => [...o.usersAnswered(code)])),
+  );
   const noAnswer = new Set(
     outcomes.flatMap((o) => o.answers.filter((a) => a.status === 0)).map((a) => a.userId),
   );

@@ -9,7 +9,7 @@ import {
   startEntrypoint,
   type StartedProcess,
 } from '../../scripts/lib/embedded-process.ts';
-import { Probes } from './e2e-probes.ts';
+import { Probes, type SentinelAddress } from './e2e-probes.ts';
 import { ServiceFaults } from './e2e-services.ts';
 import { waitFor } from './e2e-wait.ts';
 import { randomCampaignId } from './mothers.ts';
@@ -37,6 +37,19 @@ function inDatabase(redisUrl: string, db: number): string {
   const url = new URL(redisUrl);
   url.pathname = `/${db}`;
   return url.toString();
+}
+
+/** Which Redis the processes use as their ledger, and how the probes reach it. */
+export interface E2eLedger {
+  /** REDIS_URL / REDIS_SENTINELS… for the processes (unused ways set to '', never inherited). */
+  readonly env: Record<string, string>;
+  readonly probe: string | SentinelAddress;
+}
+
+/** The standalone Redis of scripts/services.sh, in the e2e's own database. */
+export function standaloneLedger(url = requireService('REDIS_URL')): E2eLedger {
+  const inE2eDb = inDatabase(url, E2E_REDIS_DB);
+  return { env: { REDIS_URL: inE2eDb, REDIS_SENTINELS: '' }, probe: inE2eDb };
 }
 
 /** A running api or consumer process, with its output kept for when a test fails. */
@@ -116,15 +129,15 @@ export class E2eSystem {
   /** A folder holding a built artefact (package.json, node_modules, dist/): run that instead. */
   #artefact: string | undefined;
 
-  constructor() {
+  constructor(ledger: E2eLedger = standaloneLedger()) {
     const services = {
-      REDIS_URL: inDatabase(requireService('REDIS_URL'), E2E_REDIS_DB),
       KAFKA_BROKERS: requireService('KAFKA_BROKERS'),
       DATABASE_URL: requireService('DATABASE_URL'),
     };
-    this.probes = new Probes(services.DATABASE_URL, services.REDIS_URL);
+    this.probes = new Probes(services.DATABASE_URL, ledger.probe);
     this.#env = {
       ...services,
+      ...ledger.env,
       REDIS_CLUSTER_NODES: '', // never the cluster by accident, whatever the shell exported
       KAFKA_TOPIC: this.topic,
       KAFKA_CONSUMER_GROUP: this.topic,
@@ -339,8 +352,8 @@ export class E2eSystem {
  * are restored and the processes stopped (whatever the outcome, so later suites are not
  * poisoned), and a failed test prints the processes' output. E2E_LOGS=1 prints it always.
  */
-export function useE2eSystem(): E2eSystem {
-  const system = new E2eSystem();
+export function useE2eSystem(ledger?: E2eLedger): E2eSystem {
+  const system = new E2eSystem(ledger);
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' || process.env['E2E_LOGS'])
       console.error(system.logs());

@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 
+/** A master named by Sentinels: the probe follows it through a failover. */
+export interface SentinelAddress {
+  readonly sentinels: { host: string; port: number }[];
+  readonly name: string;
+}
+
 export interface FailedRow {
   readonly id: number;
   readonly userId: string | null;
@@ -30,10 +36,15 @@ export class Probes {
 
   constructor(
     private readonly databaseUrl: string,
-    redisUrl: string,
+    /** A URL, or options (Sentinels: the probe follows the master through a failover). */
+    redis: string | SentinelAddress,
   ) {
     // Few retries: a probe during a Redis outage should fail (and be polled again), not queue.
-    this.#redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    const options = { maxRetriesPerRequest: 1, lazyConnect: true };
+    this.#redis =
+      typeof redis === 'string'
+        ? new Redis(redis, options)
+        : new Redis({ sentinels: redis.sentinels, name: redis.name, ...options });
     this.#redis.on('error', () => undefined); // expected while a test has Redis down
   }
 

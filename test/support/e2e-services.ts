@@ -3,8 +3,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 
-export type Service = 'redis' | 'mariadb' | 'kafka';
+export type Service = 'redis' | 'redis-sentinel' | 'mariadb' | 'kafka';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,29 @@ export class ServiceFaults {
   async stop(service: Service): Promise<void> {
     this.#broken.add(service);
     await services('stop', service);
+  }
+
+  /**
+   * SIGKILLs the master the Sentinels of scripts/services.sh name; they promote the replica.
+   * Returns the killed master's address. `start('redis-sentinel')` brings it back as a replica.
+   */
+  async killSentinelMaster(sentinel: Redis, name: string): Promise<string> {
+    this.#broken.add('redis-sentinel');
+    const [host, port] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [
+      string,
+      string,
+    ];
+    const master = new Redis({ host, port: Number(port), lazyConnect: true });
+    try {
+      await master.connect();
+      const info = await master.info('server');
+      const pid = Number(/^process_id:(\d+)/m.exec(info)?.[1]);
+      if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no process_id from ${host}:${port}`);
+      process.kill(pid, 'SIGKILL');
+    } finally {
+      master.disconnect();
+    }
+    return `${host}:${port}`;
   }
 
   async start(service: Service): Promise<void> {

@@ -6,7 +6,13 @@
  * Real-service tests never skip: a missing variable fails the suite with the way to fix it.
  */
 export function requireService(
-  variable: 'REDIS_URL' | 'KAFKA_BROKERS' | 'DATABASE_URL' | 'TEST_REDIS_CLUSTER_NODES',
+  variable:
+    | 'REDIS_URL'
+    | 'KAFKA_BROKERS'
+    | 'DATABASE_URL'
+    | 'TEST_REDIS_CLUSTER_NODES'
+    | 'TEST_REDIS_SENTINELS'
+    | 'TEST_REDIS_SENTINEL_NAME',
 ): string {
   const value = process.env[variable];
   if (!value) {

@@ -60,6 +60,39 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
 }
 
 /**
+ * A client of the master that the Sentinels at `sentinels` (`host:port,…`) name `name`, with the
+ * same fail-fast behaviour. ioredis asks the Sentinels for the master on every (re)connect and
+ * checks the server's ROLE, and `failoverDetector` subscribes to `+switch-master` so a promotion is
+ * followed at once instead of at the next connection error. While no master answers, commands
+ * fail at once (503), as with one server that is down.
+ */
+export function createRedisSentinelClient(
+  sentinels: string,
+  name: string,
+  options: RedisClientOptions = {},
+): Redis {
+  const client = new Redis({
+    sentinels: parseNodes(sentinels),
+    name,
+    role: 'master',
+    failoverDetector: true,
+    sentinelRetryStrategy: reconnectDelay,
+    protocol: 2,
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+    retryStrategy: reconnectDelay,
+  });
+  sentinelAddresses.set(client, `sentinels ${sentinels} (master ${name})`);
+  listenForErrors(client, options);
+  return client;
+}
+
+/**
  * A Redis Cluster client from `host:port,host:port,…` with the same fail-fast behaviour. The
  * cluster retries a command itself on failover/CLUSTERDOWN/TRYAGAIN; the delays and the number of
  * redirections are kept small so an unreachable cluster still fails well under a second.
@@ -150,10 +183,13 @@ function parseNodes(nodes: string): { host: string; port: number }[] {
 
 /** Addresses of the clusters made here, for error messages (ioredis keeps its own private). */
 const clusterAddresses = new WeakMap<Cluster, string>();
+const sentinelAddresses = new WeakMap<Redis, string>();
 
 function describe(client: RedisConnection): string {
   if (client instanceof Cluster)
     return `cluster ${clusterAddresses.get(client) ?? '(unknown nodes)'}`;
+  const sentinels = sentinelAddresses.get(client);
+  if (sentinels) return sentinels;
   return `${client.options.host ?? '?'}:${client.options.port ?? '?'}`;
 }
 

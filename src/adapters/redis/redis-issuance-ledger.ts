@@ -9,8 +9,9 @@ import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
+import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { grantLookupOf, LedgerLayouts, rulesOf, toSequence } from './ledger-layouts.ts';
+import { couponLookupOf, LedgerLayouts, rulesOf, toSequence } from './ledger-layouts.ts';
 import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
@@ -27,6 +28,8 @@ import { ShardedKeys } from './sharded/sharded-layout.ts';
 export interface RedisIssuanceLedgerOptions {
   /** Namespace of every key (default `coupon:`); must match the outbox's. */
   readonly keyPrefix?: string;
+  /** Holds each grant until it is durable enough (replicas, see ReplicaAcknowledgement). */
+  readonly grantDurability?: GrantDurability | undefined;
 }
 
 /** Reply codes of reserve.lua (see the script's header). */
@@ -61,6 +64,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
   readonly #define: ScriptCall;
   readonly #restore: ScriptCall;
   readonly #issuedCount: ScriptCall;
+  readonly #durability: GrantDurability | undefined;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -73,6 +77,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     this.#define = registerScript(redis, DEFINE);
     this.#restore = registerScript(redis, RESTORE);
     this.#issuedCount = registerScript(redis, ISSUED_COUNT);
+    this.#durability = options.grantDurability;
   }
 
   async define(campaign: Campaign): Promise<void> {
@@ -112,6 +117,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         case Reply.unknownCampaign:
           return { kind: 'unknown-campaign' };
         case Reply.issued:
+          if (this.#durability) await this.#durability.confirm();
           // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
           return { kind: 'issued', coupon: { campaignId, userId, sequence: value, issuedAt: now } };
         case Reply.alreadyIssued:

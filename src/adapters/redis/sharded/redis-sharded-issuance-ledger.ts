@@ -9,6 +9,7 @@ import type { Campaign } from '../../../domain/campaign.ts';
 import type { Coupon } from '../../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
+import type { GrantDurability } from '../replica-acknowledgement.ts';
 import { orUnavailable } from '../redis-errors.ts';
 import { LedgerLayouts, parseShardCount } from '../ledger-layouts.ts';
 import { DEFAULT_KEY_PREFIX } from '../redis-keys.ts';
@@ -41,6 +42,8 @@ export interface RedisShardedIssuanceLedgerOptions {
   readonly shards: number;
   /** Namespace of every key (default `coupon:`); must match the outbox's. */
   readonly keyPrefix?: string;
+  /** Holds each grant until it is durable enough (replicas, see ReplicaAcknowledgement). */
+  readonly grantDurability?: GrantDurability | undefined;
   /**
    * Rebalances one application may go through before it gives up with LedgerUnavailableError
    * (503, never a guess). Contention at the very end of a drop settles in a few.
@@ -129,6 +132,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
   readonly #layouts = new Map<CampaignId, ShardLayout>();
   /** Rebalances in flight in this process, per sub-ledger: concurrent applications share one. */
   readonly #rebalancing = new Map<string, Promise<RebalanceOutcome>>();
+  readonly #durability: GrantDurability | undefined;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -142,6 +146,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
     this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.#commands = new SubLedgerCommands(redis, this.#keys);
     this.#layoutsOf = new LedgerLayouts(redis, this.#keys);
+    this.#durability = options.grantDurability;
   }
 
   /**
@@ -199,6 +204,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
         switch (code) {
           case ShardReply.issued:
             this.remember(layout);
+            if (this.#durability) await this.#durability.confirm();
             return {
               kind: 'issued',
               coupon: { campaignId, userId, sequence: value, issuedAt: now },
