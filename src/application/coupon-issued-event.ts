@@ -18,6 +18,16 @@ export function encodeCouponIssued(coupon: Coupon): string {
   });
 }
 
+/**
+ * What failed_issuance.error starts with for an event the consumer refused to trust (no or bad
+ * signature). Such a row is evidence, never a coupon: `retry-failed` must not replay it (G4).
+ */
+export const UNTRUSTED_EVENT = 'untrusted event';
+
+export function isUntrustedFailure(error: string): boolean {
+  return error.startsWith(UNTRUSTED_EVENT);
+}
+
 export type Decoded = { ok: true; coupon: Coupon } | { ok: false; error: string };
 
 export function decodeCouponIssued(payload: string): Decoded {

@@ -1,4 +1,4 @@
-import { decodeCouponIssued } from './coupon-issued-event.ts';
+import { decodeCouponIssued, isUntrustedFailure } from './coupon-issued-event.ts';
 import { StoreUnavailableError } from './errors.ts';
 import type { Clock } from './ports/clock.port.ts';
 import type { CouponRepository } from './ports/coupon-repository.port.ts';
@@ -25,6 +25,12 @@ export class RetryFailedIssuances {
     let resolved = 0;
     let stillFailing = 0;
     for (const failure of await this.failures.listOpen(limit)) {
+      // A forged or unsigned event is not a coupon that failed to land: replaying it would
+      // create the row its missing signature refused (G4). It stays open for an operator.
+      if (isUntrustedFailure(failure.error)) {
+        stillFailing += 1;
+        continue;
+      }
       const decoded = decodeCouponIssued(failure.payload);
       let error: string | undefined = decoded.ok ? undefined : decoded.error;
       if (decoded.ok) {

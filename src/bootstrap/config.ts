@@ -30,6 +30,37 @@ const rsaPublicKeyPem = z.string().transform((raw, ctx) => {
   }
 });
 
+/**
+ * EVENT_SIGNING_KEYS: `keyId:secret[,keyId:secret…]`, the HMAC keys of trusted events
+ * (src/adapters/kafka/event-signature.ts). The relay signs with the FIRST key; the consumer
+ * accepts any listed one, which is how a key is rotated without a stop (README, operations).
+ */
+const signingKeys = z.string().transform((raw, ctx) => {
+  const keys: { id: string; secret: string }[] = [];
+  for (const entry of raw.split(',')) {
+    const at = entry.indexOf(':');
+    const id = entry.slice(0, at).trim();
+    const secret = entry.slice(at + 1).trim();
+    if (at < 1 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: 'must be keyId:secret[,keyId:secret…]' });
+      return z.NEVER;
+    }
+    if (secret.length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `key "${id}": secret must be at least 32 characters`,
+      });
+      return z.NEVER;
+    }
+    if (keys.some((key) => key.id === id)) {
+      ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
+      return z.NEVER;
+    }
+    keys.push({ id, secret });
+  }
+  return keys;
+});
+
 /** Every setting the processes read, validated once at start. */
 const ConfigSchema = z.object({
   PORT: int(3000, 0, 65535),
@@ -73,6 +104,16 @@ const ConfigSchema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('coupon-persister'),
   KAFKA_CLIENT_ID: z.string().min(1).default('coupon-issuance'),
   CONSUMER_CONCURRENCY: int(3, 1, 100),
+  /**
+   * Consumer group liveness: a killed member is noticed after the session timeout (the broker
+   * allows 6 s at least by default), and the group rebalances without it. kafkajs' defaults
+   * (30 s / 3 s / 60 s) made a killed consumer cost ~30 s of stalled partitions.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: int(6_000, 1_000, 300_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: int(1_000, 100, 60_000),
+  KAFKA_REBALANCE_TIMEOUT_MS: int(10_000, 1_000, 300_000),
+  /** HMAC keys of trusted events; required whenever KAFKA_BROKERS is set (see signingKeys). */
+  EVENT_SIGNING_KEYS: optionalString.pipe(signingKeys.optional()),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^(mysql|mariadb)$/ }).optional()),
   DATABASE_POOL_MAX: int(20, 1, 500),
   RELAY_BATCH_SIZE: int(1000, 1, 10_000),

@@ -3,15 +3,17 @@ import type { Logger } from '../application/ports/logger.port.ts';
 import type { RecordIssuedCoupons } from '../application/record-issued-coupons.ts';
 import { createCouponProducer, createKafka, ensureTopic } from '../adapters/kafka/kafka-client.ts';
 import { KafkaCouponConsumer } from '../adapters/kafka/kafka-coupon-consumer.ts';
+import { EventSigner, EventVerifier, type SigningKey } from '../adapters/kafka/event-signature.ts';
 import { KafkaCouponPublisher } from '../adapters/kafka/kafka-coupon-publisher.ts';
 import { KafkaHealthCheck } from '../adapters/kafka/kafka-health-check.ts';
 import { KafkaPersistenceBacklog } from '../adapters/kafka/kafka-persistence-backlog.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import type { Runtime } from './container.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { TOKENS as T } from './tokens.ts';
 
 const KAFKA = Symbol.for('coupon.kafka.Client');
+const SIGNING_KEYS = Symbol.for('coupon.kafka.SigningKeys');
 const TOPIC_RETRY_MS = 5000;
 
 /**
@@ -25,6 +27,7 @@ export async function kafkaModule(
   lifecycle: Lifecycle,
   role: string,
 ): Promise<ContainerModule> {
+  const keys = requireSigningKeys(config);
   const kafka = createKafka({
     brokers: (config.KAFKA_BROKERS ?? '').split(','),
     clientId: `${config.KAFKA_CLIENT_ID}-${role}`,
@@ -45,10 +48,30 @@ export async function kafkaModule(
   });
   return new ContainerModule(({ bind }) => {
     bind(KAFKA).toConstantValue(kafka);
-    bind(T.publisher).toConstantValue(new KafkaCouponPublisher(producer, config.KAFKA_TOPIC));
+    bind(SIGNING_KEYS).toConstantValue(keys);
+    bind(T.publisher).toConstantValue(
+      // Signs with the first key: the current one (rotation: README, operations).
+      new KafkaCouponPublisher(producer, config.KAFKA_TOPIC, new EventSigner(keys[0])),
+    );
     bind(T.healthChecks).toConstantValue(health);
     bind(T.backlog).toConstantValue(backlog);
   });
+}
+
+/**
+ * Kafka means events from the network, so they are signed and verified, always: a process on
+ * Kafka without EVENT_SIGNING_KEYS refuses to start (one line), rather than run a consumer that
+ * would persist whatever anyone writes to the topic (G4). The embedded mode has no Kafka and
+ * needs no key. There is deliberately no "unverified" switch.
+ */
+function requireSigningKeys(config: Config): readonly [SigningKey, ...SigningKey[]] {
+  const keys = config.EVENT_SIGNING_KEYS;
+  if (!keys || keys.length === 0) {
+    throw new ConfigError(
+      'invalid configuration: EVENT_SIGNING_KEYS: is required when KAFKA_BROKERS is set (keyId:secret[,keyId:secret…], secrets of 32+ characters)',
+    );
+  }
+  return keys as [SigningKey, ...SigningKey[]];
 }
 
 async function ensureTopicEventually(
@@ -98,8 +121,15 @@ export async function startKafkaConsumer(
     groupId: config.KAFKA_CONSUMER_GROUP,
     topic: config.KAFKA_TOPIC,
     record,
+    // Accepts any configured key: during a rotation, events signed with either one.
+    verifier: new EventVerifier(container.get<readonly SigningKey[]>(SIGNING_KEYS)),
+    failures: await container.getAsync(T.failures),
+    clock: container.get(T.clock),
     logger,
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+    rebalanceTimeoutMs: config.KAFKA_REBALANCE_TIMEOUT_MS,
   });
   await consumer.start();
   const watchdog = setInterval(() => {

@@ -8,6 +8,7 @@ import {
   ensureTopic,
 } from '../../src/adapters/kafka/kafka-client.ts';
 import { KafkaCouponPublisher } from '../../src/adapters/kafka/kafka-coupon-publisher.ts';
+import { EventSigner, EventVerifier } from '../../src/adapters/kafka/event-signature.ts';
 import { encodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
 import { PublisherUnavailableError } from '../../src/application/errors.ts';
 import { describeCouponPublisherContract } from '../contract/coupon-publisher.contract.ts';
@@ -25,6 +26,8 @@ const kafka = createKafka({
   clientId: 'coupon-publisher-test',
   logger: new CapturingLogger(),
 });
+const KEY = { id: 'test', secret: `${randomUUID()}${randomUUID()}` };
+const signer = new EventSigner(KEY);
 const randomTopic = () => `coupon-issued-test-${randomUUID()}`;
 
 interface ReadMessage {
@@ -133,7 +136,7 @@ describeCouponPublisherContract('kafka', async () => {
   await ensureTopic(kafka, topic, 3);
   const producer = createCouponProducer(kafka);
   return {
-    publisher: new KafkaCouponPublisher(producer, topic),
+    publisher: new KafkaCouponPublisher(producer, topic, signer),
     readBack: async (expected) =>
       (await readAll(kafka, topic, expected)).map((message) => message.value),
     close: async () => {
@@ -159,28 +162,34 @@ describe('KafkaCouponPublisher (kafka specifics)', () => {
     return topic;
   }
 
-  it('keys each message campaignId:userId and tags it with the schema version', async () => {
+  it('keys each message campaignId:userId, tags it with the schema version and signs it', async () => {
     const topic = await freshTopic();
     const producer = createCouponProducer(kafka);
     cleanups.push(() => producer.disconnect());
     const coupon = CouponMother.of(randomCampaignId(), 1);
 
-    await new KafkaCouponPublisher(producer, topic).publish([coupon]);
+    await new KafkaCouponPublisher(producer, topic, signer).publish([coupon]);
 
     const [message, ...rest] = await readAll(kafka, topic, 1);
     expect(rest).toEqual([]);
+    const value = Buffer.from(encodeCouponIssued(coupon));
     expect(message).toEqual({
       key: `${coupon.campaignId}:${coupon.userId}`,
       value: encodeCouponIssued(coupon),
-      headers: { 'schema-version': '1' },
+      headers: { 'schema-version': '1', ...signer.headers(value) },
     });
+    // What the consumer will check: the MAC over the exact bytes that arrived.
+    const arrived = Object.fromEntries(
+      Object.entries(message?.headers ?? {}).map(([name, text]) => [name, Buffer.from(text)]),
+    );
+    expect(new EventVerifier([KEY]).verify(value, arrived)).toEqual({ ok: true });
   });
 
   it('reconnects on the next publish after the producer was disconnected', async () => {
     const topic = await freshTopic();
     const producer = createCouponProducer(kafka);
     cleanups.push(() => producer.disconnect());
-    const publisher = new KafkaCouponPublisher(producer, topic);
+    const publisher = new KafkaCouponPublisher(producer, topic, signer);
     const [first, second] = [
       CouponMother.of(randomCampaignId(), 1),
       CouponMother.of(randomCampaignId(), 1),
@@ -206,7 +215,7 @@ describe('KafkaCouponPublisher (kafka specifics)', () => {
     });
     const producer = createCouponProducer(client);
     cleanups.push(() => producer.disconnect());
-    const publisher = new KafkaCouponPublisher(producer, topic);
+    const publisher = new KafkaCouponPublisher(producer, topic, signer);
     const coupon = CouponMother.of(randomCampaignId(), 1);
 
     const started = Date.now();

@@ -8,6 +8,13 @@ import {
 } from '../../src/adapters/kafka/kafka-client.ts';
 import { KafkaCouponConsumer } from '../../src/adapters/kafka/kafka-coupon-consumer.ts';
 import { KafkaCouponPublisher } from '../../src/adapters/kafka/kafka-coupon-publisher.ts';
+import {
+  EventSigner,
+  EventVerifier,
+  SIGNATURE_HEADER,
+  SIGNATURE_KEY_ID_HEADER,
+  type SigningKey,
+} from '../../src/adapters/kafka/event-signature.ts';
 import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
 import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
@@ -34,6 +41,14 @@ const kafka: Kafka = createKafka({
   logger: new CapturingLogger(),
 });
 let producer: Producer;
+
+/** The relay's current key, the previous one (still accepted during a rotation), a stranger's. */
+const CURRENT: SigningKey = { id: 'k2', secret: randomUUID() + randomUUID() };
+const PREVIOUS: SigningKey = { id: 'k1', secret: randomUUID() + randomUUID() };
+const STRANGER: SigningKey = { id: 'k2', secret: randomUUID() + randomUUID() };
+const signer = new EventSigner(CURRENT);
+const publisherFor = (topic: string, key: SigningKey = CURRENT) =>
+  new KafkaCouponPublisher(producer, topic, new EventSigner(key));
 
 /** Polls `probe` until it returns true; the message says what never happened. */
 async function eventually(
@@ -141,6 +156,9 @@ function consumerFor(w: World, record: RecordIssuedCoupons): KafkaCouponConsumer
     groupId: w.groupId,
     topic: w.topic,
     record,
+    verifier: new EventVerifier([CURRENT, PREVIOUS]),
+    failures: w.failures,
+    clock: new SystemClock(),
     logger: w.logger,
     minBackoffMs: 50,
     maxBackoffMs: 400,
@@ -211,14 +229,19 @@ describe('KafkaCouponConsumer', () => {
   it('stores every valid coupon once and records garbage and empty payloads as failed', async () => {
     const w = await world();
     const issued = couponsOf(w, 50);
-    const publisher = new KafkaCouponPublisher(producer, w.topic);
+    const publisher = publisherFor(w.topic);
     await publisher.publish(issued);
     // The relay may deliver twice (crash between the broker's ack and the outbox ack).
     await publisher.publish([issued[0] as Coupon]);
+    // Garbage from a producer holding the key (a bug of ours): trusted, but undecodable.
+    const garbage = Buffer.from('this is not json');
     await producer.send({
       topic: w.topic,
       acks: -1,
-      messages: [{ value: 'this is not json' }, { value: null }],
+      messages: [
+        { value: garbage, headers: signer.headers(garbage) },
+        { value: null, headers: signer.headers(Buffer.alloc(0)) },
+      ],
     });
 
     // Published before the consumer exists: a new group must start from the beginning.
@@ -244,10 +267,88 @@ describe('KafkaCouponConsumer', () => {
     });
   });
 
+  it('refuses forged events: failed_issuance with the reason, no coupon row, partition not blocked', async () => {
+    const w = await world(1);
+    const [genuine, unsigned, stranger, unknownKey, tampered] = couponsOf(w, 5) as [
+      Coupon,
+      Coupon,
+      Coupon,
+      Coupon,
+      Coupon,
+    ];
+    const value = (coupon: Coupon) => Buffer.from(encodeCouponIssued(coupon));
+    const tamperedValue = value(tampered);
+    const forgedHeaders = signer.headers(value({ ...tampered, userId: 'someone-else' as UserId }));
+    // Straight to the topic, as anyone with write access to it could.
+    await producer.send({
+      topic: w.topic,
+      acks: -1,
+      messages: [
+        { value: value(unsigned) },
+        { value: value(stranger), headers: new EventSigner(STRANGER).headers(value(stranger)) },
+        {
+          value: value(unknownKey),
+          headers: new EventSigner({ ...CURRENT, id: 'k9' }).headers(value(unknownKey)),
+        },
+        // A genuine signature, moved onto another value.
+        { value: tamperedValue, headers: forgedHeaders },
+      ],
+    });
+    // Behind the forgeries on the same (only) partition: it must not be held up by them.
+    await publisherFor(w.topic).publish([genuine]);
+
+    const consumer = consumerFor(w, recorder(w));
+    await consumer.start();
+    await eventually('the genuine coupon stored and 4 failures recorded', async () => {
+      return (
+        (await w.coupons.countByCampaign(w.campaign.id)) === 1 &&
+        (await w.failures.countOpen()) === 4
+      );
+    });
+    await eventually('offsets committed past the forgeries', () => committedToEnd(w));
+    expect(await w.coupons.find(genuine.campaignId, genuine.userId)).toEqual(genuine);
+    for (const forged of [unsigned, stranger, unknownKey, tampered])
+      expect(await w.coupons.find(forged.campaignId, forged.userId)).toBeUndefined();
+    const failed = await w.failures.listOpen(10);
+    const reasonFor = (coupon: Coupon) => failed.find((f) => f.userId === coupon.userId)?.error;
+    expect(reasonFor(unsigned)).toBe('untrusted event: no signature');
+    expect(reasonFor(stranger)).toBe('untrusted event: bad signature (key id "k2")');
+    expect(reasonFor(unknownKey)).toBe('untrusted event: unknown signing key id "k9"');
+    expect(reasonFor(tampered)).toBe('untrusted event: bad signature (key id "k2")');
+    // The row keeps the evidence: the value exactly as received.
+    expect(failed.find((f) => f.userId === tampered.userId)?.payload).toBe(
+      tamperedValue.toString(),
+    );
+    expect(consumer.stats).toMatchObject({ totalPersisted: 1, totalFailed: 4, totalUntrusted: 4 });
+    expect(w.logger.at('error').map((entry) => entry.message)).toContain(
+      'untrusted coupon events moved to failed_issuance',
+    );
+  });
+
+  it('accepts events signed with any configured key (rotation) and carries the key id', async () => {
+    const w = await world(1);
+    const [old, current] = couponsOf(w, 2) as [Coupon, Coupon];
+    await publisherFor(w.topic, PREVIOUS).publish([old]);
+    await publisherFor(w.topic).publish([current]);
+    const consumer = consumerFor(w, recorder(w));
+    await consumer.start();
+    await eventually(
+      'both coupons stored',
+      async () => (await w.coupons.countByCampaign(w.campaign.id)) === 2,
+    );
+    expect(await w.failures.countOpen()).toBe(0);
+    expect(consumer.stats.totalUntrusted).toBe(0);
+    // The headers are what the relay promises: key id in clear, MAC in base64url.
+    const headers = signer.headers(Buffer.from('x'));
+    expect(Object.keys(headers).sort()).toEqual([SIGNATURE_HEADER, SIGNATURE_KEY_ID_HEADER]);
+    expect(headers[SIGNATURE_KEY_ID_HEADER]).toBe('k2');
+    expect(headers[SIGNATURE_HEADER]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   it('retries a batch through a store outage and commits only after it is stored', async () => {
     const w = await world();
     const issued = couponsOf(w, 30);
-    await new KafkaCouponPublisher(producer, w.topic).publish(issued);
+    await publisherFor(w.topic).publish(issued);
     const flaky = new FlakyCouponRepository(w.coupons, 3);
     const consumer = consumerFor(w, recorder(w, flaky));
     await consumer.start();
@@ -274,7 +375,7 @@ describe('KafkaCouponConsumer', () => {
 
   it('lets the batch in flight finish and commits it when stopped', async () => {
     const w = await world(1);
-    await new KafkaCouponPublisher(producer, w.topic).publish(couponsOf(w, 20));
+    await publisherFor(w.topic).publish(couponsOf(w, 20));
     // Zero failures: the first call simply waits for the release.
     const held = new FlakyCouponRepository(w.coupons, 0);
     const record = recorder(w, held);
@@ -295,7 +396,7 @@ describe('KafkaCouponConsumer', () => {
 
   it('does not hand committed batches to a new consumer of the same group', async () => {
     const w = await world();
-    const publisher = new KafkaCouponPublisher(producer, w.topic);
+    const publisher = publisherFor(w.topic);
     const first = couponsOf(w, 40);
     await publisher.publish(first);
     const firstRecord = recorder(w);

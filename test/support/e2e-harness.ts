@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach } from 'vitest';
 import { join } from 'node:path';
+import { EventSigner } from '../../src/adapters/kafka/event-signature.ts';
 import {
   freePort,
   nodeArgs,
@@ -122,6 +123,9 @@ export class E2eSystem {
   readonly probes: Probes;
   readonly adminToken = randomBytes(16).toString('hex');
   readonly topic = `e2e-${randomBytes(5).toString('hex')}`;
+  /** EVENT_SIGNING_KEYS of this file's processes: one key, `e2e`, random per run. */
+  readonly signingKey = { id: 'e2e', secret: randomBytes(24).toString('hex') };
+  readonly signingKeys = `${this.signingKey.id}:${this.signingKey.secret}`;
   readonly #env: Record<string, string>;
   readonly #processes = new Set<E2eProcess>();
   readonly #campaigns: string[] = [];
@@ -142,6 +146,10 @@ export class E2eSystem {
       KAFKA_TOPIC: this.topic,
       KAFKA_CONSUMER_GROUP: this.topic,
       ADMIN_TOKEN: this.adminToken,
+      // main-api refuses to start without an explicit AUTH_MODE; the e2e clients name the user.
+      AUTH_MODE: 'body',
+      // Every process on Kafka signs / verifies its events (trusted events, issue 15).
+      EVENT_SIGNING_KEYS: this.signingKeys,
       LOG_LEVEL: 'warn',
     };
   }
@@ -233,9 +241,13 @@ export class E2eSystem {
     });
   }
 
-  /** Produces raw messages to this file's topic, as a broken or foreign producer would. */
-  async produce(values: readonly string[]): Promise<void> {
+  /**
+   * Produces raw messages to this file's topic, as a broken producer would: signed with this
+   * file's key (a bug of ours, not a forger), unless `signed: false` (a foreign producer).
+   */
+  async produce(values: readonly string[], { signed = true } = {}): Promise<void> {
     const producer = this.kafka().producer({ allowAutoTopicCreation: false });
+    const signer = new EventSigner(this.signingKey);
     await producer.connect();
     try {
       await producer.send({

@@ -1,13 +1,31 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { peekIds } from '../../application/coupon-issued-event.ts';
 import { StoreUnavailableError } from '../../application/errors.ts';
+import type { Clock } from '../../application/ports/clock.port.ts';
+import type {
+  FailedIssuanceRepository,
+  NewFailedIssuance,
+} from '../../application/ports/failed-issuance-repository.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { RecordIssuedCoupons } from '../../application/record-issued-coupons.ts';
+import type { EventVerifier } from './event-signature.ts';
 
 export interface KafkaCouponConsumerOptions {
   readonly groupId: string;
   readonly topic: string;
   readonly record: RecordIssuedCoupons;
+  /** Only messages it accepts reach `record`; the others go to `failures` (trusted events). */
+  readonly verifier: EventVerifier;
+  readonly failures: FailedIssuanceRepository;
+  readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Group liveness (kafkajs defaults 30 s / 3 s / 60 s). A SIGKILLed member is only noticed when
+   * its session times out, and its partitions stall until then: keep the session short.
+   */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly rebalanceTimeoutMs?: number;
   /** Partitions whose batches are handled at the same time (each is one `record` call). */
   readonly partitionsConsumedConcurrently?: number;
   /** First pause after a failed batch; doubles per consecutive failure up to `maxBackoffMs`. */
@@ -21,8 +39,10 @@ export interface KafkaCouponConsumerStats {
   readonly lastBatchSize: number;
   /** Coupon events made durable (redelivered duplicates included: they are no-ops). */
   readonly totalPersisted: number;
-  /** Events moved to failed_issuance (undecodable or poison). */
+  /** Events moved to failed_issuance (untrusted, undecodable or poison). */
   readonly totalFailed: number;
+  /** Of those, events refused because their signature did not check out. */
+  readonly totalUntrusted: number;
   /** Failed attempts of `record` that were retried (store outages mostly). */
   readonly batchRetries: number;
   /** Messages behind the high watermark after the last persisted batch, summed over partitions. */
@@ -52,6 +72,7 @@ export class KafkaCouponConsumer {
   #lastBatchSize = 0;
   #totalPersisted = 0;
   #totalFailed = 0;
+  #totalUntrusted = 0;
   #batchRetries = 0;
   readonly #lagByPartition = new Map<number, number>();
   private readonly minBackoffMs: number;
@@ -76,6 +97,7 @@ export class KafkaCouponConsumer {
       lastBatchSize: this.#lastBatchSize,
       totalPersisted: this.#totalPersisted,
       totalFailed: this.#totalFailed,
+      totalUntrusted: this.#totalUntrusted,
       batchRetries: this.#batchRetries,
       lag,
     };
@@ -91,6 +113,16 @@ export class KafkaCouponConsumer {
       // A stop waits for the long-poll fetch in flight (kafkajs cannot abort it): 1 s instead of
       // the default 5 s keeps shutdown and rebalances quick; an idle fetch per second is free.
       maxWaitTimeInMs: 1_000,
+      // Omitted values keep kafkajs' defaults (exactOptionalPropertyTypes: no `undefined`s).
+      ...(this.options.sessionTimeoutMs === undefined
+        ? {}
+        : { sessionTimeout: this.options.sessionTimeoutMs }),
+      ...(this.options.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatInterval: this.options.heartbeatIntervalMs }),
+      ...(this.options.rebalanceTimeoutMs === undefined
+        ? {}
+        : { rebalanceTimeout: this.options.rebalanceTimeoutMs }),
     });
     this.#consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -152,17 +184,48 @@ export class KafkaCouponConsumer {
     const { batch } = payload;
     const last = batch.messages.at(-1);
     if (!last) return;
+    // Trust first: an event whose signature does not check out never reaches the use case (G4).
+    // It goes to failed_issuance with the reason, in this batch, so it never blocks the
+    // partition; `retry-failed` leaves such rows alone (their error starts with UNTRUSTED_EVENT).
     // A null value (a tombstone or a broken producer) becomes '' so it is recorded in
     // failed_issuance like any undecodable payload, instead of crashing the batch forever.
-    const payloads = batch.messages.map((message) => message.value?.toString('utf8') ?? '');
+    const payloads: string[] = [];
+    const untrusted: NewFailedIssuance[] = [];
+    for (const message of batch.messages) {
+      const text = message.value?.toString('utf8') ?? '';
+      const verdict = this.options.verifier.verify(message.value, message.headers);
+      if (verdict.ok) payloads.push(text);
+      else untrusted.push({ ...peekIds(text), payload: text, error: verdict.reason, attempts: 1 });
+    }
+    let recorded = payloads.length === 0;
+    let refused = untrusted.length === 0;
 
     for (let attempt = 1; ; attempt += 1) {
       try {
         // ONE call per batch: one multi-row insert is what keeps MySQL ahead of the stampede.
-        const result = await this.options.record.execute(payloads);
+        // Each half is done once: a retry after the other half failed must not record twice.
+        if (!recorded) {
+          const result = await this.options.record.execute(payloads);
+          recorded = true;
+          this.#totalPersisted += result.persisted;
+          this.#totalFailed += result.failed;
+        }
+        if (!refused) {
+          await this.options.failures.recordAll(untrusted, this.options.clock.now());
+          refused = true;
+          this.#totalFailed += untrusted.length;
+          this.#totalUntrusted += untrusted.length;
+          this.options.logger.error(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              count: untrusted.length,
+              reasons: [...new Set(untrusted.map((u) => u.error))],
+            },
+            'untrusted coupon events moved to failed_issuance',
+          );
+        }
         this.#lastBatchSize = payloads.length;
-        this.#totalPersisted += result.persisted;
-        this.#totalFailed += result.failed;
         this.#lagByPartition.set(batch.partition, Number(batch.offsetLag()));
         if (attempt > 1) {
           this.options.logger.info(
@@ -187,7 +250,7 @@ export class KafkaCouponConsumer {
           topic: batch.topic,
           partition: batch.partition,
           firstOffset: batch.firstOffset(),
-          size: payloads.length,
+          size: batch.messages.length,
           attempt,
           retryInMs: waitMs,
         };

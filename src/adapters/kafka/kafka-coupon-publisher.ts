@@ -6,6 +6,7 @@ import {
 import { PublisherUnavailableError } from '../../application/errors.ts';
 import type { CouponPublisher } from '../../application/ports/coupon-publisher.port.ts';
 import type { Coupon } from '../../domain/coupon.ts';
+import type { EventSigner } from './event-signature.ts';
 
 /**
  * Publishes CouponIssued events to Kafka. Build the producer with `createCouponProducer`.
@@ -17,17 +18,22 @@ import type { Coupon } from '../../domain/coupon.ts';
  * - Key `campaignId:userId`: spreads one campaign over all partitions (a hot campaign is the
  *   whole load) and keeps every event of one (campaign, user) on one partition. The consumer
  *   relies on neither: `saveAll` is idempotent and order-free.
+ * - Every message is signed (EventSigner: HMAC-SHA256 over the exact value bytes, in headers):
+ *   the consumer persists only what it can verify, so a foreign producer cannot mint coupons.
  * - Every failure becomes PublisherUnavailableError: the relay keeps the entries and backs off;
  *   a partial write is possible (the port says so) and harmless (redelivery is idempotent).
  * - The producer is connected lazily and again after any failure, so a broker that was down
  *   (or a producer somebody disconnected) works again on the next publish without a restart.
  */
+const SCHEMA_VERSION = String(COUPON_ISSUED_SCHEMA_VERSION);
+
 export class KafkaCouponPublisher implements CouponPublisher {
   #connection: Promise<void> | undefined;
 
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,
+    private readonly signer: EventSigner,
   ) {
     // An explicit disconnect (ours at shutdown or anybody's) leaves kafkajs refusing every send
     // with "The producer is disconnected"; forget the connection so the next publish reconnects.
@@ -39,11 +45,15 @@ export class KafkaCouponPublisher implements CouponPublisher {
   async publish(coupons: readonly Coupon[]): Promise<void> {
     // Nothing to say: no request, not even a connection (an idle relay must not need Kafka).
     if (coupons.length === 0) return;
-    const messages: Message[] = coupons.map((coupon) => ({
-      key: `${coupon.campaignId}:${coupon.userId}`,
-      value: encodeCouponIssued(coupon),
-      headers: { 'schema-version': String(COUPON_ISSUED_SCHEMA_VERSION) },
-    }));
+    const messages: Message[] = coupons.map((coupon) => {
+      // The bytes that are signed are the bytes that are sent: no second serialisation.
+      const value = Buffer.from(encodeCouponIssued(coupon), 'utf8');
+      return {
+        key: `${coupon.campaignId}:${coupon.userId}`,
+        value,
+        headers: { 'schema-version': SCHEMA_VERSION, ...this.signer.headers(value) },
+      };
+    });
     try {
       await this.connect();
       // Broker-side wait for the ISR acks; below the client requestTimeout (10 s, kafka-client)
