@@ -136,6 +136,28 @@ const ConfigSchema = z.object({
   METRICS_PORT: int(9464, 0, 65535),
   /** Sub-ledgers per campaign on Redis (sharded-stock mode, docs/scaling.md); 1 = off. */
   LEDGER_SHARDS: int(1, 1, 64),
+  /**
+   * Requests per second per client on apply / status; 0 = off. Unset: the entrypoint's default
+   * (embedded: off; production API: on in jwt mode, see src/bootstrap/rate-limit.ts).
+   */
+  RATE_LIMIT_APPLY_PER_SECOND: optionalString.pipe(
+    z.coerce.number<string>().int().min(0).max(1_000_000).optional(),
+  ),
+  RATE_LIMIT_STATUS_PER_SECOND: optionalString.pipe(
+    z.coerce.number<string>().int().min(0).max(1_000_000).optional(),
+  ),
+  /** The rate limiter's own Redis; unset = the ledger's Redis (REDIS_URL / REDIS_CLUSTER_NODES). */
+  RATE_LIMIT_REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  /** A header set by the trusted proxy in front (e.g. x-forwarded-for); unset = socket address. */
+  TRUSTED_PROXY_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
+  /** How many of our proxies append to TRUSTED_PROXY_HEADER: the client is that hop from the right. */
+  TRUSTED_PROXY_HOPS: int(1, 1, 10),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -169,6 +191,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     (issue) => `invalid configuration: ${issue.path.join('.')}: ${issue.message}`,
   );
   throw new ConfigError(lines.join('\n'));
+}
+
+/**
+ * Settings an entrypoint refuses to default (a safe choice needs the operator's decision): each
+ * must be set in the environment, even where the schema has a default for the quick start.
+ */
+export function requireExplicitSettings(
+  env: NodeJS.ProcessEnv,
+  names: { name: keyof Config; choices: string }[],
+): void {
+  const missing = names.filter(({ name }) => (env[name] ?? '').trim() === '');
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing
+        .map(
+          ({ name, choices }) =>
+            `invalid configuration: ${name}: must be set explicitly for this entrypoint (${choices})`,
+        )
+        .join('\n'),
+    );
+  }
 }
 
 /** The production entrypoints need the real services; say which variable is missing. */

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Runtime } from './container.ts';
 import { startHttpServer } from './http-server.ts';
 import { resolveMetrics, watchBacklogs } from './metrics.module.ts';
+import { buildRateLimits, EMBEDDED_RATE_LIMITS, type RateLimitDefaults } from './rate-limit.ts';
 import { TOKENS } from './tokens.ts';
 
 /** What the HTTP servers need from the runtime (tests may pass a runtime of their own). */
@@ -45,9 +46,23 @@ function metricsOf(runtime: HttpRuntime): CouponMetrics {
   return new CouponMetrics(new Registry());
 }
 
+export interface HttpOptions {
+  /** Per-client limits where RATE_LIMIT_* is unset: the entrypoint decides (embedded: off). */
+  readonly rateLimitDefaults?: RateLimitDefaults;
+}
+
 /** Builds the public Hono app from the container (no listening socket). */
-export async function buildHttpApp(runtime: HttpRuntime): Promise<OpenAPIHono> {
+export async function buildHttpApp(
+  runtime: HttpRuntime,
+  options: HttpOptions = {},
+): Promise<OpenAPIHono> {
   const { config, container, logger } = runtime;
+  const rateLimits = await buildRateLimits(
+    config,
+    options.rateLimitDefaults ?? EMBEDDED_RATE_LIMITS,
+    runtime.lifecycle,
+    logger,
+  );
   const metrics = metricsOf(runtime);
   // The API process owns the outbox (its relay drains it): report its depth from the start.
   await watchBacklogs(container, { outbox: true });
@@ -63,13 +78,17 @@ export async function buildHttpApp(runtime: HttpRuntime): Promise<OpenAPIHono> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     auth: authSettings(config),
     metrics,
+    ...(rateLimits ? { rateLimits } : {}),
   });
 }
 
 /** Builds the Hono app from the container and starts listening; stopped first on shutdown. */
-export async function startHttp(runtime: HttpRuntime): Promise<{ port: number; url: string }> {
+export async function startHttp(
+  runtime: HttpRuntime,
+  options: HttpOptions = {},
+): Promise<{ port: number; url: string }> {
   const { config, lifecycle } = runtime;
-  const app = await buildHttpApp(runtime);
+  const app = await buildHttpApp(runtime, options);
   const server = await startHttpServer(app, config.PORT, config.HOST);
   lifecycle.onStop('http', () => server.close());
   return { port: server.port, url: urlOf(config.HOST, server.port) };

@@ -1,16 +1,23 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
-import { requireSettings } from './config.ts';
+import { requireExplicitSettings, requireSettings } from './config.ts';
 import { startHttp } from './http.ts';
 import { runMain } from './main.ts';
+import { productionRateLimits } from './rate-limit.ts';
 import { startLedgerCheck, startRelay } from './workers.ts';
 
-/** Production API process: HTTP + outbox relay, on the real Redis, Kafka and MySQL. */
+/**
+ * Production API process: HTTP + outbox relay, on the real Redis, Kafka and MySQL. Unlike the
+ * embedded quick start it has no AUTH_MODE default: `body` trusts whoever can reach the port to
+ * name any user, which must be a decision, never an accident. Per-client rate limits default on
+ * in jwt mode (productionRateLimits).
+ */
 await runMain(
   'api',
   async (runtime) => {
     startRelay(runtime);
     startLedgerCheck(runtime);
-    const { url } = await startHttp(runtime);
+    const rateLimitDefaults = productionRateLimits(runtime.config);
+    const { url } = await startHttp(runtime, { rateLimitDefaults });
     runtime.logger.info({ url, wiring: runtime.wiring }, `coupon api listening on ${url}`);
   },
   (config) => {

@@ -236,13 +236,13 @@ const cases: Record<string, BadInput> = {
   },
   'an unknown route': { status: 404, code: 'NOT_FOUND', send: (f) => f.request('GET', '/nope') },
   'an unknown method on a known path': {
-    status: 404,
-    code: 'NOT_FOUND',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
     send: (f, c) => f.request('DELETE', `/campaigns/${c}`),
   },
   'GET on the apply path': {
-    status: 404,
-    code: 'NOT_FOUND',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
     send: (f, c) => f.request('GET', `/campaigns/${c}/issuances`),
   },
 };

@@ -253,7 +253,10 @@ export class E2eSystem {
       await producer.send({
         topic: this.topic,
         acks: -1,
-        messages: values.map((value) => ({ value })),
+        messages: values.map((text) => {
+          const value = Buffer.from(text, 'utf8');
+          return signed ? { value, headers: signer.headers(value) } : { value };
+        }),
       });
     } finally {
       await producer.disconnect();

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createHttpApp } from '../../src/adapters/http/app.ts';
+import type { RateLimits } from '../../src/adapters/http/rate-limit.ts';
 import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
 import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
@@ -113,6 +114,8 @@ export interface HttpFixtureOptions {
   readonly adminToken?: string | null;
   readonly healthChecks?: readonly HealthCheck[];
   readonly bodyLimitBytes?: number;
+  /** Per-client limits on apply and status (none when omitted). */
+  readonly rateLimits?: RateLimits;
 }
 
 /**
@@ -220,6 +223,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     logger,
     adminToken: config.ADMIN_TOKEN,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
 
   async function request(

@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { CampaignId } from '../../domain/ids.ts';
 import { adminAuth } from './admin-auth.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
+import { BODY_CHECKS, json, STORE_UNAVAILABLE } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import {
@@ -11,11 +12,8 @@ import {
   ErrorSchema,
 } from './schemas.ts';
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const security = [{ adminBearer: [] }];
+const unauthorized = json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin token');
 
 const createCampaignRoute = createRoute({
   method: 'post',
@@ -27,9 +25,14 @@ const createCampaignRoute = createRoute({
   },
   responses: {
     201: json(CampaignSummarySchema, 'Created'),
-    400: json(ErrorSchema, 'Invalid campaign'),
-    401: json(ErrorSchema, 'Missing or wrong admin token'),
+    ...BODY_CHECKS,
+    400: json(
+      ErrorSchema,
+      'VALIDATION_FAILED (field-level messages, including endsAt not after startsAt) or MALFORMED_JSON',
+    ),
+    401: unauthorized,
     409: json(ErrorSchema, 'CAMPAIGN_EXISTS'),
+    503: STORE_UNAVAILABLE,
   },
 });
 
@@ -40,7 +43,8 @@ const listCampaignsRoute = createRoute({
   security,
   responses: {
     200: json(z.object({ campaigns: z.array(CampaignSummarySchema) }), 'All campaigns'),
-    401: json(ErrorSchema, 'Missing or wrong admin token'),
+    401: unauthorized,
+    503: STORE_UNAVAILABLE,
   },
 });
 
@@ -52,8 +56,10 @@ const readCampaignRoute = createRoute({
   request: { params: CampaignParams },
   responses: {
     200: json(CampaignSummarySchema, 'The campaign'),
-    401: json(ErrorSchema, 'Missing or wrong admin token'),
+    400: json(ErrorSchema, 'VALIDATION_FAILED: invalid campaign id'),
+    401: unauthorized,
     404: json(ErrorSchema, 'CAMPAIGN_NOT_FOUND'),
+    503: STORE_UNAVAILABLE,
   },
 });
 

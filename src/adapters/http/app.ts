@@ -12,7 +12,9 @@ import { registerHealthRoutes } from './health.route.ts';
 import type { HttpDependencies, HttpMetrics } from './http-dependencies.ts';
 import { registerIssuanceRoutes } from './issuance.route.ts';
 import { jwtIdentity } from './jwt-identity.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
 import { registerMetricsRoutes } from './metrics.route.ts';
+import { rateLimit } from './rate-limit.ts';
 import { handlerRoute, requestContext } from './request-context.ts';
 import { validationHook } from './validation-hook.ts';
 
@@ -21,7 +23,12 @@ const OPENAPI_CONFIG = {
   info: {
     title: 'Coupon issuance',
     version: '1.0.0',
-    description: 'First-come-first-served coupons: Redis decides, Kafka buffers, MySQL keeps.',
+    description:
+      'First-come-first-served coupons: Redis decides, Kafka buffers, MySQL keeps.\n\n' +
+      'Every GET operation also answers HEAD, with the same status, headers and authentication ' +
+      'and no body. A documented path asked with a method it does not list answers 405 ' +
+      'METHOD_NOT_ALLOWED with an `Allow` header. Every error has the `Error` shape ' +
+      '(`{ error: { code, message, fields? } }`); 429 and 503 carry `Retry-After` (seconds).',
   },
 };
 
@@ -35,17 +42,28 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
 
   // First: every response (even a 413 or a 404) carries the request id and is measured.
   app.use('*', requestContext(deps.logger, deps.metrics));
+  app.use('*', methodNotAllowed(app));
   if (auth.mode === 'jwt') {
-    // Before the body checks: without a valid token nothing about the request matters.
+    // Before the body checks: without a valid token nothing about the request matters. HEAD is
+    // served by the GET handler (Hono), so it must pass the same identity check.
     const identity = jwtIdentity(auth);
-    app.use(APPLY_ROUTE, onlyFor('POST', identity));
-    app.use(STATUS_ROUTE, onlyFor('GET', identity));
+    app.use(APPLY_ROUTE, onlyFor(['POST'], identity));
+    app.use(STATUS_ROUTE, onlyFor(['GET', 'HEAD'], identity));
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearerJwt', {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description: `The user is the token's \`sub\` (${auth.algorithm}).`,
     });
+  }
+  // After identity (jwt mode counts the verified user) and before the body checks, so a flood of
+  // malformed requests is limited too.
+  const limits = deps.rateLimits;
+  if (limits?.apply) {
+    app.use(APPLY_ROUTE, onlyFor(['POST'], rateLimit(limits.apply, limits, deps.logger)));
+  }
+  if (limits?.status) {
+    app.use(STATUS_ROUTE, onlyFor(['GET', 'HEAD'], rateLimit(limits.status, limits, deps.logger)));
   }
   // In jwt mode the apply body is optional (the token says who applies), so a POST with no
   // body at all is let through to its validator.
@@ -124,8 +142,8 @@ function limitBody(maxBytes: number): MiddlewareHandler {
   };
 }
 
-function onlyFor(method: string, middleware: MiddlewareHandler): MiddlewareHandler {
-  return (c, next) => (c.req.method === method ? middleware(c, next) : next());
+function onlyFor(methods: readonly string[], middleware: MiddlewareHandler): MiddlewareHandler {
+  return (c, next) => (methods.includes(c.req.method) ? middleware(c, next) : next());
 }
 
 /** A body that is not JSON is refused before validation, with its own stable code. */

@@ -3,6 +3,7 @@ import type { CampaignId } from '../../domain/ids.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { errorBody } from './error-body.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
+import { STORE_UNAVAILABLE } from './documented-responses.ts';
 import { sharedFor } from './shared-result.ts';
 import {
   CampaignListSchema,
@@ -26,6 +27,7 @@ const summaryRoute = createRoute({
       description: 'No such campaign',
       content: { 'application/json': { schema: ErrorSchema } },
     },
+    503: STORE_UNAVAILABLE,
   },
 });
 
@@ -43,6 +45,7 @@ const listRoute = createRoute({
       description: 'All campaigns',
       content: { 'application/json': { schema: CampaignListSchema } },
     },
+    503: STORE_UNAVAILABLE,
   },
 });
 

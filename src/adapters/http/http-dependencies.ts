@@ -5,6 +5,7 @@ import type { GetIssuanceStatus } from '../../application/get-issuance-status.ts
 import type { ListCampaigns } from '../../application/list-campaigns.ts';
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 /** What the HTTP adapter drives: use cases only, never a port directly. */
 export interface HttpDependencies {
@@ -22,6 +23,8 @@ export interface HttpDependencies {
   readonly auth?: AuthSettings;
   /** `/metrics`, `/stats` and request metrics; those routes are off when omitted. */
   readonly metrics?: HttpMetrics;
+  /** Per-client limits on apply and status; no limit when omitted. */
+  readonly rateLimits?: RateLimits;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { applyOutcomeResponse } from './apply-outcome-response.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import {
+  AlreadyIssuedSchema,
   ApplyBody,
   ApplyBodyJwt,
   ApplyRejectedSchema,
@@ -14,22 +15,19 @@ import {
   IssuedSchema,
 } from './schemas.ts';
 import { errorBody } from './error-body.ts';
+import { BODY_CHECKS, json, RATE_LIMITED, unavailable } from './documented-responses.ts';
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+const ledgerUnavailable = unavailable('LEDGER_UNAVAILABLE, LEDGER_NOT_READY or STORE_UNAVAILABLE');
 
 const applyResponses = {
   201: json(IssuedSchema, 'Coupon issued; it will be persisted asynchronously'),
-  400: json(ErrorSchema, 'Invalid input (field-level messages)'),
+  ...BODY_CHECKS,
   403: json(ApplyRejectedSchema, 'NOT_OPEN or CLOSED'),
   404: json(ApplyRejectedSchema, 'CAMPAIGN_NOT_FOUND'),
-  409: json(ApplyRejectedSchema, 'ALREADY_ISSUED'),
+  409: json(AlreadyIssuedSchema, "ALREADY_ISSUED, with the holder's coupon (sequence, issuedAt)"),
   410: json(ApplyRejectedSchema, 'SOLD_OUT'),
-  413: json(ErrorSchema, 'PAYLOAD_TOO_LARGE'),
-  415: json(ErrorSchema, 'UNSUPPORTED_MEDIA_TYPE'),
-  503: json(ErrorSchema, 'LEDGER_UNAVAILABLE or LEDGER_NOT_READY (fail closed)'),
+  429: RATE_LIMITED,
+  503: ledgerUnavailable,
 };
 const applySummary = 'Apply for a coupon (first come, first served; one per user)';
 
@@ -69,7 +67,8 @@ const statusResponses = {
   200: json(IssuanceStatusSchema, 'The status'),
   400: json(ErrorSchema, 'Invalid id'),
   404: json(ErrorSchema, 'CAMPAIGN_NOT_FOUND'),
-  503: json(ErrorSchema, 'LEDGER_UNAVAILABLE or LEDGER_NOT_READY (fail closed)'),
+  429: RATE_LIMITED,
+  503: ledgerUnavailable,
 };
 const statusSummary = "A user's coupon: ISSUED (persisted or pending) or NOT_ISSUED";
 

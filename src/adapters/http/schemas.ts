@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_TOTAL_QUANTITY, PER_USER_LIMIT } from '../../domain/campaign.ts';
 import { CAMPAIGN_ID, CAMPAIGN_ID_RULE, USER_ID, USER_ID_RULE } from '../../domain/ids.ts';
 
 /**
@@ -44,6 +45,13 @@ export const ApplyRejectedSchema = ErrorSchema.extend({
   closedAt: z.string().optional(),
 }).openapi('ApplyRejected');
 
+/** 409 ALREADY_ISSUED: the holder's coupon, so a retry after a lost 201 is as good as the 201. */
+export const AlreadyIssuedSchema = ApplyRejectedSchema.extend({
+  status: z.literal('ALREADY_ISSUED'),
+  sequence: z.number().int().optional().openapi({ description: "The holder's coupon sequence" }),
+  issuedAt: z.string().optional().openapi({ description: 'When it was granted (when known)' }),
+}).openapi('AlreadyIssued');
+
 export const IssuedSchema = z
   .object({
     status: z.literal('ISSUED'),
@@ -80,16 +88,30 @@ export const CampaignSummarySchema = z
   })
   .openapi('CampaignSummary');
 
+/**
+ * The cross-field rule (endsAt after startsAt) cannot be said in JSON Schema: it is stated in the
+ * descriptions, and the domain (defineCampaign) enforces it with a field-level 400.
+ */
 export const CreateCampaignBody = z
   .strictObject({
     id: CampaignIdSchema,
-    name: z.string().min(1).max(200),
-    totalQuantity: z.number().int().min(1).max(100_000_000).optional(),
-    perUserLimit: z.literal(1).optional(),
+    // Trimmed by the domain: a name of spaces only is no name.
+    name: z.string().min(1).max(200).regex(/\S/, 'must contain a non-space character'),
+    totalQuantity: z.number().int().min(1).max(MAX_TOTAL_QUANTITY).optional(),
+    perUserLimit: z.literal(PER_USER_LIMIT).optional(),
     startsAt: z.iso.datetime({ offset: true }).optional(),
-    endsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({
+        description:
+          'When startsAt is given too, endsAt must be strictly later (an equal or earlier endsAt ' +
+          'is 400 VALIDATION_FAILED on field endsAt).',
+      }),
   })
-  .openapi('CreateCampaign');
+  .openapi('CreateCampaign', {
+    description: 'Cross-field rule: endsAt, when both are given, is strictly later than startsAt.',
+  });
 
 export const CampaignListSchema = z
   .object({ campaigns: z.array(CampaignSummarySchema) })
