@@ -11,7 +11,12 @@ export interface ReconcileRequests {
 
 export type ApplyOutcome =
   | { readonly kind: 'issued'; readonly coupon: Coupon }
-  | { readonly kind: 'already-issued' }
+  /** The holder's coupon, so a retry after a lost 201 is as good as the 201 (issuedAt if known). */
+  | {
+      readonly kind: 'already-issued';
+      readonly sequence: number | undefined;
+      readonly issuedAt: Date | undefined;
+    }
   | { readonly kind: 'sold-out' }
   | { readonly kind: 'not-open'; readonly opensAt: Date }
   | { readonly kind: 'closed'; readonly closedAt: Date }
@@ -48,10 +53,19 @@ export class ApplyForCoupon {
       this.reconciler.request(campaignId);
       return { kind: 'ledger-not-ready' };
     }
+    if (reservation.kind === 'already-issued') return this.holding(campaignId, userId);
     if (reservation.kind !== 'unknown-campaign') return reservation;
     if (!(await this.existsDurably(campaignId, now))) return { kind: 'unknown-campaign' };
     this.reconciler.request(campaignId);
     return { kind: 'ledger-not-ready' };
+  }
+
+  /** The coupon the user already holds, from the ledger (one read, only on this rare path). */
+  private async holding(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+    const grant = await this.ledger.findGrant(campaignId, userId);
+    return grant.kind === 'granted'
+      ? { kind: 'already-issued', sequence: grant.sequence, issuedAt: grant.issuedAt }
+      : { kind: 'already-issued', sequence: undefined, issuedAt: undefined };
   }
 
   private async existsDurably(campaignId: CampaignId, now: Date): Promise<boolean> {

@@ -1,8 +1,8 @@
 import type { Campaign } from '../domain/campaign.ts';
 import type { CampaignId } from '../domain/ids.ts';
 import type { CampaignRepository } from './ports/campaign-repository.port.ts';
-import type { CouponRepository } from './ports/coupon-repository.port.ts';
 import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
+import type { PersistedRecord } from './read/persisted-record.ts';
 
 export interface CampaignSummary {
   readonly campaign: Campaign;
@@ -13,11 +13,16 @@ export interface CampaignSummary {
   readonly persisted: number;
 }
 
+/**
+ * A campaign's live counts without a database query per request: the definition from the cached
+ * catalog, `issued` from the ledger (or the settled copy in memory), `persisted` from the
+ * persistence marks (the record only when they are incomplete, cached, see PersistedRecord).
+ */
 export class GetCampaignSummary {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly ledger: IssuanceLedger,
-    private readonly coupons: CouponRepository,
+    private readonly record: PersistedRecord,
   ) {}
 
   async execute(campaignId: CampaignId): Promise<CampaignSummary | undefined> {
@@ -29,7 +34,7 @@ export class GetCampaignSummary {
   async summarize(campaign: Campaign): Promise<CampaignSummary> {
     const [issued, persisted] = await Promise.all([
       this.ledger.issuedCount(campaign.id),
-      this.coupons.countByCampaign(campaign.id),
+      this.record.count(campaign.id),
     ]);
     const remaining = issued === undefined ? undefined : campaign.totalQuantity - issued;
     return { campaign, issued, remaining, persisted };

@@ -1,8 +1,8 @@
 import type { CampaignId, UserId } from '../domain/ids.ts';
-import type { CampaignRepository } from './ports/campaign-repository.port.ts';
-import type { CouponRepository } from './ports/coupon-repository.port.ts';
 import type { ReconcileRequests } from './apply-for-coupon.ts';
+import type { CampaignRepository } from './ports/campaign-repository.port.ts';
 import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
+import type { PersistedRecord } from './read/persisted-record.ts';
 
 export type IssuanceStatus =
   | {
@@ -17,18 +17,22 @@ export type IssuanceStatus =
   /** Not stored yet, and the ledger lost or is not sure of the campaign: unknown, say so (G5). */
   | { readonly kind: 'ledger-not-ready' };
 
-/** Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight. */
+/**
+ * Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight.
+ * No database query per request: the campaign comes from the cached catalog, "durable?" from the
+ * persistence marks (PersistedRecord), the grant from the ledger.
+ */
 export class GetIssuanceStatus {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly ledger: IssuanceLedger,
-    private readonly coupons: CouponRepository,
+    private readonly record: PersistedRecord,
     private readonly reconciler: ReconcileRequests,
   ) {}
 
   async execute(campaignId: CampaignId, userId: UserId): Promise<IssuanceStatus> {
     if (!(await this.campaigns.find(campaignId))) return { kind: 'unknown-campaign' };
-    const stored = await this.coupons.find(campaignId, userId);
+    const stored = await this.record.find(campaignId, userId);
     if (stored) {
       return {
         kind: 'issued',
@@ -42,7 +46,12 @@ export class GetIssuanceStatus {
     const grant = await this.ledger.findGrant(campaignId, userId);
     switch (grant.kind) {
       case 'granted':
-        return { kind: 'issued', sequence: grant.sequence, persisted: false, issuedAt: undefined };
+        return {
+          kind: 'issued',
+          sequence: grant.sequence,
+          persisted: false,
+          issuedAt: grant.issuedAt,
+        };
       case 'none':
         return { kind: 'not-issued' };
       case 'unknown-campaign':

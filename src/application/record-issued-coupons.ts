@@ -1,6 +1,6 @@
 import type { Coupon } from '../domain/coupon.ts';
 import { decodeCouponIssued, peekIds } from './coupon-issued-event.ts';
-import { StoreUnavailableError } from './errors.ts';
+import { LedgerUnavailableError, StoreUnavailableError } from './errors.ts';
 import type { CouponRepository } from './ports/coupon-repository.port.ts';
 import type { Clock } from './ports/clock.port.ts';
 import type {
@@ -18,7 +18,8 @@ export interface RecordResult {
  * Persists a batch of CouponIssued events from the log with ONE repository call.
  *
  * - Redelivery is harmless: `saveAll` is idempotent per (campaign, user).
- * - A store outage (StoreUnavailableError) is rethrown untouched: the caller keeps the batch,
+ * - A store outage (StoreUnavailableError), or the persistence marks' store being unreachable
+ *   (LedgerUnavailableError, see MarkingCouponRepository), is rethrown untouched: the caller keeps the batch,
  *   backs off and retries, and commits nothing.
  * - Any other failure means some record can never be written as it is (a poison record). The
  *   batch is then split row by row to find it; poison records go to `failed_issuance` and the
@@ -46,7 +47,7 @@ export class RecordIssuedCoupons {
     try {
       if (valid.length > 0) await this.coupons.saveAll(valid.map((v) => v.coupon));
     } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
+      if (retryable(error)) throw error;
       this.logger.warn({ err: error, size: valid.length }, 'batch insert failed; isolating rows');
       persisted = 0;
       for (const { coupon, payload } of valid) {
@@ -75,8 +76,13 @@ export class RecordIssuedCoupons {
       await this.coupons.saveAll([coupon]);
       return undefined;
     } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
+      if (retryable(error)) throw error;
       return error instanceof Error ? error.message : String(error);
     }
   }
+}
+
+/** An outage, not a bad record: the whole batch is retried later, nothing is parked. */
+function retryable(error: unknown): boolean {
+  return error instanceof StoreUnavailableError || error instanceof LedgerUnavailableError;
 }

@@ -11,13 +11,53 @@ import { RebuildLedger } from '../application/rebuild-ledger.ts';
 import { RecordIssuedCoupons } from '../application/record-issued-coupons.ts';
 import { RelayIssuedCoupons } from '../application/relay-issued-coupons.ts';
 import { RetryFailedIssuances } from '../application/retry-failed-issuances.ts';
+import { CachedCampaignRepository } from '../application/read/cached-campaign-repository.ts';
+import { MarkingCouponRepository } from '../application/read/marking-coupon-repository.ts';
+import { PersistedRecord } from '../application/read/persisted-record.ts';
+import { SettledCampaignLedger } from '../application/read/settled-campaign-ledger.ts';
 import { TOKENS as T } from './tokens.ts';
+
+/**
+ * The read side's freshness (docs/scaling.md, "Reads"): counts and definitions are reused for at
+ * most READ_REFRESH_MS per process; a settled (sold-out or closed) campaign answered from memory
+ * is re-checked against the ledger every SETTLED_REVALIDATE_MS; a winner set larger than
+ * SETTLED_MAX_WINNERS stays in the ledger.
+ */
+export const READ_REFRESH_MS = 1000;
+export const SETTLED_REVALIDATE_MS = 1000;
+export const SETTLED_MAX_WINNERS = 100_000;
 
 /**
  * The use cases, bound with factories (`toResolvedValue`): they stay plain classes with no
  * decorators, and both entrypoints get the same ones.
  */
-export const applicationModule = new ContainerModule(({ bind }) => {
+export const applicationModule = new ContainerModule(({ bind, onActivation }) => {
+  // Decorators of the ports, whichever module binds them (memory or real): the ledger answers
+  // settled campaigns from memory; every durable write marks its coupons as persisted.
+  onActivation(
+    T.ledger,
+    (ctx, ledger) =>
+      new SettledCampaignLedger(ledger, ctx.get(T.ledgerVersions), {
+        revalidateMs: SETTLED_REVALIDATE_MS,
+        maxWinners: SETTLED_MAX_WINNERS,
+      }),
+  );
+  onActivation(
+    T.coupons,
+    (ctx, coupons) => new MarkingCouponRepository(coupons, ctx.get(T.persistenceMarks)),
+  );
+  bind(T.campaignCatalog)
+    .toResolvedValue(
+      (c) => new CachedCampaignRepository(c, { ttlMs: READ_REFRESH_MS }),
+      [T.campaigns],
+    )
+    .inSingletonScope();
+  bind(T.persistedRecord)
+    .toResolvedValue(
+      (m, r) => new PersistedRecord(m, r, READ_REFRESH_MS),
+      [T.persistenceMarks, T.coupons],
+    )
+    .inSingletonScope();
   bind(T.reconcileLedger)
     .toResolvedValue(
       (c, r, f, l, b, k) => new ReconcileLedger(c, r, f, l, b, k),
@@ -36,26 +76,26 @@ export const applicationModule = new ContainerModule(({ bind }) => {
   bind(T.applyForCoupon)
     .toResolvedValue(
       (l, c, k, q) => new ApplyForCoupon(l, c, k, q),
-      [T.ledger, T.campaigns, T.clock, T.ledgerReconciler],
+      [T.ledger, T.campaignCatalog, T.clock, T.ledgerReconciler],
     )
     .inSingletonScope();
   bind(T.createCampaign)
-    .toResolvedValue((c, l) => new CreateCampaign(c, l), [T.campaigns, T.ledger])
+    .toResolvedValue((c, l) => new CreateCampaign(c, l), [T.campaignCatalog, T.ledger])
     .inSingletonScope();
   bind(T.getCampaignSummary)
     .toResolvedValue(
       (c, l, r) => new GetCampaignSummary(c, l, r),
-      [T.campaigns, T.ledger, T.coupons],
+      [T.campaignCatalog, T.ledger, T.persistedRecord],
     )
     .inSingletonScope();
   bind(T.getIssuanceStatus)
     .toResolvedValue(
       (c, l, r, q) => new GetIssuanceStatus(c, l, r, q),
-      [T.campaigns, T.ledger, T.coupons, T.ledgerReconciler],
+      [T.campaignCatalog, T.ledger, T.persistedRecord, T.ledgerReconciler],
     )
     .inSingletonScope();
   bind(T.listCampaigns)
-    .toResolvedValue((c, s) => new ListCampaigns(c, s), [T.campaigns, T.getCampaignSummary])
+    .toResolvedValue((c, s) => new ListCampaigns(c, s), [T.campaignCatalog, T.getCampaignSummary])
     .inSingletonScope();
   bind(T.recordIssuedCoupons)
     .toResolvedValue(

@@ -6,6 +6,8 @@ import { InMemoryFailedIssuanceRepository } from '../adapters/memory/in-memory-f
 import { InMemoryIssuanceLedger } from '../adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../adapters/memory/in-memory-issuance-outbox.ts';
 import { InMemoryLedgerStore } from '../adapters/memory/in-memory-ledger-store.ts';
+import { InMemoryLedgerVersions } from '../adapters/memory/in-memory-ledger-versions.ts';
+import { InMemoryPersistenceMarks } from '../adapters/memory/in-memory-persistence-marks.ts';
 import { TOKENS as T } from './tokens.ts';
 
 export const MEMORY = {
@@ -26,6 +28,18 @@ export const memoryLedgerModule = () =>
     bind(T.outbox)
       .toResolvedValue(
         (s: InMemoryLedgerStore) => new InMemoryIssuanceOutbox(s),
+        [MEMORY.ledgerStore],
+      )
+      .inSingletonScope();
+    bind(T.ledgerVersions)
+      .toResolvedValue(
+        (s: InMemoryLedgerStore) => new InMemoryLedgerVersions(s),
+        [MEMORY.ledgerStore],
+      )
+      .inSingletonScope();
+    bind(T.persistenceMarks)
+      .toResolvedValue(
+        (s: InMemoryLedgerStore) => new InMemoryPersistenceMarks(s),
         [MEMORY.ledgerStore],
       )
       .inSingletonScope();

@@ -13,6 +13,8 @@ import {
 } from '../adapters/redis/redis-client.ts';
 import { RedisHealthCheck } from '../adapters/redis/redis-health-check.ts';
 import { RedisIssuanceOutbox } from '../adapters/redis/redis-issuance-outbox.ts';
+import { RedisLedgerVersions } from '../adapters/redis/redis-ledger-versions.ts';
+import { RedisPersistenceMarks } from '../adapters/redis/redis-persistence-marks.ts';
 import type { Config } from './config.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { redisIssuanceLedger } from './redis-sharded.module.ts';
@@ -50,6 +52,8 @@ export async function redisModule(
     bind(T.outbox).toConstantValue(
       new RedisIssuanceOutbox(redis, { consumerName, claimAfterMs: config.OUTBOX_CLAIM_AFTER_MS }),
     );
+    bind(T.ledgerVersions).toConstantValue(new RedisLedgerVersions(redis));
+    bind(T.persistenceMarks).toConstantValue(new RedisPersistenceMarks(redis));
     bind(T.healthChecks).toConstantValue(new RedisHealthCheck(redis));
   });
 }

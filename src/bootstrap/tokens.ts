@@ -17,6 +17,9 @@ import type { HealthCheck } from '../application/ports/health-check.port.ts';
 import type { IssuanceLedger } from '../application/ports/issuance-ledger.port.ts';
 import type { IssuanceOutbox } from '../application/ports/issuance-outbox.port.ts';
 import type { Logger } from '../application/ports/logger.port.ts';
+import type { LedgerVersions } from '../application/ports/ledger-versions.port.ts';
+import type { PersistenceMarks } from '../application/ports/persistence-marks.port.ts';
+import type { PersistedRecord } from '../application/read/persisted-record.ts';
 import type { RebuildLedger } from '../application/rebuild-ledger.ts';
 import type { RecordIssuedCoupons } from '../application/record-issued-coupons.ts';
 import type { RelayIssuedCoupons } from '../application/relay-issued-coupons.ts';
@@ -35,6 +38,11 @@ export const TOKENS = {
   campaigns: token<CampaignRepository>('CampaignRepository'),
   failures: token<FailedIssuanceRepository>('FailedIssuanceRepository'),
   healthChecks: token<HealthCheck>('HealthCheck'),
+  persistenceMarks: token<PersistenceMarks>('PersistenceMarks'),
+  ledgerVersions: token<LedgerVersions>('LedgerVersions'),
+  /** The campaign catalog cached in process memory (CachedCampaignRepository), for the reads. */
+  campaignCatalog: token<CampaignRepository>('CampaignCatalog'),
+  persistedRecord: token<PersistedRecord>('PersistedRecord'),
   backlog: token<PersistenceBacklog>('PersistenceBacklog'),
   reconcileLedger: token<ReconcileLedger>('ReconcileLedger'),
   ledgerReconciler: token<LedgerReconciler>('LedgerReconciler'),

@@ -67,6 +67,8 @@ export interface IssuanceLedgerCapabilities {
    * granted, sold-out exactly at the cap) and on one coupon per user is kept in full.
    */
   readonly denseSequences?: boolean;
+  /** findGrant names the instant of the grant (issuedAt = the reserve's `now`); sharded does not. */
+  readonly grantInstants?: boolean;
 }
 
 /**
@@ -112,7 +114,13 @@ export function describeIssuanceLedgerContract(
     }
   };
 
-  const granted = (sequence: number) => ({ kind: 'granted', sequence }) as const;
+  const instants = capabilities.grantInstants ?? false;
+  /** A granted lookup, with or without the instant (asserted on its own, see grantInstants). */
+  const granted = (sequence: number) =>
+    expect.objectContaining({ kind: 'granted', sequence }) as unknown as {
+      kind: 'granted';
+      sequence: number;
+    };
 
   describe(`IssuanceLedger contract: ${name}`, () => {
     let fixture: IssuanceLedgerFixture;
@@ -340,6 +348,23 @@ export function describeIssuanceLedgerContract(
           kind: 'unknown-campaign',
         });
       });
+
+      it(
+        instants
+          ? "names the instant of a grant: issuedAt is the reserve's now"
+          : 'names no instant for a grant: this layout does not keep one (the stored row has it)',
+        async () => {
+          const campaign = await defined();
+          const winner = randomUserId();
+          const won = await ledger.reserve(campaign.id, winner, at(1234));
+          expect(won.kind).toBe('issued');
+          expect(await ledger.findGrant(campaign.id, winner)).toEqual({
+            kind: 'granted',
+            sequence: won.kind === 'issued' ? won.coupon.sequence : 0,
+            issuedAt: instants ? at(1234) : undefined,
+          });
+        },
+      );
 
       it('counts 0 for a defined campaign without grants, then every grant', async () => {
         const campaign = await defined();
@@ -622,6 +647,29 @@ export function describeIssuanceLedgerContract(
           granted(dense ? 1 : (sequencesOf(reservations)[0] ?? 0)),
         );
         expect(await ledger.issuedCount(campaign.id)).toBe(1);
+      });
+
+      it('keeps answering exactly after the sell-out: winners already-issued, everyone else sold-out', async () => {
+        const campaign = await defined({ totalQuantity: 20 });
+        const users = userIds(60);
+        const first = await Promise.all(users.map((u) => ledger.reserve(campaign.id, u, NOW)));
+        const winners = users.filter((_, i) => first[i]?.kind === 'issued');
+        expect(winners).toHaveLength(20);
+        // Waves after the sell-out (a ledger that settles in memory has loaded by now), each
+        // mixing winners and everyone else, all at once.
+        for (let wave = 0; wave < 3; wave += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          const again = await Promise.all(users.map((u) => ledger.reserve(campaign.id, u, NOW)));
+          users.forEach((u, i) =>
+            expect(again[i]?.kind).toBe(winners.includes(u) ? 'already-issued' : 'sold-out'),
+          );
+          for (const winner of winners.slice(0, 3)) {
+            expect(await ledger.findGrant(campaign.id, winner)).toMatchObject({ kind: 'granted' });
+          }
+          expect(await ledger.findGrant(campaign.id, randomUserId())).toEqual({ kind: 'none' });
+          expect(await ledger.issuedCount(campaign.id)).toBe(20);
+        }
+        expect(await drain(fixture.outbox, 20)).toHaveLength(20);
       });
 
       it('never grants more than the cap nor twice to one user when both races mix', async () => {

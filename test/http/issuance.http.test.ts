@@ -52,15 +52,18 @@ describe('HTTP: apply, status and summary', () => {
     it('409 ALREADY_ISSUED for the same user again, granting nothing more', async () => {
       const campaignId = await f.createCampaign();
       const userId = randomUserId();
-      await f.applyAs(campaignId, userId);
+      const first = await f.applyAs(campaignId, userId);
 
       const response = await f.applyAs(campaignId, userId);
 
       expect(response.status).toBe(409);
+      // The holder's coupon: a retry after a lost 201 learns what the 201 said.
       expect(response.body).toEqual({
         status: 'ALREADY_ISSUED',
         campaignId,
         userId,
+        sequence: first.body.sequence,
+        issuedAt: first.body.issuedAt,
         error: { code: 'ALREADY_ISSUED', message: expect.any(String) as string },
       });
       expect((await f.summary(campaignId)).body.issued).toBe(1);
@@ -243,6 +246,7 @@ describe('HTTP: apply, status and summary', () => {
         userId,
         sequence: 2,
         persisted: false,
+        issuedAt: granted.issuedAt,
       });
 
       await f.persistAll();

@@ -43,14 +43,21 @@ const namespace = () => new RedisKeys(`test-${randomUUID().slice(0, 8)}:`);
 
 // The same contracts on a 3-master cluster: they pass only if every script and every multi-key
 // command stays on one slot (the {campaignId} hash tag), and the registry is written on its own.
-describeIssuanceLedgerContract('redis cluster', async () => {
-  const keys = namespace();
-  return {
-    ledger: new RedisIssuanceLedger(cluster, { keyPrefix: keys.prefix }),
-    outbox: new RedisIssuanceOutbox(cluster, { consumerName: 'contract', keyPrefix: keys.prefix }),
-    close: () => forgetNamespace(keys),
-  };
-});
+describeIssuanceLedgerContract(
+  'redis cluster',
+  async () => {
+    const keys = namespace();
+    return {
+      ledger: new RedisIssuanceLedger(cluster, { keyPrefix: keys.prefix }),
+      outbox: new RedisIssuanceOutbox(cluster, {
+        consumerName: 'contract',
+        keyPrefix: keys.prefix,
+      }),
+      close: () => forgetNamespace(keys),
+    };
+  },
+  { grantInstants: true },
+);
 
 // The outbox reads one stream per campaign, i.e. one slot per call: cluster-safe by construction.
 describeIssuanceOutboxContract('redis cluster streams', async ({ claimAfterMs }) => {

@@ -46,14 +46,18 @@ async function forgetNamespace(client: RedisConnection, keys: RedisKeys): Promis
 /** Each fixture has its own key namespace, so its outbox holds only its own test's grants. */
 const namespace = () => `test-${randomUUID().slice(0, 8)}:`;
 
-describeIssuanceLedgerContract('redis', async () => {
-  const keyPrefix = namespace();
-  return {
-    ledger: new RedisIssuanceLedger(redis, { keyPrefix }),
-    outbox: new RedisIssuanceOutbox(redis, { consumerName: 'contract', keyPrefix }),
-    close: () => forgetNamespace(redis, new RedisKeys(keyPrefix)),
-  };
-});
+describeIssuanceLedgerContract(
+  'redis',
+  async () => {
+    const keyPrefix = namespace();
+    return {
+      ledger: new RedisIssuanceLedger(redis, { keyPrefix }),
+      outbox: new RedisIssuanceOutbox(redis, { consumerName: 'contract', keyPrefix }),
+      close: () => forgetNamespace(redis, new RedisKeys(keyPrefix)),
+    };
+  },
+  { grantInstants: true },
+);
 
 describe('RedisIssuanceLedger beyond the contract', () => {
   const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));

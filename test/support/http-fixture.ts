@@ -8,6 +8,12 @@ import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-m
 import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
+import { InMemoryLedgerVersions } from '../../src/adapters/memory/in-memory-ledger-versions.ts';
+import { InMemoryPersistenceMarks } from '../../src/adapters/memory/in-memory-persistence-marks.ts';
+import { CachedCampaignRepository } from '../../src/application/read/cached-campaign-repository.ts';
+import { MarkingCouponRepository } from '../../src/application/read/marking-coupon-repository.ts';
+import { PersistedRecord } from '../../src/application/read/persisted-record.ts';
+import { SettledCampaignLedger } from '../../src/application/read/settled-campaign-ledger.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { ApplyForCoupon } from '../../src/application/apply-for-coupon.ts';
 import { CreateCampaign } from '../../src/application/create-campaign.ts';
@@ -188,25 +194,40 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const clock = new SystemClock();
 
   const store = new InMemoryLedgerStore();
-  const ledger = new SwitchableLedger(new InMemoryIssuanceLedger(store));
+  // The settled decorator sits inside the switch, so a ledger that `goDown()`s fails every call.
+  const ledger = new SwitchableLedger(
+    new SettledCampaignLedger(
+      new InMemoryIssuanceLedger(store),
+      new InMemoryLedgerVersions(store),
+      {
+        revalidateMs: 1000,
+        maxWinners: 100_000,
+      },
+    ),
+  );
   const outbox = new InMemoryIssuanceOutbox(store);
   const log = new InMemoryCouponLog();
   const campaigns = new InMemoryCampaignRepository();
-  const coupons = new InMemoryCouponRepository(campaigns);
+  const marks = new InMemoryPersistenceMarks(store);
+  // Every write marks its coupons as persisted, as the container wires it.
+  const coupons = new MarkingCouponRepository(new InMemoryCouponRepository(campaigns), marks);
   const failures = new InMemoryFailedIssuanceRepository();
+  // A short refresh: tests read counts right after writing them through other paths.
+  const record = new PersistedRecord(marks, coupons, 0);
+  const catalog = new CachedCampaignRepository(campaigns, { ttlMs: 1000 });
 
-  const getCampaignSummary = new GetCampaignSummary(campaigns, ledger, coupons);
+  const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record);
   const reconcileLedger = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
   // Tests reconcile explicitly (rebuildLedger) and watch the 503s in between: requests only queue.
   const reconciler = new LedgerReconciler(reconcileLedger, logger);
   const requested: string[] = [];
   const reconcileRequests = { request: (campaignId: CampaignId) => requested.push(campaignId) };
   const useCases = {
-    applyForCoupon: new ApplyForCoupon(ledger, campaigns, clock, reconcileRequests),
-    createCampaign: new CreateCampaign(campaigns, ledger),
-    getIssuanceStatus: new GetIssuanceStatus(campaigns, ledger, coupons, reconcileRequests),
+    applyForCoupon: new ApplyForCoupon(ledger, catalog, clock, reconcileRequests),
+    createCampaign: new CreateCampaign(catalog, ledger),
+    getIssuanceStatus: new GetIssuanceStatus(catalog, ledger, record, reconcileRequests),
     getCampaignSummary,
-    listCampaigns: new ListCampaigns(campaigns, getCampaignSummary),
+    listCampaigns: new ListCampaigns(catalog, getCampaignSummary),
     rebuildLedger: new RebuildLedger(reconcileLedger, outbox, log, failures),
     reconciler,
     recordIssuedCoupons: new RecordIssuedCoupons(coupons, failures, clock, logger),

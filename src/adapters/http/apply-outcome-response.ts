@@ -29,7 +29,11 @@ export function applyOutcomeResponse(
         },
       };
     case 'already-issued':
-      return rejected(409, 'ALREADY_ISSUED', 'this user already holds a coupon of this campaign');
+      // The holder's coupon: a retry after a lost 201 learns what the 201 said.
+      return rejected(409, 'ALREADY_ISSUED', 'this user already holds a coupon of this campaign', {
+        ...(outcome.sequence !== undefined ? { sequence: outcome.sequence } : {}),
+        ...(outcome.issuedAt ? { issuedAt: outcome.issuedAt.toISOString() } : {}),
+      });
     case 'sold-out':
       return rejected(410, 'SOLD_OUT', 'all coupons of this campaign have been issued');
     case 'not-open':

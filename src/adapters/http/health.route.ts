@@ -1,8 +1,16 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { HealthCheck } from '../../application/ports/health-check.port.ts';
+import { SingleFlightCache } from '../../application/read/single-flight.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { LiveSchema, ReadySchema } from './schemas.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
+/**
+ * One readiness probe of the dependencies is shared by every caller for this long (and while it
+ * runs): a flood of /health/ready (load balancers, a polling script) costs one PING per
+ * dependency per interval, not one per request.
+ */
+export const READY_CACHE_MS = 500;
 
 async function probe(check: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined;
@@ -17,6 +25,18 @@ async function probe(check: () => Promise<void>): Promise<{ ok: boolean; error?:
   } finally {
     clearTimeout(timer);
   }
+}
+
+interface Readiness {
+  readonly ready: boolean;
+  readonly checks: Record<string, { ok: boolean; error?: string }>;
+}
+
+async function probeAll(checks: readonly HealthCheck[]): Promise<Readiness> {
+  const results = await Promise.all(
+    checks.map(async (h) => [h.name, await probe(() => h.check())] as const),
+  );
+  return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
 }
 
 /** Liveness: the process answers. Readiness: every dependency answers (each reported by name). */
@@ -44,14 +64,13 @@ export function registerHealthRoutes(
     },
   });
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
+  const readiness = new SingleFlightCache<'ready', Readiness>({
+    ttlMs: () => READY_CACHE_MS,
+    failureTtlMs: 0,
+    maxEntries: 1,
+  });
   app.get('/health/ready', async (c) => {
-    const results = await Promise.all(
-      deps.healthChecks.map(async (h) => [h.name, await probe(() => h.check())] as const),
-    );
-    const ready = results.every(([, r]) => r.ok);
-    return c.json(
-      { status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) },
-      ready ? 200 : 503,
-    );
+    const { ready, checks } = await readiness.get('ready', () => probeAll(deps.healthChecks));
+    return c.json({ status: ready ? 'ready' : 'not-ready', checks }, ready ? 200 : 503);
   });
 }

@@ -39,6 +39,7 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     if (decision.kind !== 'issued') return decision;
     const coupon: Coupon = { campaignId, userId, sequence: decision.sequence, issuedAt: now };
     ledger.winners.set(userId, decision.sequence);
+    (ledger.grantedAt ??= new Map()).set(userId, now);
     ledger.count = decision.sequence;
     this.store.append(coupon);
     return { kind: 'issued', coupon };
@@ -49,7 +50,9 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     if (!ledger) return { kind: 'unknown-campaign' };
     if (!ledger.ready) return { kind: 'not-ready' };
     const sequence = ledger.winners.get(userId);
-    return sequence === undefined ? { kind: 'none' } : { kind: 'granted', sequence };
+    if (sequence === undefined) return { kind: 'none' };
+    const issuedAt = ledger.grantedAt?.get(userId);
+    return issuedAt ? { kind: 'granted', sequence, issuedAt } : { kind: 'granted', sequence };
   }
 
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
@@ -64,7 +67,9 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     // Never below the ledger's own count either.
     const own = this.store.campaigns.get(campaign.id)?.count ?? 0;
     const count = coupons.reduce((max, coupon) => Math.max(max, coupon.sequence), own);
-    this.store.campaigns.set(campaign.id, { campaign, winners, count, ready: true });
+    // The instants survive a restore, as the Redis ledger's issued-at hash does.
+    const grantedAt = new Map(this.store.campaigns.get(campaign.id)?.grantedAt);
+    this.store.campaigns.set(campaign.id, { campaign, winners, grantedAt, count, ready: true });
   }
 
   async winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {

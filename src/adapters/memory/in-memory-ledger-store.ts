@@ -6,6 +6,8 @@ export interface CampaignLedger {
   campaign: Campaign;
   /** userId → sequence of the user's coupon. */
   winners: Map<UserId, number>;
+  /** userId → when the grant was made (what find-grant reads beside the sequence). */
+  grantedAt?: Map<UserId, Date>;
   /** Highest sequence granted (after a restore with a hole, more than winners.size). */
   count: number;
   /** False once fenced: nothing is decided until the next restore (see IssuanceLedger.fence). */
@@ -29,6 +31,12 @@ export class InMemoryLedgerStore {
   readonly outbox = new Map<string, StoredOutboxEntry>();
   /** Reconcile claims: campaign → when the claim lapses (epoch ms). */
   readonly claims = new Map<CampaignId, number>();
+  /** Persistence marks (see PersistenceMarks): campaign → user → durable coupon. */
+  readonly persisted = new Map<CampaignId, Map<UserId, Coupon>>();
+  /** Campaigns whose marks were seeded in this generation of the store (complete). */
+  readonly seeded = new Map<CampaignId, number>();
+  /** Bumped by every wipe: what a Redis run_id is to the Redis marks. */
+  generation = 0;
   #nextEntry = 0;
 
   append(coupon: Coupon): void {
@@ -40,5 +48,8 @@ export class InMemoryLedgerStore {
   wipe(): void {
     this.campaigns.clear();
     this.outbox.clear();
+    this.persisted.clear();
+    this.seeded.clear();
+    this.generation += 1;
   }
 }

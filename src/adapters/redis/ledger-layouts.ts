@@ -144,3 +144,15 @@ export function grantLookupOf(reply: unknown): GrantLookup {
       throw new Error(`find-grant.lua answered an unknown code ${code}`);
   }
 }
+
+/** find-coupon.lua's `{code, sequence, issuedAt}` reply: a GrantLookup with the grant's instant. */
+export function couponLookupOf(reply: unknown): GrantLookup {
+  const parts = Array.isArray(reply) && reply.length === 3 ? (reply as unknown[]) : [];
+  const [code, sequence, issuedAt] = parts;
+  if (typeof issuedAt !== 'number')
+    throw new Error(`find-coupon.lua answered ${JSON.stringify(reply)}`);
+  const lookup = grantLookupOf([code, sequence]);
+  return lookup.kind === 'granted' && issuedAt >= 0
+    ? { ...lookup, issuedAt: new Date(issuedAt) }
+    : lookup;
+}

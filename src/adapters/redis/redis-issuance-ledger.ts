@@ -16,7 +16,7 @@ import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
   DEFINE,
-  FIND_GRANT,
+  FIND_COUPON,
   ISSUED_COUNT,
   registerScript,
   RESERVE,
@@ -73,7 +73,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.#layouts = new LedgerLayouts(redis, this.#keys);
     this.#reserve = registerScript(redis, RESERVE);
-    this.#findGrant = registerScript(redis, FIND_GRANT);
+    this.#findGrant = registerScript(redis, FIND_COUPON);
     this.#define = registerScript(redis, DEFINE);
     this.#restore = registerScript(redis, RESTORE);
     this.#issuedCount = registerScript(redis, ISSUED_COUNT);
@@ -108,6 +108,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         keys.users(campaignId),
         keys.count(campaignId),
         keys.outbox(campaignId),
+        keys.issuedAt(campaignId),
         campaignId,
         userId,
         at,
@@ -141,9 +142,10 @@ export class RedisIssuanceLedger implements IssuanceLedger {
       const reply = await this.#findGrant(
         this.#keys.campaign(campaignId),
         this.#keys.users(campaignId),
+        this.#keys.issuedAt(campaignId),
         userId,
       );
-      return grantLookupOf(reply);
+      return couponLookupOf(reply);
     });
   }
 

@@ -85,6 +85,21 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:outbox-dead`;
   }
 
+  /** HASH userId → issuedAt (epoch ms) of the user's grant, written by reserve.lua with it. */
+  issuedAt(id: LedgerTag): string {
+    return `${this.prefix}{${id}}:issued-at`;
+  }
+
+  /** HASH userId → "sequence:issuedAt ms" of every coupon known to be durable (persistence marks). */
+  persisted(id: CampaignId): string {
+    return `${this.prefix}{${id}}:persisted`;
+  }
+
+  /** STRING: run_id of the Redis server process on which the persistence marks are complete. */
+  persistedRun(id: CampaignId): string {
+    return `${this.prefix}{${id}}:persisted-run`;
+  }
+
   /** STRING with a TTL: held by the one process reconciling the campaign (claimReconcile). */
   reconciling(id: CampaignId): string {
     return `${this.prefix}{${id}}:reconciling`;

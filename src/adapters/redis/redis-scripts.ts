@@ -19,7 +19,7 @@ const LEDGER_RUN = 'ledger-run.lua';
 export const RESERVE: ScriptSource = {
   command: 'couponReserve',
   file: 'reserve.lua',
-  numberOfKeys: 4,
+  numberOfKeys: 5,
   fenced: true,
 };
 export const FIND_GRANT: ScriptSource = {
@@ -51,6 +51,33 @@ export const ISSUED_COUNT: ScriptSource = {
   file: 'issued-count.lua',
   numberOfKeys: 2,
   readOnly: true,
+};
+export const FIND_COUPON: ScriptSource = {
+  command: 'couponFindCoupon',
+  file: 'find-coupon.lua',
+  numberOfKeys: 3,
+  readOnly: true,
+  fenced: true,
+};
+export const LEDGER_VERSION: ScriptSource = {
+  command: 'couponLedgerVersion',
+  file: 'ledger-version.lua',
+  numberOfKeys: 4,
+  readOnly: true,
+  fenced: true,
+};
+export const PERSISTED_READ: ScriptSource = {
+  command: 'couponPersistedRead',
+  file: 'persisted-read.lua',
+  numberOfKeys: 2,
+  readOnly: true,
+  fenced: true,
+};
+export const PERSISTED_SEED: ScriptSource = {
+  command: 'couponPersistedSeed',
+  file: 'persisted-seed.lua',
+  numberOfKeys: 1,
+  fenced: true,
 };
 export const ACKNOWLEDGE: ScriptSource = {
   command: 'couponAcknowledge',

@@ -10,6 +10,7 @@
 -- KEYS[2] users hash (userId -> sequence)
 -- KEYS[3] count (last sequence granted)
 -- KEYS[4] outbox stream
+-- KEYS[5] issued-at hash (userId -> now of the grant: what a 409 and a status read carry)
 -- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock)
 --
 -- Reply {code, value}:
@@ -56,4 +57,5 @@ redis.call('XADD', KEYS[4], '*',
   'campaignId', ARGV[1], 'userId', ARGV[2], 'sequence', sequence, 'issuedAt', ARGV[3])
 redis.call('SET', KEYS[3], sequence)
 redis.call('HSET', KEYS[2], ARGV[2], sequence)
+redis.call('HSET', KEYS[5], ARGV[2], ARGV[3])
 return {1, sequence}

@@ -18,7 +18,12 @@ export type Reservation =
 
 /** What the ledger says of one user, read in one atomic step with the campaign's readiness. */
 export type GrantLookup =
-  | { readonly kind: 'granted'; readonly sequence: number }
+  | {
+      readonly kind: 'granted';
+      readonly sequence: number;
+      /** When it was granted; undefined when the ledger no longer knows (restored, sharded). */
+      readonly issuedAt?: Date;
+    }
   | { readonly kind: 'none' }
   | { readonly kind: 'unknown-campaign' }
   | { readonly kind: 'not-ready' };

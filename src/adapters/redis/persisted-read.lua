@@ -1,0 +1,12 @@
+-- Reads the persistence marks of one campaign, trusted only on the server process they were
+-- completed on (the same run_id fence as the ledger's, see ledger-run.lua): after a restart, a
+-- failover or a flush they may have lost marks, so they answer "incomplete" until re-seeded.
+-- KEYS[1] persisted hash, KEYS[2] persisted-run; ARGV[1] userId, or '' for the count
+-- Reply: -1 incomplete; with a userId: false (no mark) or "sequence:issuedAt"; else the count.
+if redis.call('GET', KEYS[2]) ~= current_run() then
+  return -1
+end
+if ARGV[1] == '' then
+  return redis.call('HLEN', KEYS[1])
+end
+return redis.call('HGET', KEYS[1], ARGV[1])

@@ -1,0 +1,105 @@
+import type {
+  MarkLookup,
+  PersistenceMarks,
+} from '../../application/ports/persistence-marks.port.ts';
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { RedisConnection } from './redis-client.ts';
+import { orUnavailable } from './redis-errors.ts';
+import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys.ts';
+import {
+  PERSISTED_READ,
+  PERSISTED_SEED,
+  registerScript,
+  type ScriptCall,
+} from './redis-scripts.ts';
+
+/** Marks written per HSET: small commands keep Redis responsive. */
+const BATCH = 1000;
+
+/**
+ * Persistence marks in Redis, beside the campaign's ledger keys (same hash tag, same slot):
+ * `{id}:persisted` HASH userId → "sequence:issuedAt", and `{id}:persisted-run`, the run_id of
+ * the server process on which they were seeded complete. HSET makes a redelivered mark a no-op,
+ * so the hash's length is the exact number of durable coupons; a restart, a failover to a
+ * replica or a flush changes or removes the run, and the marks answer `incomplete` until the
+ * next seed (persisted-read.lua, persisted-seed.lua).
+ */
+export class RedisPersistenceMarks implements PersistenceMarks {
+  readonly #keys: RedisKeys;
+  readonly #read: ScriptCall;
+  readonly #seed: ScriptCall;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    options: { readonly keyPrefix?: string } = {},
+  ) {
+    this.#keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#read = registerScript(redis, PERSISTED_READ);
+    this.#seed = registerScript(redis, PERSISTED_SEED);
+  }
+
+  mark(coupons: readonly Coupon[]): Promise<void> {
+    const byCampaign = new Map<CampaignId, string[]>();
+    for (const coupon of coupons) {
+      let fields = byCampaign.get(coupon.campaignId);
+      if (!fields) byCampaign.set(coupon.campaignId, (fields = []));
+      fields.push(coupon.userId, `${coupon.sequence}:${coupon.issuedAt.getTime()}`);
+    }
+    return orUnavailable(async () => {
+      const writes: Promise<unknown>[] = [];
+      for (const [campaignId, fields] of byCampaign) {
+        for (let i = 0; i < fields.length; i += BATCH * 2) {
+          writes.push(
+            this.redis.hset(this.#keys.persisted(campaignId), ...fields.slice(i, i + BATCH * 2)),
+          );
+        }
+      }
+      await Promise.all(writes);
+    });
+  }
+
+  lookup(campaignId: CampaignId, userId: UserId): Promise<MarkLookup> {
+    return orUnavailable(async () => {
+      const reply = await this.#read(...this.keysOf(campaignId), userId);
+      if (reply === -1) return { kind: 'incomplete' };
+      if (reply === null) return { kind: 'absent' };
+      const [sequence, issuedAt] = (typeof reply === 'string' ? reply : '').split(':').map(Number);
+      if (!Number.isSafeInteger(sequence) || !Number.isSafeInteger(issuedAt)) {
+        throw new Error(`malformed persistence mark ${JSON.stringify(reply)}`);
+      }
+      return {
+        kind: 'persisted',
+        coupon: { campaignId, userId, sequence: sequence!, issuedAt: new Date(issuedAt!) },
+      };
+    });
+  }
+
+  count(campaignId: CampaignId): Promise<number | undefined> {
+    return orUnavailable(async () => {
+      const reply = await this.#read(...this.keysOf(campaignId), '');
+      return reply === -1 ? undefined : Number(reply);
+    });
+  }
+
+  beginSeed(campaignId: CampaignId): Promise<string> {
+    return orUnavailable(async () =>
+      String(await this.#seed(this.#keys.persistedRun(campaignId), '')),
+    );
+  }
+
+  async completeSeed(
+    campaignId: CampaignId,
+    coupons: readonly Coupon[],
+    token: string,
+  ): Promise<boolean> {
+    await this.mark(coupons);
+    return orUnavailable(
+      async () => (await this.#seed(this.#keys.persistedRun(campaignId), token)) === 1,
+    );
+  }
+
+  private keysOf(campaignId: CampaignId): [string, string] {
+    return [this.#keys.persisted(campaignId), this.#keys.persistedRun(campaignId)];
+  }
+}

@@ -1,0 +1,73 @@
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { CouponRepository } from '../ports/coupon-repository.port.ts';
+import type { PersistenceMarks } from '../ports/persistence-marks.port.ts';
+import { SingleFlightCache } from './single-flight.ts';
+
+const PAGE = 5000;
+
+/**
+ * "Is it durable?" for the public reads, from the persistence marks, with the durable record
+ * only as the fallback: when a campaign's marks are incomplete (first read after a restart, a
+ * flush or a failover of the marks' store) ONE seed per campaign per `refreshMs` reads the
+ * record and completes them; concurrent readers wait for that one seed. Only when seeding fails
+ * (the database is down) does a read fall back to the record directly, counts cached for
+ * `refreshMs`.
+ */
+export class PersistedRecord {
+  readonly #seeds: SingleFlightCache<CampaignId, boolean>;
+  readonly #counts: SingleFlightCache<CampaignId, number>;
+
+  constructor(
+    private readonly marks: PersistenceMarks,
+    private readonly coupons: CouponRepository,
+    refreshMs: number,
+  ) {
+    const options = { ttlMs: () => refreshMs, failureTtlMs: refreshMs, maxEntries: 10_000 };
+    // A successful seed is not repeated while the marks stay complete; lookups decide that.
+    this.#seeds = new SingleFlightCache(options);
+    this.#counts = new SingleFlightCache(options);
+  }
+
+  /** The user's durable coupon, or undefined when the record has none. */
+  async find(campaignId: CampaignId, userId: UserId): Promise<Coupon | undefined> {
+    let mark = await this.marks.lookup(campaignId, userId);
+    if (mark.kind === 'incomplete' && (await this.seeded(campaignId))) {
+      mark = await this.marks.lookup(campaignId, userId);
+    }
+    if (mark.kind === 'persisted') return mark.coupon;
+    if (mark.kind === 'absent') return undefined;
+    return this.coupons.find(campaignId, userId);
+  }
+
+  /** Durable coupons of the campaign. */
+  async count(campaignId: CampaignId): Promise<number> {
+    let count = await this.marks.count(campaignId);
+    if (count === undefined && (await this.seeded(campaignId))) {
+      count = await this.marks.count(campaignId);
+    }
+    if (count !== undefined) return count;
+    return this.#counts.get(campaignId, () => this.coupons.countByCampaign(campaignId));
+  }
+
+  private async seeded(campaignId: CampaignId): Promise<boolean> {
+    try {
+      return await this.#seeds.get(campaignId, () => this.seed(campaignId));
+    } catch {
+      return false; // the record is unreachable: the caller falls back (and reports the outage)
+    }
+  }
+
+  private async seed(campaignId: CampaignId): Promise<boolean> {
+    const token = await this.marks.beginSeed(campaignId);
+    const all: Coupon[] = [];
+    for (let after = 0; ;) {
+      const page = await this.coupons.listByCampaign(campaignId, after, PAGE);
+      all.push(...page);
+      const last = page.at(-1);
+      if (page.length < PAGE || !last) break;
+      after = last.sequence;
+    }
+    return this.marks.completeSeed(campaignId, all, token);
+  }
+}

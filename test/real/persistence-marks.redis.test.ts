@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis, createRedisClient } from '../../src/adapters/redis/redis-client.ts';
+import { RedisKeys } from '../../src/adapters/redis/redis-keys.ts';
+import { RedisPersistenceMarks } from '../../src/adapters/redis/redis-persistence-marks.ts';
+import { CouponMother, randomCampaignId, randomUserId } from '../support/mothers.ts';
+import { requireService } from '../support/real-services.ts';
+
+const url = requireService('REDIS_URL');
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = createRedisClient(url);
+  await connectRedis(redis);
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+describe('RedisPersistenceMarks', () => {
+  const make = () => {
+    const keys = new RedisKeys(`test-${randomUUID().slice(0, 8)}:`);
+    return { keys, marks: new RedisPersistenceMarks(redis, { keyPrefix: keys.prefix }) };
+  };
+
+  it('is incomplete until seeded, then exact: a redelivered mark never counts twice', async () => {
+    const { marks } = make();
+    const campaignId = randomCampaignId();
+    const stored = CouponMother.of(campaignId, 1);
+    expect(await marks.count(campaignId)).toBeUndefined();
+    expect(await marks.lookup(campaignId, stored.userId)).toEqual({ kind: 'incomplete' });
+
+    const token = await marks.beginSeed(campaignId);
+    expect(await marks.completeSeed(campaignId, [stored], token)).toBe(true);
+    const later = CouponMother.of(campaignId, 2);
+    await marks.mark([later]);
+    await marks.mark([later, stored]); // redelivery
+
+    expect(await marks.count(campaignId)).toBe(2);
+    expect(await marks.lookup(campaignId, later.userId)).toEqual({
+      kind: 'persisted',
+      coupon: later,
+    });
+    expect(await marks.lookup(campaignId, randomUserId())).toEqual({ kind: 'absent' });
+  });
+
+  it('refuses a seed begun on another server process, and forgets completeness when its run is lost', async () => {
+    const { keys, marks } = make();
+    const campaignId = randomCampaignId();
+    expect(await marks.completeSeed(campaignId, [], 'f'.repeat(40))).toBe(false);
+    expect(await marks.count(campaignId)).toBeUndefined();
+
+    expect(await marks.completeSeed(campaignId, [], await marks.beginSeed(campaignId))).toBe(true);
+    expect(await marks.count(campaignId)).toBe(0);
+    await redis.del(keys.persistedRun(campaignId)); // a flush, or a restart from older data
+    expect(await marks.count(campaignId)).toBeUndefined();
+  });
+});
