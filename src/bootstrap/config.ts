@@ -214,6 +214,13 @@ export function requireExplicitSettings(
   }
 }
 
+/** The production entrypoints need a real ledger: REDIS_URL, or a cluster, or Sentinels. */
+export function requireLedger(config: Config): void {
+  if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES && !config.REDIS_SENTINELS) {
+    requireSettings(config, ['REDIS_URL']);
+  }
+}
+
 /** The production entrypoints need the real services; say which variable is missing. */
 export function requireSettings(config: Config, names: (keyof Config)[]): void {
   const missing = names.filter((name) => config[name] === undefined);

@@ -1,5 +1,5 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
-import { requireExplicitSettings, requireSettings } from './config.ts';
+import { requireExplicitSettings, requireLedger, requireSettings } from './config.ts';
 import { startHttp } from './http.ts';
 import { runMain } from './main.ts';
 import { productionRateLimits } from './rate-limit.ts';
@@ -28,7 +28,6 @@ await runMain(
       },
     ]);
     requireSettings(config, ['KAFKA_BROKERS', 'DATABASE_URL']);
-    if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES && !config.REDIS_SENTINELS)
-      requireSettings(config, ['REDIS_URL']);
+    requireLedger(config);
   },
 );

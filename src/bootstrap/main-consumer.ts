@@ -1,10 +1,10 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
-import { requireSettings } from './config.ts';
+import { requireLedger, requireSettings } from './config.ts';
 import { startMetricsServer } from './http.ts';
 import { runMain } from './main.ts';
 import { startConsumer } from './workers.ts';
 
-/** Production consumer process: Kafka consumer group → RecordIssuedCoupons → MySQL. */
+/** Production consumer process: Kafka consumer group → RecordIssuedCoupons → MySQL (+ marks on Redis). */
 await runMain(
   'consumer',
   async (runtime) => {
@@ -15,5 +15,9 @@ await runMain(
       'coupon consumer running',
     );
   },
-  (config) => requireSettings(config, ['KAFKA_BROKERS', 'DATABASE_URL']),
+  (config) => {
+    requireSettings(config, ['KAFKA_BROKERS', 'DATABASE_URL']);
+    // It marks each persisted coupon on the ledger's Redis, where the API's reads find it.
+    requireLedger(config);
+  },
 );
