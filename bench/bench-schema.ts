@@ -35,3 +35,9 @@ export const incrKeys = (campaignId: string) => ({
   count: `bench:incr:{${campaignId}}:count`,
   total: `bench:incr:{${campaignId}}:total`,
 });
+
+/**
+ * Key namespace of the reference variant: the service's key layout (src/adapters/redis/redis-keys.ts)
+ * under its own prefix, never in the service's campaign registry, so no relay reads its outboxes.
+ */
+export const REFERENCE_KEY_PREFIX = 'bench:reference:';

@@ -1,16 +1,24 @@
-import { SCENARIO_LABELS, type BenchResults, type ScenarioName } from './bench-results.ts';
+import {
+  DURABILITY_LABEL,
+  SCENARIO_LABELS,
+  type BenchResults,
+  type ScenarioName,
+} from './bench-results.ts';
 import { EXPERIMENTS, VARIANT_SHORT_LABELS } from './variants.ts';
 
 const WIDTH = 1000;
 const LABEL_WIDTH = 200;
 const BAR_AREA = 460;
 const BAR = 18;
-const COLORS: Record<ScenarioName | 'batched' | 'row-by-row', string> = {
+const COLORS: Record<ScenarioName | 'reads' | 'soldOut' | 'batched' | 'row-by-row', string> = {
   stampede: '#2b6cb0',
   allGrants: '#9f7aea',
+  reads: '#319795',
+  soldOut: '#d69e2e',
   batched: '#2f855a',
   'row-by-row': '#c05621',
 };
+const SHORT_FLOOD_LABELS = { reads: '(c) public reads flood', soldOut: '(d) sold-out applies' };
 /** Experiments are not designs: drawn in grey. */
 const EXPERIMENT_COLOR = '#a0aec0';
 
@@ -90,6 +98,59 @@ export function renderChart(results: BenchResults): string {
     parts.push(text(16, y + 13, VARIANT_SHORT_LABELS[name], 'class="label"'));
     parts.push(bars(y, entries, max));
     y += entries.length * (BAR + 4) + 14;
+  }
+
+  const durability = results.durability ?? [];
+  if (durability.length > 0) {
+    y += 16;
+    parts.push(text(16, y, `${DURABILITY_LABEL}: this service, requests/s`, 'class="title"'));
+    y += 16;
+    const durabilityMax = Math.max(...durability.map((r) => r.load.requestsPerSecond));
+    for (const run of durability) {
+      parts.push(text(16, y + 13, run.level, 'class="label"'));
+      parts.push(
+        bars(
+          y,
+          [
+            {
+              value: run.load.requestsPerSecond,
+              color: COLORS.allGrants,
+              caption: `${number(run.load.requestsPerSecond)}/s · p99 ${run.load.latencyMs.p99} ms`,
+            },
+          ],
+          durabilityMax,
+        ),
+      );
+      y += BAR + 18;
+    }
+  }
+
+  const afterSellOut = results.afterSellOut ?? [];
+  if (afterSellOut.length > 0) {
+    y += 16;
+    parts.push(text(16, y, 'After the sell-out: this service, requests/s', 'class="title"'));
+    y += 16;
+    const floodMax = Math.max(...afterSellOut.map((r) => r.load.requestsPerSecond));
+    for (const run of afterSellOut) {
+      parts.push(text(16, y + 13, SHORT_FLOOD_LABELS[run.scenario], 'class="label"'));
+      parts.push(
+        bars(
+          y,
+          [
+            {
+              value: run.load.requestsPerSecond,
+              color: COLORS[run.scenario],
+              caption:
+                `${number(run.load.requestsPerSecond)}/s · p99 ${Math.round(run.load.latencyMs.p99)} ms · ` +
+                `per req. ${run.perRequest.mysqlQueries.toFixed(3)} SQL, ` +
+                `${run.perRequest.redisCommandsWithoutPolling.toFixed(2)} Redis`,
+            },
+          ],
+          floodMax,
+        ),
+      );
+      y += BAR + 18;
+    }
   }
 
   if (results.consumer.length > 0) {

@@ -11,6 +11,8 @@ import { scalar, type BenchEnvironment } from './bench-environment.ts';
 import { startNodeProcess } from './node-process.ts';
 import { round } from './load.ts';
 import { cpuMeter, servicePids } from './process-cpu.ts';
+import { BENCH_SIGNING_ENV, BENCH_SIGNING_KEY } from './signing-key.ts';
+import { EventSigner } from '../src/adapters/kafka/event-signature.ts';
 
 export type ConsumerMode = 'batched' | 'row-by-row';
 
@@ -63,6 +65,7 @@ export async function measureConsumer(
     entry[mode],
     {
       KAFKA_BROKERS: environment.kafkaBrokers,
+      ...BENCH_SIGNING_ENV,
       DATABASE_URL: environment.databaseUrl,
       KAFKA_TOPIC: topic,
       KAFKA_CONSUMER_GROUP: `${topic}-group`,
@@ -135,7 +138,7 @@ async function prefill(
   });
   await ensureTopic(kafka, topic, 3);
   const producer = createCouponProducer(kafka);
-  const publisher = new KafkaCouponPublisher(producer, topic);
+  const publisher = new KafkaCouponPublisher(producer, topic, new EventSigner(BENCH_SIGNING_KEY));
   const issuedAt = new Date();
   const started = performance.now();
   try {

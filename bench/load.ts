@@ -14,10 +14,29 @@ export const freshUsers = (prefix: string): UserSource => {
   return () => `${prefix}${next++}`;
 };
 
+/** One request of a load: an application, or a public read. */
+export interface LoadRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** A JSON body (sent as application/json). */
+  readonly body?: string;
+}
+
+/** Which request comes next (called once per request sent). */
+export type RequestSource = () => LoadRequest;
+
+/** POST /campaigns/:id/issuances with `{"userId": …}` bodies taken from `users`. */
+export const applications =
+  (campaignId: string, users: UserSource): RequestSource =>
+  () => ({
+    method: 'POST',
+    path: `/campaigns/${campaignId}/issuances`,
+    body: `{"userId":"${users()}"}`,
+  });
+
 export interface LoadOptions {
   readonly url: string;
-  readonly campaignId: string;
-  readonly users: UserSource;
+  readonly requests: RequestSource;
   readonly connections: number;
   readonly durationSeconds: number;
   /** Processes whose CPU is measured over the run, besides the load generator itself. */
@@ -39,15 +58,18 @@ export interface LoadResult {
   readonly endedAt: number;
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
 /**
- * Runs autocannon (programmatic, in this process) against POST /campaigns/:id/issuances with
- * `{"userId": …}` bodies taken from `users`, for a fixed duration. Latencies are recorded here
- * from every response (autocannon's own histogram rounds to whole milliseconds).
+ * Runs autocannon (programmatic, in this process) with the requests `requests` gives, for a fixed
+ * duration. Latencies are recorded here from every response (autocannon's own histogram rounds
+ * to whole milliseconds).
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const meter = cpuMeter(options.pids ?? {});
   const startedAt = performance.now();
+  const first = options.requests();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -56,10 +78,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         duration: options.durationSeconds,
         requests: [
           {
-            method: 'POST',
-            path: `/campaigns/${options.campaignId}/issuances`,
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: `{"userId":"${options.users()}"}` }),
+            method: first.method,
+            path: first.path,
+            setupRequest: (request) => {
+              const next = options.requests();
+              return next.body === undefined
+                ? { ...request, method: next.method, path: next.path, headers: {}, body: '' }
+                : {
+                    ...request,
+                    method: next.method,
+                    path: next.path,
+                    headers: JSON_HEADERS,
+                    body: next.body,
+                  };
+            },
           },
         ],
       },

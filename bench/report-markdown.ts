@@ -1,7 +1,11 @@
 import {
+  AFTER_SELL_OUT_LABELS,
+  DURABILITY_LABEL,
   SCENARIO_LABELS,
+  type AfterSellOutRun,
   type BenchResults,
-  type ScenarioName,
+  type CounterDeltas,
+  type DurabilityRun,
   type VariantRun,
 } from './bench-results.ts';
 import { otherCpuPercent } from './process-cpu.ts';
@@ -14,7 +18,7 @@ const END = '<!-- bench:results:end -->';
 const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 
-function codes(run: VariantRun): string {
+function codes(run: Pick<VariantRun, 'load'>): string {
   return Object.entries(run.load.statusCodes)
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([code, count]) => `${code}: ${number(count)}`)
@@ -23,20 +27,25 @@ function codes(run: VariantRun): string {
 }
 
 /** loadgen / variant / redis / mariadb / kafka / anything else, in % of one core. */
-function cpu(run: VariantRun): string {
+function cpu(run: Pick<VariantRun, 'load'> & { readonly variant?: string }): string {
   const c = run.load.cpuPercent;
   const own =
-    run.variant === 'service'
+    (run.variant ?? 'service') === 'service'
       ? `${c['server'] ?? 0} + ${c['consumer'] ?? 0}`
       : `${c['server'] ?? 0}`;
   const other = otherCpuPercent(c);
   return `${c['loadgen'] ?? 0} / ${own} / ${c['redis'] ?? 0} / ${c['mariadb'] ?? 0} / ${c['kafka'] ?? 0} / ${other}`;
 }
 
-function scenarioTable(results: BenchResults, scenario: ScenarioName): string[] {
+/** One row per run: `name` gives its first column (the variant, or the durability level). */
+function scenarioTable<R extends VariantRun>(
+  runs: readonly R[],
+  first: string,
+  name: (run: R) => string,
+): string[] {
   const lines = [
     row([
-      'variant',
+      first,
       'req/s',
       'of ceiling',
       'p50 ms',
@@ -51,17 +60,17 @@ function scenarioTable(results: BenchResults, scenario: ScenarioName): string[] 
     ]),
     row(Array.from({ length: 12 }, (_, i) => (i === 0 || i === 6 || i === 11 ? '---' : '---:'))),
   ];
-  for (const run of results.scenarios[scenario]) {
+  for (const run of runs) {
     const granted = run.load.statusCodes['201'] ?? 0;
     const cap =
       run.tally.issued === null ? '(no cap)' : `${number(granted)} / ${number(run.totalQuantity)}`;
     const store =
       run.tally.issued === null
         ? '–'
-        : `${number(run.tally.issued)} / ${number(run.tally.rows ?? 0)}`;
+        : `${number(run.tally.issued)} / ${run.tally.rows === null ? '– (keeps none)' : number(run.tally.rows)}`;
     lines.push(
       row([
-        VARIANT_LABELS[run.variant],
+        name(run),
         number(run.load.requestsPerSecond),
         run.ratioToCeiling === null ? '–' : `${number(run.ratioToCeiling * 100)}%`,
         run.load.latencyMs.p50,
@@ -102,21 +111,21 @@ export function renderResultsSection(results: BenchResults): string {
     '',
   ];
   for (const scenario of ['stampede', 'allGrants'] as const) {
-    lines.push(`### ${SCENARIO_LABELS[scenario]}`, '', ...scenarioTable(results, scenario), '');
+    lines.push(
+      `### ${SCENARIO_LABELS[scenario]}`,
+      '',
+      ...scenarioTable(
+        results.scenarios[scenario],
+        'variant',
+        (run) => VARIANT_LABELS[run.variant],
+      ),
+      '',
+    );
     const service = results.scenarios[scenario].find((r) => r.variant === 'service');
-    if (service?.persistedAfterLoadEndMs !== undefined) {
-      const waited = service.persistedAfterLoadEndMs;
-      const lag = service.persistLagMs;
-      lines.push(
-        `This service, ${SCENARIO_LABELS[scenario]}: every granted coupon was in MySQL ` +
-          `${waited === null ? '**not within the timeout**' : `${number(waited / 1000)} s`} after the load ended` +
-          (lag
-            ? `; grant → row delay (persisted_at − issued_at) p50 ${number(lag.p50)} ms, max ${number(lag.max)} ms.`
-            : '.'),
-        '',
-      );
-    }
+    if (service) lines.push(...persistence(service, `This service, ${SCENARIO_LABELS[scenario]}`));
   }
+  lines.push(...afterSellOutSection(results.afterSellOut ?? []));
+  lines.push(...durabilitySection(results.durability ?? []));
   if (results.consumer.length > 0) {
     lines.push(
       '### Consumer: Kafka → MySQL',
@@ -153,13 +162,129 @@ export function renderResultsSection(results: BenchResults): string {
   lines.push(
     '### Targets',
     '',
-    row(['target', 'wanted', 'measured', 'holds']),
+    row(['target', 'wanted', 'measured', 'met']),
     row(['---', '---', '---', '---']),
   );
   for (const t of results.targets)
-    lines.push(row([t.name, t.target, t.actual, t.holds ? 'yes' : '**no**']));
+    lines.push(
+      row([t.name, t.target, t.actual, t.holds === null ? '–' : t.holds ? 'met' : '**not met**']),
+    );
   lines.push('', END);
   return lines.join('\n');
+}
+
+/** The persistence line under a table: how long until MySQL held every grant, and the lag. */
+function persistence(run: VariantRun, who: string): string[] {
+  if (run.persistedAfterLoadEndMs === undefined) return [];
+  const waited = run.persistedAfterLoadEndMs;
+  const lag = run.persistLagMs;
+  return [
+    `${who}: every granted coupon was in MySQL ` +
+      `${waited === null ? '**not within the timeout**' : `${number(waited / 1000)} s`} after the load ended` +
+      (lag
+        ? `; grant → row delay (persisted_at − issued_at) p50 ${number(lag.p50)} ms, max ${number(lag.max)} ms.`
+        : '.'),
+    '',
+  ];
+}
+
+const small = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+const counterCells = (c: CounterDeltas, format: (n: number) => string) => [
+  format(c.mysqlQueries),
+  format(c.redisCommands),
+  format(c.redisCommandsWithoutPolling),
+  format(c.redisScripts),
+];
+
+/** (c) and (d): the service's answers after the sell-out, and what each request cost the stores. */
+function afterSellOutSection(runs: readonly AfterSellOutRun[]): string[] {
+  if (runs.length === 0) return [];
+  const lines = [
+    `### ${AFTER_SELL_OUT_LABELS.reads} · ${AFTER_SELL_OUT_LABELS.soldOut}`,
+    '',
+    'This service only, on a campaign a stampede sold out first (every coupon persisted before ' +
+      `the flood, a warm-up of the same flood before each), its Redis a server of ` +
+      `the bench's own (${runs[0]?.ledger ?? ''}), so every Redis command counted is the ` +
+      "service's. MySQL queries are MariaDB's global `Questions` (other clients of the shared " +
+      'server count too: the idle row shows the background). Redis: every command of ' +
+      '`INFO commandstats` (those inside scripts included), the same without the idle polling of ' +
+      'the relay and the readiness probes, and script calls alone.',
+    '',
+    row([
+      'flood',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'answers by status',
+      'MySQL queries / req',
+      'Redis commands / req',
+      'without idle polling / req',
+      'scripts / req',
+      'idle, per second: MySQL / Redis / w/o polling / scripts',
+      'CPU % of a core: loadgen / variant / redis / mariadb / kafka / other',
+    ]),
+    row(Array.from({ length: 12 }, (_, i) => (i === 0 || i === 5 || i >= 10 ? '---' : '---:'))),
+  ];
+  for (const run of runs) {
+    lines.push(
+      row([
+        AFTER_SELL_OUT_LABELS[run.scenario],
+        number(run.load.requestsPerSecond),
+        run.load.latencyMs.p50,
+        run.load.latencyMs.p99,
+        run.load.latencyMs.max,
+        codes(run),
+        ...counterCells(run.perRequest, small),
+        counterCells(run.idlePerSecond, number).join(' / '),
+        cpu(run),
+      ]),
+    );
+  }
+  lines.push('');
+  for (const run of runs)
+    lines.push(
+      `- ${AFTER_SELL_OUT_LABELS[run.scenario]}: ${run.mix}; over the measured ${number(run.load.requests)} ` +
+        `requests ${number(run.counters.mysqlQueries)} MySQL queries, ${number(run.counters.redisCommands)} Redis ` +
+        `commands (${number(run.counters.redisCommandsWithoutPolling)} without idle polling, ` +
+        `${number(run.counters.redisScripts)} scripts)` +
+        (run.topRedisCommands && Object.keys(run.topRedisCommands).length > 0
+          ? `; most run, per request: ${Object.entries(run.topRedisCommands)
+              .map(([name, calls]) => `\`${name}\` ${small(calls)}`)
+              .join(', ')}.`
+          : '.'),
+    );
+  lines.push('');
+  return lines;
+}
+
+/** (e): all grants at each ledger durability level, and what each costs against `everysec`. */
+function durabilitySection(runs: readonly DurabilityRun[]): string[] {
+  if (runs.length === 0) return [];
+  const lines = [
+    `### ${DURABILITY_LABEL}`,
+    '',
+    "This service under (b) all grants, one durability level at a time: the service's processes " +
+      'started on that Redis, everything else as in (b). "of ceiling" is against the ceiling in (b).',
+    '',
+    ...scenarioTable(runs, 'ledger durability', (run) => `${run.level}: ${run.ledger}`),
+    '',
+  ];
+  const base = runs.find((r) => r.level === 'everysec');
+  for (const run of runs) {
+    lines.push(...persistence(run, `${run.level}`));
+  }
+  if (base) {
+    const costs = runs
+      .filter((r) => r !== base)
+      .map(
+        (r) =>
+          `${r.level} ${number((r.load.requestsPerSecond / Math.max(1, base.load.requestsPerSecond)) * 100)}% of ` +
+          `everysec's req/s, p99 ${number(r.load.latencyMs.p99 / Math.max(0.01, base.load.latencyMs.p99))}×`,
+      );
+    if (costs.length > 0) lines.push(`What durability costs here: ${costs.join('; ')}.`, '');
+  }
+  return lines;
 }
 
 /** Puts the generated section in place of the previous one; the rest of the file is kept. */

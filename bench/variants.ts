@@ -2,18 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StartedProcess } from '../scripts/lib/embedded-process.ts';
+import { RedisKeys } from '../src/adapters/redis/redis-keys.ts';
+import { DEFINE, registerScript } from '../src/adapters/redis/redis-scripts.ts';
+import type { CampaignId } from '../src/domain/ids.ts';
 import { couponRows, scalar, type BenchEnvironment } from './bench-environment.ts';
-import { BENCH_TABLES, incrKeys } from './bench-schema.ts';
+import { BENCH_TABLES, incrKeys, REFERENCE_KEY_PREFIX } from './bench-schema.ts';
+import type { LedgerTarget } from './ledger-targets.ts';
 import { startNodeProcess } from './node-process.ts';
+import { BENCH_SIGNING_ENV } from './signing-key.ts';
 
 export type VariantName =
-  'ceiling' | 'service' | 'lock-based' | 'incr-insert' | 'ceiling-yield' | 'ceiling-node-body';
+  | 'ceiling'
+  | 'reference'
+  | 'service'
+  | 'lock-based'
+  | 'incr-insert'
+  | 'ceiling-yield'
+  | 'ceiling-node-body';
 
 /** Experiments: variants of the ceiling that price one effect each; the scenario is irrelevant to them. */
 export const EXPERIMENTS: readonly VariantName[] = ['ceiling-yield', 'ceiling-node-body'];
 
 export const VARIANT_LABELS: Record<VariantName, string> = {
   ceiling: 'ceiling (bare Hono, no I/O)',
+  reference: 'reference (strict body check + one auto-pipelined EVALSHA of reserve.lua)',
   service: 'this service (Redis Lua + outbox → Kafka → MySQL)',
   'lock-based': 'lock-based (MySQL SELECT … FOR UPDATE, count, insert)',
   'incr-insert': 'INCR + direct MySQL insert per grant',
@@ -24,6 +36,7 @@ export const VARIANT_LABELS: Record<VariantName, string> = {
 /** The same, short enough for the chart's row labels. */
 export const VARIANT_SHORT_LABELS: Record<VariantName, string> = {
   ceiling: 'ceiling (bare Hono)',
+  reference: 'reference (one EVALSHA)',
   service: 'this service',
   'lock-based': 'lock-based (FOR UPDATE)',
   'incr-insert': 'INCR + MySQL insert',
@@ -35,7 +48,7 @@ export const VARIANT_SHORT_LABELS: Record<VariantName, string> = {
 export interface Tally {
   /** Coupons the deciding store counted (Redis for the Redis designs, MySQL rows otherwise). */
   readonly issued: number | null;
-  /** Rows in MySQL for the campaign. */
+  /** Rows in MySQL for the campaign (null: the variant keeps none, like the reference). */
   readonly rows: number | null;
   /** Users holding more than one coupon of the campaign (in MySQL). */
   readonly duplicates: number | null;
@@ -50,6 +63,8 @@ export interface Variant {
   readonly table: string | undefined;
   createCampaign(id: string, totalQuantity: number): Promise<void>;
   tally(campaignId: string): Promise<Tally>;
+  /** Frees what a measured campaign left in Redis once it is tallied (the reference's outbox). */
+  release?(campaignId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,12 +80,15 @@ export async function startVariant(
     readonly topic: string;
     readonly profileDir?: string | undefined;
     readonly apiNodeFlags?: readonly string[];
+    /** The service only: another Redis than the bench database (a durability level). */
+    readonly ledger?: LedgerTarget;
   },
 ): Promise<Variant> {
   const env = {
     REDIS_URL: environment.redisUrl,
     DATABASE_URL: environment.databaseUrl,
     KAFKA_BROKERS: environment.kafkaBrokers,
+    ...BENCH_SIGNING_ENV,
   };
   const profile = (folder: string) =>
     // One folder per process: --cpu-prof writes a profile per thread (tsx's loader runs in one).
@@ -104,9 +122,49 @@ export async function startVariant(
         tally: async () => ({ issued: null, rows: null, duplicates: null }),
       };
     }
+    case 'reference': {
+      const server = await startNodeProcess(path('./servers/reference.ts'), env, {
+        execArgv: profile('reference'),
+        readyPath: '/health',
+        log: logTo(name),
+      });
+      const keys = new RedisKeys(REFERENCE_KEY_PREFIX);
+      const define = registerScript(redis, DEFINE);
+      return {
+        name,
+        url: server.url,
+        table: undefined,
+        ...started([server]),
+        async createCampaign(id, totalQuantity) {
+          // The service's own define script: the rules, and the fence's run id of this server.
+          await define(keys.campaign(id as CampaignId), `bench ${id}`, totalQuantity, 1, '', '');
+        },
+        async tally(campaignId) {
+          const issued = Number((await redis.get(keys.count(campaignId as CampaignId))) ?? 0);
+          return { issued, rows: null, duplicates: null };
+        },
+        async release(campaignId) {
+          const id = campaignId as CampaignId;
+          await redis.unlink(
+            keys.campaign(id),
+            keys.users(id),
+            keys.count(id),
+            keys.outbox(id),
+            keys.issuedAt(id),
+          );
+        },
+      };
+    }
     case 'service': {
       const token = randomBytes(16).toString('hex');
-      const shared = { ...env, KAFKA_TOPIC: options.topic, LOG_LEVEL: 'warn' };
+      const ledger = options.ledger;
+      const ledgerRedis = ledger?.redis ?? redis;
+      const shared = {
+        ...env,
+        ...ledger?.env,
+        KAFKA_TOPIC: options.topic,
+        LOG_LEVEL: 'warn',
+      };
       const consumer = await startNodeProcess(
         path('../src/bootstrap/main-consumer.ts'),
         { ...shared, KAFKA_CONSUMER_GROUP: `${options.topic}-persister`, METRICS_PORT: '0' },
@@ -114,7 +172,7 @@ export async function startVariant(
       );
       const api = await startNodeProcess(
         path('../src/bootstrap/main-api.ts'),
-        { ...shared, ADMIN_TOKEN: token },
+        { ...shared, ADMIN_TOKEN: token, AUTH_MODE: 'body' },
         {
           execArgv: [...(options.apiNodeFlags ?? []), ...profile('api')],
           readyPath: '/health/ready',
@@ -136,7 +194,7 @@ export async function startVariant(
             throw new Error(`create campaign: ${response.status} ${await response.text()}`);
         },
         async tally(campaignId) {
-          const count = await redis.get(`coupon:{${campaignId}}:count`);
+          const count = await ledgerRedis.get(`coupon:{${campaignId}}:count`);
           return { issued: Number(count ?? 0), ...(await couponRows(mysql, 'coupon', campaignId)) };
         },
       };

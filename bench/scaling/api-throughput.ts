@@ -24,6 +24,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { createKafka } from '../../src/adapters/kafka/kafka-client.ts';
 import { startEntrypoint } from '../../scripts/lib/embedded-process.ts';
+import { BENCH_SIGNING_ENV } from '../signing-key.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,10 +55,12 @@ async function main(): Promise<void> {
     {
       REDIS_URL: redisUrl,
       KAFKA_BROKERS: required('KAFKA_BROKERS'),
+      ...BENCH_SIGNING_ENV,
       DATABASE_URL: required('DATABASE_URL'),
       KAFKA_TOPIC: `scaling-${runId}`,
       KAFKA_TOPIC_PARTITIONS: '3',
       ADMIN_TOKEN,
+      AUTH_MODE: 'body',
       LOG_LEVEL: 'warn',
     },
     { readyPath: '/health/ready', log: (line) => process.stderr.write(line) },

@@ -25,6 +25,8 @@ import { KafkaCouponPublisher } from '../../src/adapters/kafka/kafka-coupon-publ
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 import { startEntrypoint } from '../../scripts/lib/embedded-process.ts';
+import { EventSigner } from '../../src/adapters/kafka/event-signature.ts';
+import { BENCH_SIGNING_ENV, BENCH_SIGNING_KEY } from '../signing-key.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     const kafka = createKafka({ brokers: brokers.split(','), clientId: 'scaling-prefill' });
     await ensureTopic(kafka, topic, partitions, 1);
     const producer = createCouponProducer(kafka);
-    const publisher = new KafkaCouponPublisher(producer, topic);
+    const publisher = new KafkaCouponPublisher(producer, topic, new EventSigner(BENCH_SIGNING_KEY));
     const issuedAt = new Date();
     const prefillStarted = performance.now();
     for (let from = 0; from < events; from += PUBLISH_BATCH) {
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       'src/bootstrap/main-consumer.ts',
       {
         KAFKA_BROKERS: brokers,
+        ...BENCH_SIGNING_ENV,
         DATABASE_URL: databaseUrl,
         KAFKA_TOPIC: topic,
         KAFKA_TOPIC_PARTITIONS: String(partitions),

@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  commandDeltas,
+  IDLE_POLLING_COMMANDS,
+  mysqlQuestions,
+  redisCommandCalls,
+} from '../../scripts/lib/server-counters.ts';
 import { useE2eSystem } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/e2e-wait.ts';
 import { requireService } from '../support/real-services.ts';
@@ -8,9 +14,10 @@ import { requireService } from '../support/real-services.ts';
 /**
  * G6 on the production processes: public reads never cost a MySQL query per request, a sold-out
  * campaign is answered from process memory, and a winner's 409 names their coupon. The costs are
- * read from the servers' own counters (deltas): MariaDB's `Questions`, and every command in Redis'
- * `INFO commandstats` except the relay's and the health checks' idle polling (RELAY_POLLING below,
- * which runs whether anyone applies or not). Nothing here stops a service.
+ * read from the servers' own counters (deltas, through scripts/lib/server-counters.ts, which the
+ * benchmark reads them with too): MariaDB's `Questions`, and every command in Redis'
+ * `INFO commandstats` except the relay's and the health checks' idle polling
+ * (IDLE_POLLING_COMMANDS, which runs whether anyone applies or not). Nothing here stops a service.
  */
 describe('e2e: reads from Redis and memory, sold-out answers from memory', () => {
   const system = useE2eSystem();
@@ -27,32 +34,10 @@ describe('e2e: reads from Redis and memory, sold-out answers from memory', () =>
     redis.disconnect();
   });
 
-  const questions = async (): Promise<number> => {
-    const [rows] = await db.query("SHOW GLOBAL STATUS LIKE 'Questions'");
-    return Number((rows as { Value: string }[])[0]?.Value);
-  };
-  /** Commands the relay and the readiness probes send on their own, once a second or faster. */
-  const RELAY_POLLING = [
-    'xreadgroup',
-    'xautoclaim',
-    'xpending',
-    'xlen',
-    'scard',
-    'smembers',
-    'ping',
-  ];
-  /** Calls per command so far, the relay's idle polling left out. */
-  const commands = async (): Promise<Map<string, number>> => {
-    const stats = await redis.info('commandstats');
-    const calls = new Map<string, number>();
-    for (const [, name, count] of stats.matchAll(/cmdstat_([a-z|]+):calls=(\d+)/g))
-      if (!RELAY_POLLING.includes(name!)) calls.set(name!, Number(count));
-    return calls;
-  };
-  const delta = (after: Map<string, number>, before: Map<string, number>) =>
-    [...after]
-      .map(([name, n]) => [name, n - (before.get(name) ?? 0)] as const)
-      .filter(([, n]) => n > 0);
+  const questions = () => mysqlQuestions(db);
+  /** Calls per command so far, the relay's and the probes' idle polling left out. */
+  const commands = () => redisCommandCalls(redis, { except: IDLE_POLLING_COMMANDS });
+  const delta = commandDeltas;
   const get = (url: string) =>
     fetch(url).then(async (r) => ({
       status: r.status,
