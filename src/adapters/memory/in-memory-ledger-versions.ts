@@ -2,7 +2,7 @@ import type {
   LedgerVersion,
   LedgerVersions,
 } from '../../application/ports/ledger-versions.port.ts';
-import type { CampaignId } from '../../domain/ids.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { InMemoryLedgerStore } from './in-memory-ledger-store.ts';
 
 /** LedgerVersion of the in-memory ledger: its rules, readiness, count and winners. */
@@ -21,5 +21,10 @@ export class InMemoryLedgerVersions implements LedgerVersions {
       count: ledger.count,
       winners: ledger.winners.size,
     };
+  }
+
+  async instants(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    const grantedAt = this.store.campaigns.get(campaignId)?.grantedAt ?? new Map<UserId, Date>();
+    return new Map([...grantedAt].map(([user, at]) => [user, at.getTime()]));
   }
 }

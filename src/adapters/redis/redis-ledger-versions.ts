@@ -2,7 +2,7 @@ import type {
   LedgerVersion,
   LedgerVersions,
 } from '../../application/ports/ledger-versions.port.ts';
-import type { CampaignId } from '../../domain/ids.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
 import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
@@ -17,7 +17,10 @@ export class RedisLedgerVersions implements LedgerVersions {
   readonly #keys: ShardedKeys;
   readonly #version: ScriptCall;
 
-  constructor(redis: RedisConnection, options: { readonly keyPrefix?: string } = {}) {
+  constructor(
+    private readonly redis: RedisConnection,
+    options: { readonly keyPrefix?: string } = {},
+  ) {
     this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.#version = registerScript(redis, LEDGER_VERSION);
   }
@@ -42,6 +45,13 @@ export class RedisLedgerVersions implements LedgerVersions {
         count: Number(count),
         winners: Number(winners),
       };
+    });
+  }
+
+  instants(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return orUnavailable(async () => {
+      const all = await this.redis.hgetall(this.#keys.issuedAt(campaignId));
+      return new Map(Object.entries(all).map(([user, at]) => [user as UserId, Number(at)]));
     });
   }
 }

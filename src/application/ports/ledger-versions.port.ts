@@ -1,4 +1,4 @@
-import type { CampaignId } from '../../domain/ids.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
 
 /**
  * Everything that can change a settled campaign's answers, read in one cheap atomic step: its
@@ -20,6 +20,8 @@ export interface LedgerVersion {
 /** Cheap reads of a campaign's LedgerVersion (one round trip); undefined when not held plainly. */
 export interface LedgerVersions {
   version(campaignId: CampaignId): Promise<LedgerVersion | undefined>;
+  /** When each winner was granted (epoch ms), as far as the ledger recorded it. */
+  instants(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>>;
 }
 
 export function sameVersion(a: LedgerVersion, b: LedgerVersion): boolean {

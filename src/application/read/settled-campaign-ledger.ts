@@ -84,8 +84,8 @@ export class SettledCampaignLedger implements IssuanceLedger {
 
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     const settled = this.fresh(campaignId);
-    // The copy has no instants: a winner's first lookup goes to the ledger (a retry or a status
-    // poll of one of the few winners) and is kept with the copy; a loser's is answered here.
+    // A loser's lookup is answered here, and a winner's from the instants loaded with the
+    // copy; a winner without a recorded instant is looked up once (then kept with the copy).
     if (!settled) return this.inner.findGrant(campaignId, userId);
     if (!settled.winners.has(userId)) return { kind: 'none' };
     const known = settled.lookups.get(userId);
@@ -199,7 +199,10 @@ export class SettledCampaignLedger implements IssuanceLedger {
     const before = await this.versions.version(campaignId);
     if (!before?.ready || before.winners > this.options.maxWinners) return;
     const startedAt = this.#now();
-    const winners = await this.inner.winners(campaignId);
+    const [winners, instants] = await Promise.all([
+      this.inner.winners(campaignId),
+      this.versions.instants(campaignId),
+    ]);
     const after = await this.versions.version(campaignId);
     if (!after || !sameVersion(before, after) || winners.size !== after.winners) return;
     const campaign = campaignOf(campaignId, after);
@@ -210,7 +213,7 @@ export class SettledCampaignLedger implements IssuanceLedger {
     this.#settled.set(campaignId, {
       campaign,
       winners,
-      lookups: new Map(),
+      lookups: lookupsOf(winners, instants),
       version: after,
       checkedAt: startedAt,
       revalidating: undefined,
@@ -221,6 +224,19 @@ export class SettledCampaignLedger implements IssuanceLedger {
       this.#settled.delete(oldest.value);
     }
   }
+}
+
+/** Every winner's lookup the copy can answer by itself: those with a recorded instant. */
+function lookupsOf(
+  winners: ReadonlyMap<UserId, number>,
+  instants: ReadonlyMap<UserId, number>,
+): Map<UserId, GrantLookup> {
+  const lookups = new Map<UserId, GrantLookup>();
+  for (const [user, sequence] of winners) {
+    const at = instants.get(user);
+    if (at !== undefined) lookups.set(user, { kind: 'granted', sequence, issuedAt: new Date(at) });
+  }
+  return lookups;
 }
 
 /** The rules `decide` needs, as the ledger holds them (the name plays no part in a decision). */
