@@ -27,6 +27,11 @@ export type ApplyOutcome =
    */
   | { readonly kind: 'ledger-not-ready' };
 
+/** The apply use case as its callers (the HTTP adapter) and its decorators (metering) see it. */
+export interface ApplyForCouponUseCase {
+  execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome>;
+}
+
 /** How long an "is this campaign known durably?" answer is reused on the rare unknown path. */
 const CATALOG_TTL_MS = 1000;
 
@@ -36,7 +41,7 @@ const CATALOG_TTL_MS = 1000;
  * to tell "no such campaign" (404) from "the ledger lost its data" (503, fail closed). A ledger
  * that lost or is not sure of a campaign gets it reconciled in the background.
  */
-export class ApplyForCoupon {
+export class ApplyForCoupon implements ApplyForCouponUseCase {
   readonly #known = new Map<CampaignId, { exists: boolean; until: number }>();
 
   constructor(

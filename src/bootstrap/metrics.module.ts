@@ -1,7 +1,7 @@
 import { ContainerModule, type Container, type ServiceIdentifier } from 'inversify';
 import type { Registry } from 'prom-client';
 import { CouponMetrics, type CouponMetricsOptions } from '../adapters/metrics/coupon-metrics.ts';
-import { meterApplyForCoupon } from '../adapters/metrics/metered-apply-for-coupon.ts';
+import { MeteredApplyForCoupon } from '../adapters/metrics/metered-apply-for-coupon.ts';
 import { MeteredCouponPublisher } from '../adapters/metrics/metered-coupon-publisher.ts';
 import { MeteredCouponRepository } from '../adapters/metrics/metered-coupon-repository.ts';
 import { MeteredIssuanceLedger } from '../adapters/metrics/metered-issuance-ledger.ts';
@@ -12,8 +12,10 @@ export const METRICS = {
 } as const;
 
 /**
- * Instruments the process without touching the core: metered decorators are installed around
- * the ports with activation hooks, whatever module (memory or real) binds them. Activation runs
+ * Instruments the process without touching the core: each metered decorator class
+ * (MeteredIssuanceLedger, MeteredApplyForCoupon, MeteredCouponPublisher, MeteredCouponRepository)
+ * wraps the instance a binding resolves to, whatever module (memory or real) binds it; nothing
+ * is patched, and what callers hold is the decorator. Activation runs
  * when a binding is first resolved, so this module must be loaded before anything is resolved
  * (createRuntime resolves nothing; loading it there, in any order relative to the other
  * modules, is enough). One Registry per process (or per test): never prom-client's global one.
@@ -27,7 +29,7 @@ export function metricsModule(
     bind(METRICS.metrics).toConstantValue(metrics);
 
     onActivation(T.ledger, (_ctx, ledger) => new MeteredIssuanceLedger(ledger, metrics));
-    onActivation(T.applyForCoupon, (_ctx, useCase) => meterApplyForCoupon(useCase, metrics));
+    onActivation(T.applyForCoupon, (_ctx, useCase) => new MeteredApplyForCoupon(useCase, metrics));
     onActivation(
       T.publisher,
       (ctx, publisher) => new MeteredCouponPublisher(publisher, metrics, ctx.get(T.clock)),

@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { ApplyForCoupon } from '../application/apply-for-coupon.ts';
+import type { ApplyForCouponUseCase } from '../application/apply-for-coupon.ts';
 import type { CheckLedgers } from '../application/check-ledgers.ts';
 import type { LedgerReconciler } from '../application/ledger-reconciler.ts';
 import type { ReconcileLedger } from '../application/reconcile-ledger.ts';
@@ -47,7 +47,7 @@ export const TOKENS = {
   reconcileLedger: token<ReconcileLedger>('ReconcileLedger'),
   ledgerReconciler: token<LedgerReconciler>('LedgerReconciler'),
   checkLedgers: token<CheckLedgers>('CheckLedgers'),
-  applyForCoupon: token<ApplyForCoupon>('ApplyForCoupon'),
+  applyForCoupon: token<ApplyForCouponUseCase>('ApplyForCoupon'),
   createCampaign: token<CreateCampaign>('CreateCampaign'),
   getCampaignSummary: token<GetCampaignSummary>('GetCampaignSummary'),
   getIssuanceStatus: token<GetIssuanceStatus>('GetIssuanceStatus'),

@@ -7,7 +7,7 @@ import { createPinoLogger } from '../../src/adapters/logging/pino-logger.ts';
 import { InMemoryCouponConsumer } from '../../src/adapters/memory/in-memory-coupon-consumer.ts';
 import type { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
 import { CouponMetrics } from '../../src/adapters/metrics/coupon-metrics.ts';
-import { meterApplyForCoupon } from '../../src/adapters/metrics/metered-apply-for-coupon.ts';
+import { MeteredApplyForCoupon } from '../../src/adapters/metrics/metered-apply-for-coupon.ts';
 import { MeteredIssuanceLedger } from '../../src/adapters/metrics/metered-issuance-ledger.ts';
 import { ApplyForCoupon } from '../../src/application/apply-for-coupon.ts';
 import { LedgerUnavailableError } from '../../src/application/errors.ts';
@@ -188,7 +188,7 @@ describe('GET /metrics', () => {
       find: async () => undefined,
       list: async () => [],
     };
-    const useCase = meterApplyForCoupon(
+    const useCase = new MeteredApplyForCoupon(
       new ApplyForCoupon(
         new MeteredIssuanceLedger(broken, metrics),
         campaigns,
@@ -465,7 +465,7 @@ function fakeDeps(logger: Logger): HttpDependencies {
     Promise.reject(new Error('unexpected "quote"\nnewline', { cause: new Error('socket closed') }));
   const unused = { execute: fail };
   return {
-    applyForCoupon: { execute: fail } as unknown as HttpDependencies['applyForCoupon'],
+    applyForCoupon: { execute: fail },
     getIssuanceStatus: unused as unknown as HttpDependencies['getIssuanceStatus'],
     getCampaignSummary: unused as unknown as HttpDependencies['getCampaignSummary'],
     listCampaigns: unused as unknown as HttpDependencies['listCampaigns'],

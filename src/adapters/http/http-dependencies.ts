@@ -1,4 +1,4 @@
-import type { ApplyForCoupon } from '../../application/apply-for-coupon.ts';
+import type { ApplyForCouponUseCase } from '../../application/apply-for-coupon.ts';
 import type { CreateCampaign } from '../../application/create-campaign.ts';
 import type { GetCampaignSummary } from '../../application/get-campaign-summary.ts';
 import type { GetIssuanceStatus } from '../../application/get-issuance-status.ts';
@@ -9,7 +9,7 @@ import type { RateLimits } from './rate-limit.ts';
 
 /** What the HTTP adapter drives: use cases only, never a port directly. */
 export interface HttpDependencies {
-  readonly applyForCoupon: ApplyForCoupon;
+  readonly applyForCoupon: ApplyForCouponUseCase;
   readonly getIssuanceStatus: GetIssuanceStatus;
   readonly getCampaignSummary: GetCampaignSummary;
   readonly listCampaigns: ListCampaigns;

@@ -1,32 +1,26 @@
-import type { ApplyForCoupon } from '../../application/apply-for-coupon.ts';
+import type { ApplyForCouponUseCase, ApplyOutcome } from '../../application/apply-for-coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
 
 /**
- * Counts apply decisions by outcome. They are counted at the use case, not at the ledger,
- * because `ledger-not-ready` is decided by ApplyForCoupon (the ledger only says "unknown").
- *
- * ApplyForCoupon is a concrete class with private state, so instead of a wrapper object this
- * replaces `execute` on the one singleton instance: the instance keeps its identity and type,
- * and the class itself knows nothing about metrics. Idempotent per instance.
+ * Counts apply decisions by outcome: a decorator of the use case, bound in the container by
+ * metricsModule. Counted here, not at the ledger, because `ledger-not-ready` is decided by
+ * ApplyForCoupon (the ledger only says "unknown"). One counter increment per call.
  */
-export function meterApplyForCoupon(
-  useCase: ApplyForCoupon,
-  metrics: CouponMetrics,
-): ApplyForCoupon {
-  if (metered.has(useCase)) return useCase;
-  metered.add(useCase);
-  const execute = useCase.execute.bind(useCase);
-  useCase.execute = async (campaignId, userId) => {
+export class MeteredApplyForCoupon implements ApplyForCouponUseCase {
+  constructor(
+    private readonly inner: ApplyForCouponUseCase,
+    private readonly metrics: CouponMetrics,
+  ) {}
+
+  async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
     try {
-      const outcome = await execute(campaignId, userId);
-      metrics.recordDecision(outcome.kind);
+      const outcome = await this.inner.execute(campaignId, userId);
+      this.metrics.recordDecision(outcome.kind);
       return outcome;
     } catch (error) {
-      metrics.recordDecision('error');
+      this.metrics.recordDecision('error');
       throw error;
     }
-  };
-  return useCase;
+  }
 }
-
-const metered = new WeakSet<ApplyForCoupon>();
