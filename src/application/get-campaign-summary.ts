@@ -30,13 +30,30 @@ export class GetCampaignSummary {
     return campaign ? this.summarize(campaign) : undefined;
   }
 
+  /** The live counts of many campaigns the caller holds (the list): one grouped fallback read. */
+  async summarizeAll(campaigns: readonly Campaign[]): Promise<CampaignSummary[]> {
+    const [issued, persisted] = await Promise.all([
+      Promise.all(campaigns.map((campaign) => this.ledger.issuedCount(campaign.id))),
+      this.record.counts(campaigns.map((campaign) => campaign.id)),
+    ]);
+    return campaigns.map((campaign, i) => summaryOf(campaign, issued[i], persisted[i] ?? 0));
+  }
+
   /** The live counts of a campaign the caller already holds (no second lookup). */
   async summarize(campaign: Campaign): Promise<CampaignSummary> {
     const [issued, persisted] = await Promise.all([
       this.ledger.issuedCount(campaign.id),
       this.record.count(campaign.id),
     ]);
-    const remaining = issued === undefined ? undefined : campaign.totalQuantity - issued;
-    return { campaign, issued, remaining, persisted };
+    return summaryOf(campaign, issued, persisted);
   }
+}
+
+function summaryOf(
+  campaign: Campaign,
+  issued: number | undefined,
+  persisted: number,
+): CampaignSummary {
+  const remaining = issued === undefined ? undefined : campaign.totalQuantity - issued;
+  return { campaign, issued, remaining, persisted };
 }

@@ -11,6 +11,6 @@ export class ListCampaigns {
   async execute(): Promise<CampaignSummary[]> {
     // The list already holds each campaign: summarize it, instead of looking it up again per row.
     const all = await this.campaigns.list();
-    return Promise.all(all.map((campaign) => this.summaries.summarize(campaign)));
+    return this.summaries.summarizeAll(all);
   }
 }

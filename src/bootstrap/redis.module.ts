@@ -5,6 +5,7 @@ import type { Logger } from '../application/ports/logger.port.ts';
 import { durabilityShortfalls, readLedgerDurability } from '../adapters/redis/ledger-durability.ts';
 import { ReplicaAcknowledgement } from '../adapters/redis/replica-acknowledgement.ts';
 import {
+  closeRedis,
   connectRedis,
   createRedisClient,
   createRedisCluster,
@@ -30,7 +31,7 @@ export async function redisModule(
 ): Promise<ContainerModule> {
   const redis = connectionFor(config, kind);
   lifecycle.onStop('redis', async () => {
-    await redis.quit().catch(() => redis.disconnect());
+    await closeRedis(redis);
   });
   await connectRedis(redis);
   await reportDurability(redis, config, logger);

@@ -110,6 +110,10 @@ export function describeCouponRepositoryContract(
       expect(await fixture.coupons.countByCampaign(first.id)).toBe(4);
       expect(await fixture.coupons.countByCampaign(second.id)).toBe(3);
       expect(await storedUsers(second.id)).toEqual([...users.slice(0, 3)].sort());
+      // All campaigns' counts in one read agree with the per-campaign ones.
+      const all = await fixture.coupons.countAll();
+      expect([all.get(first.id), all.get(second.id)]).toEqual([4, 3]);
+      expect(all.has(randomCampaignId())).toBe(false);
     });
 
     it('lists in sequence order and pages with afterSequence / limit', async () => {

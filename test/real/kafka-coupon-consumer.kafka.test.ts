@@ -105,6 +105,10 @@ class FlakyCouponRepository implements CouponRepository {
     return this.inner.countByCampaign(campaignId);
   }
 
+  countAll() {
+    return this.inner.countAll();
+  }
+
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number) {
     return this.inner.listByCampaign(campaignId, afterSequence, limit);
   }

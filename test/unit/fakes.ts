@@ -61,6 +61,10 @@ export class ScriptedCouponRepository implements CouponRepository {
     return this.inner.countByCampaign(campaignId);
   }
 
+  countAll(): Promise<ReadonlyMap<CampaignId, number>> {
+    return this.inner.countAll();
+  }
+
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]> {
     return this.inner.listByCampaign(campaignId, afterSequence, limit);
   }

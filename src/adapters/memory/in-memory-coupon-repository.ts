@@ -52,6 +52,10 @@ export class InMemoryCouponRepository implements CouponRepository {
     return this.#rows.get(campaignId)?.size ?? 0;
   }
 
+  async countAll(): Promise<ReadonlyMap<CampaignId, number>> {
+    return new Map([...this.#rows].map(([id, rows]) => [id, rows.size]));
+  }
+
   async listByCampaign(
     campaignId: CampaignId,
     afterSequence: number,

@@ -158,6 +158,19 @@ export class MikroOrmCouponRepository implements CouponRepository {
     return withStoreErrors(() => this.orm.em.fork().count(CouponSchema, { campaignId }));
   }
 
+  async countAll(): Promise<ReadonlyMap<CampaignId, number>> {
+    return withStoreErrors(async () => {
+      const rows = await this.orm.em
+        .fork()
+        .execute<{ campaign_id: string; coupons: number | string }[]>(
+          'select campaign_id, count(*) as coupons from coupon group by campaign_id',
+          [],
+          'all',
+        );
+      return new Map(rows.map((row) => [row.campaign_id as CampaignId, Number(row.coupons)]));
+    });
+  }
+
   async listByCampaign(
     campaignId: CampaignId,
     afterSequence: number,

@@ -89,7 +89,40 @@ export function createRedisSentinelClient(
   });
   sentinelAddresses.set(client, `sentinels ${sentinels} (master ${name})`);
   listenForErrors(client, options);
+  reviveAfterEnd(client);
   return client;
+}
+
+/** Clients being closed on purpose (closeRedis): the only ones allowed to stay ended. */
+const closing = new WeakSet<RedisConnection>();
+
+/** Closes a client for good (shutdown): QUIT, or a hard disconnect when that fails. */
+export async function closeRedis(client: RedisConnection): Promise<void> {
+  closing.add(client);
+  await client.quit().then(
+    () => undefined,
+    () => client.disconnect(),
+  );
+}
+
+/**
+ * ioredis' Sentinel connector can end a client for good: when a failover notice (failoverDetector)
+ * or a connection drop aborts a connect that is still asking the Sentinels, connect() fails with
+ * "Connection is closed." and the client goes to `end` without a retry. Seen here in a failover
+ * test: the API answered 503 for minutes while the new master was up. A client that ended without
+ * closeRedis is connected again, with the usual backoff, so a failover always heals.
+ */
+function reviveAfterEnd(client: Redis): void {
+  let attempt = 0;
+  client.on('ready', () => {
+    attempt = 0;
+  });
+  client.on('end', () => {
+    if (closing.has(client)) return;
+    setTimeout(() => {
+      if (!closing.has(client) && client.status === 'end') client.connect().catch(() => undefined);
+    }, reconnectDelay(++attempt)).unref();
+  });
 }
 
 /**

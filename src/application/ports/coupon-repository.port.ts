@@ -14,6 +14,9 @@ export interface CouponRepository {
 
   countByCampaign(campaignId: CampaignId): Promise<number>;
 
+  /** Coupons per campaign, for every campaign that has any, in one read. */
+  countAll(): Promise<ReadonlyMap<CampaignId, number>>;
+
   /** Coupons of the campaign in sequence order, after `afterSequence`, at most `limit`. */
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]>;
 }

@@ -29,6 +29,10 @@ export class MarkingCouponRepository implements CouponRepository {
     return this.inner.countByCampaign(campaignId);
   }
 
+  countAll(): Promise<ReadonlyMap<CampaignId, number>> {
+    return this.inner.countAll();
+  }
+
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]> {
     return this.inner.listByCampaign(campaignId, afterSequence, limit);
   }

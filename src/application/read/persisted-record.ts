@@ -17,6 +17,7 @@ const PAGE = 5000;
 export class PersistedRecord {
   readonly #seeds: SingleFlightCache<CampaignId, boolean>;
   readonly #counts: SingleFlightCache<CampaignId, number>;
+  readonly #all: SingleFlightCache<'all', ReadonlyMap<CampaignId, number>>;
 
   constructor(
     private readonly marks: PersistenceMarks,
@@ -27,6 +28,7 @@ export class PersistedRecord {
     // A successful seed is not repeated while the marks stay complete; lookups decide that.
     this.#seeds = new SingleFlightCache(options);
     this.#counts = new SingleFlightCache(options);
+    this.#all = new SingleFlightCache({ ...options, maxEntries: 1 });
   }
 
   /** The user's durable coupon, or undefined when the record has none. */
@@ -48,6 +50,18 @@ export class PersistedRecord {
     }
     if (count !== undefined) return count;
     return this.#counts.get(campaignId, () => this.coupons.countByCampaign(campaignId));
+  }
+
+  /**
+   * Durable coupons of many campaigns (the campaign list): marks where complete, and for the
+   * rest ONE grouped count of the record per `refreshMs`, shared by every caller, instead of a
+   * seed or a count per campaign. A catalog of hundreds of old campaigns costs one query.
+   */
+  async counts(campaignIds: readonly CampaignId[]): Promise<number[]> {
+    const marked = await Promise.all(campaignIds.map((id) => this.marks.count(id)));
+    if (marked.every((count) => count !== undefined)) return marked;
+    const all = await this.#all.get('all', () => this.coupons.countAll());
+    return marked.map((count, i) => count ?? all.get(campaignIds[i]!) ?? 0);
   }
 
   private async seeded(campaignId: CampaignId): Promise<boolean> {
