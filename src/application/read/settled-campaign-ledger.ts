@@ -53,6 +53,8 @@ interface Settled {
 export class SettledCampaignLedger implements IssuanceLedger {
   readonly #settled = new Map<CampaignId, Settled>();
   readonly #loading = new Map<CampaignId, Promise<void>>();
+  /** Campaigns a load found unfit for a copy (sharded, too many winners): not tried again before. */
+  readonly #unfitUntil = new Map<CampaignId, number>();
   /** Bumped by every change made through this decorator: a load that saw an older one is void. */
   readonly #changes = new Map<CampaignId, number>();
   readonly #now: () => number;
@@ -188,6 +190,7 @@ export class SettledCampaignLedger implements IssuanceLedger {
   /** Loads the campaign's settled copy in the background, once (single-flight). */
   private settle(campaignId: CampaignId): void {
     if (this.#settled.has(campaignId) || this.#loading.has(campaignId)) return;
+    if ((this.#unfitUntil.get(campaignId) ?? 0) > this.#now()) return;
     const loading = this.load(campaignId)
       .catch(() => undefined) // the ledger keeps deciding; the next refusal tries again
       .finally(() => this.#loading.delete(campaignId));
@@ -197,7 +200,12 @@ export class SettledCampaignLedger implements IssuanceLedger {
   private async load(campaignId: CampaignId): Promise<void> {
     const changes = this.#changes.get(campaignId) ?? 0;
     const before = await this.versions.version(campaignId);
-    if (!before?.ready || before.winners > this.options.maxWinners) return;
+    if (!before?.ready || before.winners > this.options.maxWinners) {
+      // Every refusal of such a campaign would otherwise pay one more version read.
+      if (this.#unfitUntil.size > 10_000) this.#unfitUntil.clear();
+      this.#unfitUntil.set(campaignId, this.#now() + this.options.revalidateMs);
+      return;
+    }
     const startedAt = this.#now();
     const [winners, instants] = await Promise.all([
       this.inner.winners(campaignId),
