@@ -44,7 +44,14 @@ export interface RedisClientOptions {
  *   RESP3's push messages, so the wire format is pinned rather than left to a client default.
  */
 export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
-  const client = new Redis(url, {
+  const client = new Redis(url, failFast(options));
+  listenForErrors(client, options);
+  return client;
+}
+
+/** The settings described above, shared by the one-server and the Sentinel clients. */
+function failFast(options: RedisClientOptions) {
+  return {
     protocol: 2,
     lazyConnect: true,
     enableAutoPipelining: true,
@@ -54,9 +61,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
     retryStrategy: reconnectDelay,
-  });
-  listenForErrors(client, options);
-  return client;
+  } as const;
 }
 
 /**
@@ -77,15 +82,7 @@ export function createRedisSentinelClient(
     role: 'master',
     failoverDetector: true,
     sentinelRetryStrategy: reconnectDelay,
-    protocol: 2,
-    lazyConnect: true,
-    enableAutoPipelining: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-    commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
-    retryStrategy: reconnectDelay,
+    ...failFast(options),
   });
   sentinelAddresses.set(client, `sentinels ${sentinels} (master ${name})`);
   listenForErrors(client, options);
