@@ -1,6 +1,7 @@
 import type { Campaign } from '../domain/campaign.ts';
 import type { Coupon } from '../domain/coupon.ts';
 import type { CampaignId, UserId } from '../domain/ids.ts';
+import { campaignCoupons } from './campaign-coupons.ts';
 import { decodeCouponIssued } from './coupon-issued-event.ts';
 import type { CampaignRepository } from './ports/campaign-repository.port.ts';
 import type { Clock } from './ports/clock.port.ts';
@@ -9,7 +10,6 @@ import type { FailedIssuanceRepository } from './ports/failed-issuance-repositor
 import type { IssuanceLedger } from './ports/issuance-ledger.port.ts';
 import type { PersistenceBacklog } from './ports/persistence-backlog.port.ts';
 
-const PAGE = 5000;
 /** Open failures read per reconciliation; a campaign with more is not reconciled by itself. */
 const MAX_FAILURES = 10_000;
 /** How long one process holds a campaign's reconcile claim (a crashed holder's lapses). */
@@ -112,14 +112,7 @@ export class ReconcileLedger {
 
   /** MySQL's coupons of the campaign, then its decodable open failures (granted, not stored). */
   private async durableCoupons(campaignId: CampaignId): Promise<Coupon[]> {
-    const all: Coupon[] = [];
-    for (let after = 0; ;) {
-      const page = await this.coupons.listByCampaign(campaignId, after, PAGE);
-      all.push(...page);
-      const last = page.at(-1);
-      if (page.length < PAGE || !last) break;
-      after = last.sequence;
-    }
+    const all = await campaignCoupons(this.coupons, campaignId);
     for (const failure of await this.failures.listOpen(MAX_FAILURES)) {
       if (failure.campaignId !== campaignId) continue;
       const decoded = decodeCouponIssued(failure.payload);

@@ -2,9 +2,8 @@ import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
 import type { PersistenceMarks } from '../ports/persistence-marks.port.ts';
+import { campaignCoupons } from '../campaign-coupons.ts';
 import { SingleFlightCache } from './single-flight.ts';
-
-const PAGE = 5000;
 
 /**
  * "Is it durable?" for the public reads, from the persistence marks, with the durable record
@@ -74,14 +73,7 @@ export class PersistedRecord {
 
   private async seed(campaignId: CampaignId): Promise<boolean> {
     const token = await this.marks.beginSeed(campaignId);
-    const all: Coupon[] = [];
-    for (let after = 0; ;) {
-      const page = await this.coupons.listByCampaign(campaignId, after, PAGE);
-      all.push(...page);
-      const last = page.at(-1);
-      if (page.length < PAGE || !last) break;
-      after = last.sequence;
-    }
+    const all = await campaignCoupons(this.coupons, campaignId);
     return this.marks.completeSeed(campaignId, all, token);
   }
 }
