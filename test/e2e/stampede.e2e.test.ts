@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eSystem } from '../support/e2e-harness.ts';
-import {
-  converge,
-  expectBusinessAnswers,
-  expectSound,
-  judge,
-  report,
-} from '../support/e2e-guarantees.ts';
-import { fire, usersWithRepeats } from '../support/e2e-stampede.ts';
+import { expectBusinessAnswers } from '../support/e2e-guarantees.ts';
+import { faultScenario } from '../support/fault-scenario.ts';
 
 /**
  * The production path end to end: the real api and consumer entrypoints as child processes on the
@@ -18,25 +12,15 @@ describe('e2e: stampede on the real api + consumer processes', () => {
   const system = useE2eSystem();
 
   it('issues exactly totalQuantity to distinct users, every 201 persisted with its sequence', async () => {
-    const api = await system.startApi();
-    await system.startConsumer();
-    const total = 1000;
-    const campaignId = await system.createCampaign(api, total);
+    const scenario = await faultScenario(system);
+    const { campaignId, total } = scenario;
 
     // 6000 requests from 3000 users: every user clicks twice, in random order.
-    const outcome = await fire({
-      baseUrl: api.url,
-      campaignId,
-      users: usersWithRepeats(6000, 3000, `${campaignId}-u`),
-      concurrency: 100,
-    });
+    const outcome = await scenario.fire(scenario.users('u', 6000));
 
     expectBusinessAnswers(outcome);
 
-    await converge(system.probes, campaignId);
-    const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [outcome]);
-    report('none', verdict, { answers: `"${outcome.summary()}"` });
-    expectSound(verdict);
+    const verdict = await scenario.conclude('none', { answers: `"${outcome.summary()}"` });
     // Exactly the cap went out (3000 users for 1000 coupons), and every row is a 201 (or, rarely,
     // a reserve Redis applied after its command timed out and the API had answered 503).
     expect(verdict.rows).toBe(verdict.issued + verdict.grantedAfter503);
@@ -49,30 +33,29 @@ describe('e2e: stampede on the real api + consumer processes', () => {
   it('SIGTERM: the api answers what it accepted, flushes the relay and exits 0; the consumer commits and exits 0', async () => {
     // A short shutdown budget: a shutdown that waits for keep-alive clients to go away would
     // hit it (and exit 1) while the stampede goes on.
-    const api = await system.startApi({ SHUTDOWN_TIMEOUT_MS: '4000' });
-    const consumer = await system.startConsumer();
-    const total = 1500;
-    const campaignId = await system.createCampaign(api, total);
+    const scenario = await faultScenario(system, {
+      total: 1500,
+      apiEnv: { SHUTDOWN_TIMEOUT_MS: '4000' },
+    });
+    const { api, consumer, campaignId } = scenario;
 
-    let apiExit: Promise<number | null> | undefined;
-    let answeredAtSigterm = Infinity;
+    // Early, on purpose: within a second of the campaign's creation, which is when a relay
+    // could still hold a registry without it (and once drained nothing at shutdown).
+    const answeredAtSigterm = 150;
+    let apiExit: number | null | undefined;
     let servedAfterSigterm = 0;
-    const outcome = await fire({
-      baseUrl: api.url,
-      campaignId,
-      users: usersWithRepeats(8000, 3000, `${campaignId}-u`),
-      concurrency: 100,
+    const outcome = await scenario.fire(scenario.users('u', 8000, 3000), {
+      strike: {
+        after: answeredAtSigterm,
+        run: async () => {
+          apiExit = await api.stop('SIGTERM');
+        },
+      },
       onAnswer: (answered, answer) => {
-        // Early, on purpose: within a second of the campaign's creation, which is when a relay
-        // could still hold a registry without it (and once drained nothing at shutdown).
-        if (answered === 150) {
-          answeredAtSigterm = answered;
-          apiExit = api.stop('SIGTERM');
-        }
         if (answered > answeredAtSigterm && answer.status !== 0) servedAfterSigterm += 1;
       },
     });
-    expect(await apiExit).toBe(0);
+    expect(apiExit).toBe(0);
 
     // Stop accepting means stop: the requests already in flight are answered, each connection
     // is closed after the request it carries, and everything later is refused (or, racing the
@@ -87,15 +70,18 @@ describe('e2e: stampede on the real api + consumer processes', () => {
     // The relay flushed before the exit: nothing granted is left in the outbox.
     expect((await system.probes.ledger(campaignId)).outbox).toBe(0);
 
-    await converge(system.probes, campaignId);
+    await scenario.converge();
     expect(await consumer.stop('SIGTERM')).toBe(0);
     // Committed up to the end of the topic: a restart would redeliver nothing.
     const offsets = await system.offsets();
     expect(offsets.committed).toBe(offsets.end);
 
-    const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [outcome]);
-    report('api-sigterm', verdict, { servedAfterSigterm, answers: `"${outcome.summary()}"` });
-    expectSound(verdict);
+    // Not sold out: the api stopped mid-stampede.
+    const verdict = await scenario.conclude(
+      'api-sigterm',
+      { servedAfterSigterm, answers: `"${outcome.summary()}"` },
+      { soldOut: false },
+    );
     // No accepted request was cut: every grant went back to its user (a reset request never
     // reached the ledger).
     expect(verdict.grantedNoAnswer).toBe(0);

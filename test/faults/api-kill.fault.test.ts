@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eSystem } from '../support/e2e-harness.ts';
-import {
-  converge,
-  expectBusinessAnswers,
-  expectSound,
-  judge,
-  report,
-} from '../support/e2e-guarantees.ts';
-import { fire, usersWithRepeats } from '../support/e2e-stampede.ts';
+import { expectBusinessAnswers } from '../support/e2e-guarantees.ts';
 import { waitFor } from '../support/e2e-wait.ts';
+import { faultScenario } from '../support/fault-scenario.ts';
 
 /**
  * Scenario 4: the API process is SIGKILLed mid-stampede, while its relay holds outbox entries it
@@ -21,18 +15,14 @@ describe('fault: API SIGKILLed mid-stampede, restarted', () => {
   const system = useE2eSystem();
 
   it('claims the dead relay’s pending entries and delivers every grant', async () => {
-    const api = await system.startApi();
-    await system.startConsumer();
-    const total = 1000;
-    const campaignId = await system.createCampaign(api, total);
-    const users = (n: number) => usersWithRepeats(n, 2000, `${campaignId}-u`);
+    const scenario = await faultScenario(system);
+    const { api, campaignId } = scenario;
 
     // Kill while the relay holds entries (taken, not yet acknowledged): the case a claim is for.
     // The process is frozen (SIGSTOP) before looking, so what is seen pending is what the kill
     // leaves behind; if the relay happens to hold nothing, it is let go for a moment and frozen
     // again.
     let pendingAtKill = 0;
-    let killed: Promise<unknown> | undefined;
     const killWhileRelaying = async () => {
       pendingAtKill = await waitFor(
         'a moment when the relay holds entries',
@@ -48,16 +38,9 @@ describe('fault: API SIGKILLed mid-stampede, restarted', () => {
       api.signal('SIGKILL');
       await api.exited();
     };
-    const beforeKill = await fire({
-      baseUrl: api.url,
-      campaignId,
-      users: users(4000),
-      concurrency: 100,
-      onAnswer: (answered) => {
-        if (answered === 300) killed = killWhileRelaying();
-      },
+    const beforeKill = await scenario.fire(scenario.users('u', 4000), {
+      strike: { after: 300, run: killWhileRelaying },
     });
-    await killed;
     expect(beforeKill.count('ECONNREFUSED')).toBeGreaterThan(0); // it really died mid-stampede
     // The dead relay left entries pending under its name: only a claim can deliver them.
     expect(pendingAtKill).toBeGreaterThan(0);
@@ -65,28 +48,17 @@ describe('fault: API SIGKILLed mid-stampede, restarted', () => {
     const restarted = await system.startApi({ OUTBOX_CLAIM_AFTER_MS: '1000' });
     const back = Date.now();
     // The rest of the drop on the new process: it tops the campaign up to exactly the cap.
-    const afterRestart = await fire({
-      baseUrl: restarted.url,
-      campaignId,
-      users: users(4000),
-      concurrency: 100,
-    });
+    const afterRestart = await scenario.fire(scenario.users('u', 4000), { via: restarted });
     expectBusinessAnswers(afterRestart);
-    await converge(system.probes, campaignId);
+    await scenario.converge();
     const caughtUpMs = Date.now() - back;
 
-    const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [
-      beforeKill,
-      afterRestart,
-    ]);
     // grantedNoAnswer: granted by the killed process while the answer was in flight.
-    report('api-kill', verdict, {
+    await scenario.conclude('api-kill', {
       pendingAtKill,
       caughtUpMs,
       answersBefore: `"${beforeKill.summary()}"`,
       answersAfter: `"${afterRestart.summary()}"`,
     });
-    expectSound(verdict);
-    expect(verdict.rows).toBe(total);
   });
 });

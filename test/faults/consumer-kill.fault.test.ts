@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eSystem } from '../support/e2e-harness.ts';
-import {
-  converge,
-  expectBusinessAnswers,
-  expectSound,
-  judge,
-  report,
-} from '../support/e2e-guarantees.ts';
-import { fire, usersWithRepeats } from '../support/e2e-stampede.ts';
+import { expectBusinessAnswers } from '../support/e2e-guarantees.ts';
 import { waitFor } from '../support/e2e-wait.ts';
+import { faultScenario } from '../support/fault-scenario.ts';
 
 /**
  * Scenario 3: the consumer is SIGKILLed while it is writing a stampede's coupons. Offsets are
@@ -26,41 +20,19 @@ describe('fault: consumer SIGKILLed mid-batch, restarted', () => {
   const system = useE2eSystem();
 
   it('redelivers what was not committed, harmlessly', async () => {
-    const api = await system.startApi();
-    const consumer = await system.startConsumer();
-    const total = 1000;
-    const campaignId = await system.createCampaign(api, total);
+    const scenario = await faultScenario(system);
 
     // Kill it once it has written some of this campaign, but not all: it is mid-stream.
-    let rowsAtKill = 0;
     let killedAt = 0;
-    let killed: Promise<unknown> | undefined;
-    const killWhenWriting = async () => {
-      rowsAtKill = await waitFor(
-        'the first rows',
-        async () => {
-          const { rows } = await system.probes.rowCounts(campaignId);
-          return rows > 0 ? rows : undefined;
-        },
-        { intervalMs: 10, timeoutMs: 30_000 },
-      );
-      await consumer.stop('SIGKILL');
+    const kill = scenario.whileWriting(100, async () => {
+      await scenario.consumer.stop('SIGKILL');
       killedAt = Date.now();
-    };
-    const outcome = await fire({
-      baseUrl: api.url,
-      campaignId,
-      users: usersWithRepeats(4000, 2000, `${campaignId}-u`),
-      concurrency: 100,
-      onAnswer: (answered) => {
-        if (answered === 100) killed = killWhenWriting();
-      },
     });
-    await killed;
+    const outcome = await scenario.fire(scenario.users('u', 4000), { strike: kill });
     expectBusinessAnswers(outcome);
-    expect(rowsAtKill).toBeLessThan(total);
+    expect(kill.rowsAtStrike).toBeLessThan(scenario.total);
     // Rows written but not committed when it died: exactly what will be delivered again.
-    const { rows: rowsWhileDead } = await system.probes.rowCounts(campaignId);
+    const { rows: rowsWhileDead } = await system.probes.rowCounts(scenario.campaignId);
     const committedAtKill = (await system.offsets()).committed;
     const redelivered = rowsWhileDead - committedAtKill;
 
@@ -77,19 +49,16 @@ describe('fault: consumer SIGKILLed mid-batch, restarted', () => {
       },
     );
     const groupRecoveredMs = Date.now() - killedAt;
-    await converge(system.probes, campaignId);
+    await scenario.converge();
     const caughtUpMs = Date.now() - restarted;
 
-    const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [outcome]);
-    report('consumer-kill', verdict, {
-      rowsAtKill,
+    await scenario.conclude('consumer-kill', {
+      rowsAtKill: kill.rowsAtStrike,
       redelivered,
       groupRecoveredMs,
       caughtUpMs,
       answers: `"${outcome.summary()}"`,
     });
-    expectSound(verdict);
-    expect(verdict.rows).toBe(total);
-    expect(await system.probes.failures(campaignId)).toEqual([]);
+    expect(await system.probes.failures(scenario.campaignId)).toEqual([]);
   });
 });

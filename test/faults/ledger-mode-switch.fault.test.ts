@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eSystem } from '../support/e2e-harness.ts';
 import { ShardedProbes } from '../support/e2e-multi.ts';
-import { converge, expectSound, judge, report } from '../support/e2e-guarantees.ts';
-import { fire, fireUntilReady, merged, usersWithRepeats } from '../support/e2e-stampede.ts';
-
-const users = (count: number, prefix: string) => usersWithRepeats(count, count, prefix);
+import { merged } from '../support/e2e-stampede.ts';
+import { faultScenario } from '../support/fault-scenario.ts';
 
 /**
  * LEDGER_SHARDS changes on a live campaign while a process in the old mode keeps serving. The
@@ -18,27 +16,15 @@ describe('fault: LEDGER_SHARDS switched on a live campaign', () => {
   const system = useE2eSystem();
 
   it('the old-mode process stops granting, the new mode issues exactly the rest', async () => {
-    const plain = await system.startApi({ LEDGER_SHARDS: '1' });
-    await system.startConsumer();
-    const total = 600;
-    const campaignId = await system.createCampaign(plain, total);
+    const scenario = await faultScenario(system, { total: 600, apiEnv: { LEDGER_SHARDS: '1' } });
+    const { campaignId } = scenario;
 
-    const before = await fire({
-      baseUrl: plain.url,
-      campaignId,
-      users: users(200, `${campaignId}-a`),
-      concurrency: 50,
-    });
-    await converge(system.probes, campaignId);
+    const before = await scenario.fire(scenario.crowd('a', 200), { concurrency: 50 });
+    await scenario.converge();
     const sharded = await system.startApi({ LEDGER_SHARDS: '4' });
 
     // The old-mode API keeps serving a crowd while the operator switches the campaign.
-    const during = fire({
-      baseUrl: plain.url,
-      campaignId,
-      users: users(300, `${campaignId}-b`),
-      concurrency: 10,
-    });
+    const during = scenario.fire(scenario.crowd('b', 300), { concurrency: 10 });
     const rebuild = await system.runCli('rebuild-ledger', [campaignId, '--force'], {
       LEDGER_SHARDS: '4',
     });
@@ -47,45 +33,34 @@ describe('fault: LEDGER_SHARDS switched on a live campaign', () => {
 
     // From now on the plain-mode process grants nothing: its ledger is gone, and it never
     // reconciles a campaign held in the other layout.
-    const stale = await fire({
-      baseUrl: plain.url,
-      campaignId,
-      users: users(100, `${campaignId}-c`),
-      concurrency: 20,
-    });
+    const stale = await scenario.fire(scenario.crowd('c', 100), { concurrency: 20 });
     expect(stale.count('ISSUED')).toBe(0);
     expect(stale.count('LEDGER_NOT_READY')).toBe(100);
 
     // Earlier winners and a new crowd at the sharded-mode process.
     const earlier = [...before.winners.keys(), ...duringOutcome.winners.keys()];
-    const after = await fireUntilReady({
-      baseUrl: sharded.url,
-      campaignId,
-      users: [...earlier, ...users(600, `${campaignId}-d`)],
-      concurrency: 50,
-    });
-    const answers = merged(after);
+    const answers = merged(
+      await scenario.fireUntilReady([...earlier, ...scenario.crowd('d', 600)], {
+        via: sharded,
+        concurrency: 50,
+      }),
+    );
 
     const probes = new ShardedProbes();
     try {
-      await converge(probes, campaignId);
-      const verdict = await judge(probes, { id: campaignId, totalQuantity: total }, [
-        before,
-        duringOutcome,
-        stale,
-        ...after,
-      ]);
-      report('ledger-mode-switch', verdict, {
-        beforeSwitch: before.winners.size,
-        grantedDuringSwitch: duringOutcome.winners.size,
-        oldMode503: stale.count('LEDGER_NOT_READY'),
-        again409: answers.count('ALREADY_ISSUED'),
-        answers: `"${answers.summary()}"`,
-      });
       // Sharded from the switch on: unique sequences, not gap-free.
-      expectSound(verdict, { gapFree: false });
+      await scenario.conclude(
+        'ledger-mode-switch',
+        {
+          beforeSwitch: before.winners.size,
+          grantedDuringSwitch: duringOutcome.winners.size,
+          oldMode503: stale.count('LEDGER_NOT_READY'),
+          again409: answers.count('ALREADY_ISSUED'),
+          answers: `"${answers.summary()}"`,
+        },
+        { probes, gapFree: false },
+      );
       expect(answers.count('ALREADY_ISSUED')).toBe(earlier.length);
-      expect(verdict.rows).toBe(total);
     } finally {
       await probes.close();
     }

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eSystem } from '../support/e2e-harness.ts';
-import {
-  converge,
-  expectBusinessAnswers,
-  expectSound,
-  judge,
-  report,
-} from '../support/e2e-guarantees.ts';
-import { fire, usersWithRepeats } from '../support/e2e-stampede.ts';
+import { expectBusinessAnswers, report } from '../support/e2e-guarantees.ts';
 import { waitFor } from '../support/e2e-wait.ts';
+import { faultScenario } from '../support/fault-scenario.ts';
 import { randomCampaignId } from '../support/mothers.ts';
 
 /**
@@ -21,10 +15,8 @@ describe('fault: poison records in the topic during a stampede', () => {
   const system = useE2eSystem();
 
   it('parks them in failed_issuance without blocking the batch; retry-failed resolves what became fixable', async () => {
-    const api = await system.startApi();
-    await system.startConsumer();
-    const total = 500;
-    const campaignId = await system.createCampaign(api, total);
+    const scenario = await faultScenario(system, { total: 500 });
+    const { api, campaignId } = scenario;
     // Events for a campaign MySQL does not know yet: the foreign key refuses them.
     const laterCampaign = randomCampaignId('e2e');
     try {
@@ -36,26 +28,13 @@ describe('fault: poison records in the topic during a stampede', () => {
         sequence: 1,
         issuedAt: new Date().toISOString(),
       });
-      let produced: Promise<void> | undefined;
-      const outcome = await fire({
-        baseUrl: api.url,
-        campaignId,
-        users: usersWithRepeats(2000, 1000, `${campaignId}-u`),
-        concurrency: 100,
-        onAnswer: (answered) => {
-          if (answered === 200) produced = system.produce([garbage, early]);
-        },
+      const outcome = await scenario.fire(scenario.users('u', 2000), {
+        strike: { after: 200, run: () => system.produce([garbage, early]) },
       });
-      await produced;
       expectBusinessAnswers(outcome);
 
       // The stampede's coupons flowed past the poison records.
-      await converge(system.probes, campaignId);
-      const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [
-        outcome,
-      ]);
-      expectSound(verdict);
-      expect(verdict.rows).toBe(total);
+      const verdict = await scenario.settle();
 
       const parked = await waitFor('both poison records in failed_issuance', async () => {
         const [bad, fk] = await Promise.all([

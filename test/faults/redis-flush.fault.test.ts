@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eSystem } from '../support/e2e-harness.ts';
-import {
-  converge,
-  expectBusinessAnswers,
-  expectSound,
-  judge,
-  report,
-} from '../support/e2e-guarantees.ts';
-import { fire, fireUntilReady, merged, usersWithRepeats } from '../support/e2e-stampede.ts';
+import { expectBusinessAnswers } from '../support/e2e-guarantees.ts';
+import { merged } from '../support/e2e-stampede.ts';
+import { faultScenario } from '../support/fault-scenario.ts';
 
 interface Summary {
   readonly issued: number | null;
@@ -29,22 +24,16 @@ describe('fault: Redis flushed after a stampede, ledger reconciled from MySQL', 
 
   it('refuses to issue until reconciled, then continues exactly where it stopped', async () => {
     // The first application asks for the reconciliation; the periodic check would race the probes.
-    const api = await system.startApi({ LEDGER_CHECK_INTERVAL_MS: '3600000' });
-    await system.startConsumer();
-    const total = 1000;
-    const campaignId = await system.createCampaign(api, total);
+    const scenario = await faultScenario(system, {
+      apiEnv: { LEDGER_CHECK_INTERVAL_MS: '3600000' },
+    });
+    const { api, campaignId, total } = scenario;
     const summary = async () =>
       (await (await fetch(`${api.url}/campaigns/${campaignId}`)).json()) as Summary;
 
     // Half the stock goes out and is persisted: 600 users, each clicking twice.
-    const first = await fire({
-      baseUrl: api.url,
-      campaignId,
-      users: usersWithRepeats(1200, 600, `${campaignId}-a`),
-      concurrency: 100,
-    });
-    expectBusinessAnswers(first);
-    await converge(system.probes, campaignId);
+    expectBusinessAnswers(await scenario.fire(scenario.users('a', 1200)));
+    await scenario.converge();
     // What MySQL holds is what the rebuild must restore (600, unless a 503 left a user out).
     const winners = [...(await system.probes.coupons(campaignId)).keys()];
     const persisted = winners.length;
@@ -54,14 +43,10 @@ describe('fault: Redis flushed after a stampede, ledger reconciled from MySQL', 
 
     // Until it is reconciled nothing is decided: fail closed, no second coupon, no fresh count.
     expect(await summary()).toMatchObject({ ledgerReady: false, issued: null });
-    const newcomers = usersWithRepeats(50, 50, `${campaignId}-new`);
-    const refused = await fireUntilReady({
-      baseUrl: api.url,
-      campaignId,
-      users: [...winners.slice(0, 50), ...newcomers],
-      concurrency: 20,
-    });
-    const answered = merged(refused);
+    const newcomers = scenario.crowd('new', 50);
+    const answered = merged(
+      await scenario.fireUntilReady([...winners.slice(0, 50), ...newcomers], { concurrency: 20 }),
+    );
     expect(answered.count('LEDGER_NOT_READY')).toBeGreaterThan(0);
     for (const winner of winners.slice(0, 50)) {
       expect(answered.usersAnswered('ISSUED').has(winner)).toBe(false);
@@ -76,7 +61,7 @@ describe('fault: Redis flushed after a stampede, ledger reconciled from MySQL', 
       rebuiltWith = /reconciled: (\d+) winners/.exec(rebuild.output)?.[1] ?? rebuild.output;
       expect(rebuiltWith).toBe(String(persisted + 50));
     }
-    await converge(system.probes, campaignId);
+    await scenario.converge();
     expect(await summary()).toMatchObject({
       ledgerReady: true,
       issued: persisted + 50,
@@ -84,32 +69,17 @@ describe('fault: Redis flushed after a stampede, ledger reconciled from MySQL', 
     });
 
     // Every old winner is told so; none gets a second coupon.
-    const again = await fire({ baseUrl: api.url, campaignId, users: winners, concurrency: 100 });
+    const again = await scenario.fire(winners);
     expect(again.count('ALREADY_ISSUED')).toBe(persisted);
 
     // A new crowd gets exactly the remaining stock: the campaign ends at exactly the cap.
-    const topUp = await fire({
-      baseUrl: api.url,
-      campaignId,
-      users: usersWithRepeats(2000, 1000, `${campaignId}-b`),
-      concurrency: 100,
-    });
-    expectBusinessAnswers(topUp);
-    await converge(system.probes, campaignId);
+    expectBusinessAnswers(await scenario.fire(scenario.users('b', 2000)));
 
-    const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [
-      first,
-      ...refused,
-      again,
-      topUp,
-    ]);
-    report('redis-flush', verdict, {
+    await scenario.conclude('redis-flush', (verdict) => ({
       notReady503: answered.count('LEDGER_NOT_READY'),
       rebuiltWith,
       oldWinners409: again.count('ALREADY_ISSUED'),
       toppedUp: verdict.rows - persisted - 50,
-    });
-    expectSound(verdict);
-    expect(verdict.rows).toBe(total);
+    }));
   });
 });

@@ -1,23 +1,7 @@
-import { expect } from 'vitest';
 import type { E2eSystem } from './e2e-harness.ts';
-import {
-  BUSINESS_ANSWERS,
-  converge,
-  expectBusinessAnswers,
-  expectSound,
-  judge,
-  report,
-  type Verdict,
-} from './e2e-guarantees.ts';
-import {
-  fire,
-  fireUntilReady,
-  merged,
-  StampedeOutcome,
-  usersWithRepeats,
-  type Answer,
-} from './e2e-stampede.ts';
-import { waitFor } from './e2e-wait.ts';
+import { expectBusinessAnswers, type Verdict } from './e2e-guarantees.ts';
+import { fire, merged, StampedeOutcome, type Answer } from './e2e-stampede.ts';
+import { expectAnsweredAmong, faultScenario, type FaultScenario } from './fault-scenario.ts';
 
 export interface LedgerFault {
   /** Reported as `fault=<name>`. */
@@ -37,20 +21,20 @@ export interface LedgerFault {
  * long apply answered 503, measured at a steady rate from the moment of the fault (the stampede's
  * own requests end long before, as 503s come back at once). Its users are judged with the others.
  */
-async function timeOutage(
-  baseUrl: string,
-  campaignId: string,
-  faultAt: number,
-): Promise<{ outcome: StampedeOutcome; unavailableMs: number }> {
+async function timeOutage(scenario: FaultScenario, faultAt: number): Promise<number> {
   const answers: Answer[] = [];
-  for (let i = 0; Date.now() - faultAt < 120_000; i++) {
-    const user = `${campaignId}-probe-${i}`;
-    const [answer] = (await fire({ baseUrl, campaignId, users: [user], concurrency: 1 })).answers;
-    if (answer) answers.push(answer);
-    if (answer && answer.status !== 503) {
-      return { outcome: new StampedeOutcome(answers), unavailableMs: Date.now() - faultAt };
+  const { api, campaignId } = scenario;
+  try {
+    for (let i = 0; Date.now() - faultAt < 120_000; i++) {
+      const user = `${campaignId}-probe-${i}`;
+      const [answer] = (await fire({ baseUrl: api.url, campaignId, users: [user], concurrency: 1 }))
+        .answers;
+      if (answer) answers.push(answer);
+      if (answer && answer.status !== 503) return Date.now() - faultAt;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    scenario.record(new StampedeOutcome(answers));
   }
   throw new Error('apply still answered 503 120 s after the fault');
 }
@@ -72,60 +56,32 @@ export async function ledgerFaultScenario(
   system: E2eSystem,
   fault: LedgerFault,
 ): Promise<LedgerFaultResult> {
-  const api = await system.startApi(fault.apiEnv);
-  await system.startConsumer();
-  const total = 1000;
-  const campaignId = await system.createCampaign(api, total);
-  const users = (n: number) => usersWithRepeats(n, 2000, `${campaignId}-u`);
-
-  let injected: Promise<void> | undefined;
+  const scenario = await faultScenario(system, fault.apiEnv ? { apiEnv: fault.apiEnv } : {});
   let faultAt = 0;
-  const during = await fire({
-    baseUrl: api.url,
-    campaignId,
-    users: users(4000),
-    concurrency: 100,
-    onAnswer: (answered) => {
-      if (answered !== 300) return;
-      faultAt = Date.now();
-      injected = fault.inject();
+  const during = await scenario.fire(scenario.users('u', 4000), {
+    strike: {
+      after: 300,
+      run: () => {
+        faultAt = Date.now();
+        return fault.inject();
+      },
     },
   });
-  await injected;
-  const probing = timeOutage(api.url, campaignId, faultAt);
+  const probing = timeOutage(scenario, faultAt);
   await fault.recover();
-  const probed = await probing;
+  const unavailableMs = await probing;
   const answers503 = during.answers.filter((a) => a.status === 503).length;
-  expect(during.unanswered).toBe(0); // the API itself stayed up and answered everything
-  const allowed = [...BUSINESS_ANSWERS, ...fault.faultAnswers];
-  expect(during.answers.filter((a) => !allowed.includes(a.code))).toEqual([]);
-  await waitFor('the api to be ready again', async () =>
-    (await fetch(`${api.url}/health/ready`)).ok ? true : undefined,
-  );
-  const rounds = await fireUntilReady({
-    baseUrl: api.url,
-    campaignId,
-    users: users(4000),
-    concurrency: 100,
-  });
-  const after = merged(rounds);
+  expectAnsweredAmong(during, fault.faultAnswers);
+  await scenario.ready();
+  const after = merged(await scenario.fireUntilReady(scenario.users('u', 4000)));
   expectBusinessAnswers(new StampedeOutcome(after.answers.filter((a) => a.status !== 503)));
-  await converge(system.probes, campaignId);
 
-  const verdict = await judge(system.probes, { id: campaignId, totalQuantity: total }, [
-    during,
-    ...rounds,
-    probed.outcome,
-  ]);
-  const { unavailableMs } = probed;
-  report(fault.name, verdict, {
+  const verdict = await scenario.conclude(fault.name, {
     answers503,
     unavailableMs,
     notReadyAfter: after.count('LEDGER_NOT_READY'),
     answersDuring: `"${during.summary()}"`,
     answersAfter: `"${after.summary()}"`,
   });
-  expectSound(verdict);
-  expect(verdict.rows).toBe(total);
   return { verdict, unavailableMs, answers503 };
 }
