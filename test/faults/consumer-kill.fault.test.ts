@@ -12,7 +12,8 @@ import { faultScenario } from '../support/fault-scenario.ts';
  * Recovery time (issue 12): the dead member still holds its partitions until its session times
  * out at the coordinator (KAFKA_SESSION_TIMEOUT_MS, 6 s; kafkajs' default was 30 s), so that is
  * what the restarted member waits for before the group hands it the partitions. Measured from
- * the kill to the group committing again, and printed; 10 s is the deadline of that wait.
+ * the kill to the group committing again, and printed; 10 s from the restart is the deadline of
+ * that wait.
  */
 const GROUP_RECOVERY_DEADLINE_MS = 10_000;
 
@@ -45,10 +46,14 @@ describe('fault: consumer SIGKILLed mid-batch, restarted', () => {
       async () => ((await system.offsets()).committed > committedAtKill ? true : undefined),
       {
         intervalMs: 50,
-        timeoutMs: Math.max(0, killedAt + GROUP_RECOVERY_DEADLINE_MS - Date.now()),
+        // From the restart: the stampede still runs after the kill, for as long as the machine
+        // makes it, and a deadline counted from the kill could be spent before the restart.
+        // The session (6 s) runs from the kill, so 10 s from the restart always covers it.
+        timeoutMs: GROUP_RECOVERY_DEADLINE_MS,
       },
     );
     const groupRecoveredMs = Date.now() - killedAt;
+    const groupRecoveredAfterRestartMs = Date.now() - restarted;
     await scenario.converge();
     const caughtUpMs = Date.now() - restarted;
 
@@ -56,6 +61,7 @@ describe('fault: consumer SIGKILLed mid-batch, restarted', () => {
       rowsAtKill: kill.rowsAtStrike,
       redelivered,
       groupRecoveredMs,
+      groupRecoveredAfterRestartMs,
       caughtUpMs,
       answers: `"${outcome.summary()}"`,
     });
