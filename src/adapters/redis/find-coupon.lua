@@ -1,3 +1,4 @@
+--! prelude: ledger-run
 -- find-grant.lua plus the instant of the grant (the issued-at hash reserve.lua writes in the same
 -- step as the grant), in one atomic read: what a status read and a 409 carry.
 -- KEYS[1] campaign hash, KEYS[2] users hash, KEYS[3] issued-at hash; ARGV[1] userId

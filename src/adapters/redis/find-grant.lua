@@ -1,3 +1,4 @@
+--! prelude: ledger-run
 -- One user's coupon and the campaign's readiness in one atomic step: "no grant" is only an
 -- answer from a ready ledger, since a fenced one may have forgotten the grant.
 -- KEYS[1] campaign hash, KEYS[2] users hash; ARGV[1] userId

@@ -1,10 +1,16 @@
-import type { GrantLookup, LedgerLayout } from '../../application/ports/issuance-ledger.port.ts';
-import type { Campaign } from '../../domain/campaign.ts';
+import type { IssuanceLedger, LedgerLayout } from '../../application/ports/issuance-ledger.port.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
+import { orUnavailable } from './redis-errors.ts';
+import { toCount } from './ledger-codec.ts';
+import type { KeyNamespace, SubLedgerTag } from './redis-keys.ts';
 import { FENCE, registerScript, type ScriptCall } from './redis-scripts.ts';
-import type { ShardedKeys } from './sharded/sharded-layout.ts';
-import { layoutOf, validShardCount, type ShardLayout } from './sharded/sharded-layout.ts';
+import {
+  layoutOf,
+  ShardedKeys,
+  validShardCount,
+  type ShardLayout,
+} from './sharded/sharded-layout.ts';
 
 /** Which of the two layouts an adapter decides in. */
 export type LayoutMode = 'plain' | 'sharded';
@@ -60,7 +66,7 @@ export class LedgerLayouts {
     for (const hash of hashes) {
       const entries = await this.redis.hgetall(hash);
       for (const [userId, sequence] of Object.entries(entries)) {
-        winners.set(userId as UserId, toSequence(sequence));
+        winners.set(userId as UserId, toCount(sequence));
       }
     }
     return winners;
@@ -76,9 +82,14 @@ export class LedgerLayouts {
     await this.redis.del(this.keys.reconciling(campaignId));
   }
 
-  /** After a plain restore: the fenced sub-ledgers of the sharded layout are gone for good. */
-  async dropSubLedgers(layout: ShardLayout): Promise<void> {
-    for (const tag of layout.tags) {
+  /**
+   * After a restore: fenced sub-ledgers no layout uses any more (the sharded layout's, after a
+   * plain restore; an older layout's, after a sharded one) are gone for good. Their outbox
+   * streams stay: the relay still drains them.
+   */
+  async dropSubLedgers(tags: readonly SubLedgerTag[]): Promise<void> {
+    // One after the other: on a cluster the sub-ledgers live on different slots.
+    for (const tag of tags) {
       await this.redis.del(
         this.keys.campaign(tag),
         this.keys.users(tag),
@@ -89,21 +100,47 @@ export class LedgerLayouts {
   }
 }
 
-/** The campaign hash: every field always written, '' for an absent bound (read as "none"). */
-export function rulesOf(campaign: Campaign): {
-  name: string;
-  total: string;
-  perUser: string;
-  startsAt: string;
-  endsAt: string;
-} {
-  return {
-    name: campaign.name,
-    total: String(campaign.totalQuantity),
-    perUser: String(campaign.perUserLimit),
-    startsAt: campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
-    endsAt: campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
-  };
+/**
+ * The port methods a reconciliation uses, answered alike by both Redis ledgers: each sees BOTH
+ * layouts (see LedgerLayouts), and only `layout` depends on which one the adapter decides in.
+ */
+export abstract class ReconcilableRedisLedger implements Pick<
+  IssuanceLedger,
+  'winners' | 'fence' | 'layout' | 'claimReconcile' | 'releaseReconcile'
+> {
+  protected readonly keys: ShardedKeys;
+  protected readonly layouts: LedgerLayouts;
+  readonly #mode: LayoutMode;
+
+  protected constructor(
+    protected readonly redis: RedisConnection,
+    namespace: KeyNamespace,
+    mode: LayoutMode,
+  ) {
+    this.keys = new ShardedKeys(namespace.keyPrefix);
+    this.layouts = new LedgerLayouts(redis, this.keys);
+    this.#mode = mode;
+  }
+
+  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return orUnavailable(() => this.layouts.winners(campaignId));
+  }
+
+  fence(campaignId: CampaignId): Promise<void> {
+    return orUnavailable(() => this.layouts.fence(campaignId));
+  }
+
+  layout(campaignId: CampaignId): Promise<LedgerLayout> {
+    return orUnavailable(() => this.layouts.layout(campaignId, this.#mode));
+  }
+
+  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    return orUnavailable(() => this.layouts.claim(campaignId, ttlMs));
+  }
+
+  releaseReconcile(campaignId: CampaignId): Promise<void> {
+    return orUnavailable(() => this.layouts.release(campaignId));
+  }
 }
 
 export function parseShardCount(value: unknown): number | undefined {
@@ -111,48 +148,4 @@ export function parseShardCount(value: unknown): number | undefined {
   const shards = Number(value);
   if (!validShardCount(shards)) throw new Error(`malformed shard count ${JSON.stringify(value)}`);
   return shards;
-}
-
-/** A count or a sequence as the ledger stores it: a non-negative safe integer. */
-export function toSequence(value: unknown): number {
-  const count = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(count) || count < 0) {
-    throw new Error(`the ledger holds a malformed count ${String(value)}`);
-  }
-  return count;
-}
-
-/** Reply codes of find-grant.lua (plain ledgers and sub-ledgers alike). */
-const Lookup = { unknownCampaign: 0, granted: 1, none: 2, notReady: 6 } as const;
-
-/** find-grant.lua's `{code, value}` reply as a GrantLookup; anything else is an error. */
-export function grantLookupOf(reply: unknown): GrantLookup {
-  const [code, value] = Array.isArray(reply) && reply.length === 2 ? (reply as unknown[]) : [];
-  if (typeof code !== 'number' || typeof value !== 'number') {
-    throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);
-  }
-  switch (code) {
-    case Lookup.granted:
-      return { kind: 'granted', sequence: toSequence(value) };
-    case Lookup.none:
-      return { kind: 'none' };
-    case Lookup.unknownCampaign:
-      return { kind: 'unknown-campaign' };
-    case Lookup.notReady:
-      return { kind: 'not-ready' };
-    default:
-      throw new Error(`find-grant.lua answered an unknown code ${code}`);
-  }
-}
-
-/** find-coupon.lua's `{code, sequence, issuedAt}` reply: a GrantLookup with the grant's instant. */
-export function couponLookupOf(reply: unknown): GrantLookup {
-  const parts = Array.isArray(reply) && reply.length === 3 ? (reply as unknown[]) : [];
-  const [code, sequence, issuedAt] = parts;
-  if (typeof issuedAt !== 'number')
-    throw new Error(`find-coupon.lua answered ${JSON.stringify(reply)}`);
-  const lookup = grantLookupOf([code, sequence]);
-  return lookup.kind === 'granted' && issuedAt >= 0
-    ? { ...lookup, issuedAt: new Date(issuedAt) }
-    : lookup;
 }

@@ -1,4 +1,5 @@
--- Prepended to every script that decides or restores (see redis-scripts.ts `prelude`).
+-- A chunk, prepended to every script that needs the fence below: each names it in its first
+-- line, `--! prelude: ledger-run …` (see redis-scripts.ts).
 --
 -- The fence against a ledger that went back in time. Redis can come back OLDER than what it
 -- acknowledged: a restart from an AOF/RDB that missed the last writes, a failover to a replica

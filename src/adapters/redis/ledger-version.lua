@@ -1,3 +1,4 @@
+--! prelude: ledger-run
 -- A campaign's LedgerVersion in one atomic read (see ledger-versions.port.ts): what a process
 -- that answers a settled campaign from memory re-checks, cheaply, to learn of any change.
 -- KEYS[1] campaign hash, KEYS[2] count, KEYS[3] users hash, KEYS[4] sharded layout marker

@@ -1,3 +1,4 @@
+--! prelude: ledger-run
 -- Reads the persistence marks of one campaign, trusted only on the server process they were
 -- completed on (the same run_id fence as the ledger's, see ledger-run.lua): after a restart, a
 -- failover or a flush they may have lost marks, so they answer "incomplete" until re-seeded.

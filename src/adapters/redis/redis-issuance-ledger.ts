@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type {
   GrantLookup,
   IssuanceLedger,
-  LedgerLayout,
   Reservation,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
@@ -11,8 +9,17 @@ import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { couponLookupOf, LedgerLayouts, rulesOf, toSequence } from './ledger-layouts.ts';
-import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
+import { stageWinners } from './hash-batches.ts';
+import {
+  codeAndValue,
+  couponLookupOf,
+  issuedCountOf,
+  refusalOf,
+  ReserveReply,
+  rulesOf,
+} from './ledger-codec.ts';
+import { ReconcilableRedisLedger } from './ledger-layouts.ts';
+import type { KeyNamespace } from './redis-keys.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
   DEFINE,
@@ -23,30 +30,14 @@ import {
   RESTORE,
   type ScriptCall,
 } from './redis-scripts.ts';
-import { ShardedKeys } from './sharded/sharded-layout.ts';
 
-export interface RedisIssuanceLedgerOptions {
-  /** Namespace of every key (default `coupon:`); must match the outbox's. */
-  readonly keyPrefix?: string;
+export interface RedisIssuanceLedgerOptions extends KeyNamespace {
   /** Holds each grant until it is durable enough (replicas, see ReplicaAcknowledgement). */
   readonly grantDurability?: GrantDurability | undefined;
 }
 
 /** Reply codes of reserve.lua (see the script's header). */
-const Reply = {
-  unknownCampaign: 0,
-  issued: 1,
-  alreadyIssued: 2,
-  notOpen: 3,
-  closed: 4,
-  soldOut: 5,
-  notReady: 6,
-} as const;
-
-/** Winners written per HSET while staging a restore: small commands keep Redis responsive. */
-const RESTORE_BATCH = 1000;
-/** A staging hash left behind by a restore that died half-way disappears on its own. */
-const RESTORE_STAGING_TTL_MS = 10 * 60_000;
+const Reply = { ...ReserveReply, soldOut: 5, notReady: 6 } as const;
 
 /**
  * The ledger in Redis. Every decision is ONE Lua script (reserve.lua) over one campaign's keys,
@@ -56,9 +47,7 @@ const RESTORE_STAGING_TTL_MS = 10 * 60_000;
  *
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
-export class RedisIssuanceLedger implements IssuanceLedger {
-  readonly #keys: ShardedKeys;
-  readonly #layouts: LedgerLayouts;
+export class RedisIssuanceLedger extends ReconcilableRedisLedger implements IssuanceLedger {
   readonly #reserve: ScriptCall;
   readonly #findGrant: ScriptCall;
   readonly #define: ScriptCall;
@@ -66,12 +55,8 @@ export class RedisIssuanceLedger implements IssuanceLedger {
   readonly #issuedCount: ScriptCall;
   readonly #durability: GrantDurability | undefined;
 
-  constructor(
-    private readonly redis: RedisConnection,
-    options: RedisIssuanceLedgerOptions = {},
-  ) {
-    this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
-    this.#layouts = new LedgerLayouts(redis, this.#keys);
+  constructor(redis: RedisConnection, options: RedisIssuanceLedgerOptions = {}) {
+    super(redis, options, 'plain');
     this.#reserve = registerScript(redis, RESERVE);
     this.#findGrant = registerScript(redis, FIND_COUPON);
     this.#define = registerScript(redis, DEFINE);
@@ -83,25 +68,17 @@ export class RedisIssuanceLedger implements IssuanceLedger {
   async define(campaign: Campaign): Promise<void> {
     await orUnavailable(async () => {
       // Relay first, rules last: once reserve can grant, the relay already reads the stream.
-      await registerCampaign(this.redis, this.#keys, campaign.id);
+      await registerCampaign(this.redis, this.keys, campaign.id);
       // One script: the rules change atomically; winners and count are untouched, so defining
       // again (a retry, a change of end date) never forgets a grant (see define.lua).
-      const rules = rulesOf(campaign);
-      await this.#define(
-        this.#keys.campaign(campaign.id),
-        rules.name,
-        rules.total,
-        rules.perUser,
-        rules.startsAt,
-        rules.endsAt,
-      );
+      await this.#define(this.keys.campaign(campaign.id), ...rulesOf(campaign));
     });
   }
 
   async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
     const at = now.getTime();
     if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
-    const keys = this.#keys;
+    const keys = this.keys;
     return orUnavailable(async () => {
       const reply = await this.#reserve(
         keys.campaign(campaignId),
@@ -113,7 +90,7 @@ export class RedisIssuanceLedger implements IssuanceLedger {
         userId,
         at,
       );
-      const [code, value] = parsePair(reply);
+      const [code, value] = codeAndValue(reply, 'reserve.lua');
       switch (code) {
         case Reply.unknownCampaign:
           return { kind: 'unknown-campaign' };
@@ -121,18 +98,15 @@ export class RedisIssuanceLedger implements IssuanceLedger {
           if (this.#durability) await this.#durability.confirm();
           // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
           return { kind: 'issued', coupon: { campaignId, userId, sequence: value, issuedAt: now } };
-        case Reply.alreadyIssued:
-          return { kind: 'already-issued' };
-        case Reply.notOpen:
-          return { kind: 'not-open', opensAt: new Date(value) };
-        case Reply.closed:
-          return { kind: 'closed', closedAt: new Date(value) };
         case Reply.soldOut:
           return { kind: 'sold-out' };
         case Reply.notReady:
           return { kind: 'not-ready' };
-        default:
+        default: {
+          const refusal = refusalOf(code, value);
+          if (refusal) return refusal;
           throw new Error(`reserve.lua answered an unknown code ${code}`);
+        }
       }
     });
   }
@@ -140,9 +114,9 @@ export class RedisIssuanceLedger implements IssuanceLedger {
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return orUnavailable(async () => {
       const reply = await this.#findGrant(
-        this.#keys.campaign(campaignId),
-        this.#keys.users(campaignId),
-        this.#keys.issuedAt(campaignId),
+        this.keys.campaign(campaignId),
+        this.keys.users(campaignId),
+        this.keys.issuedAt(campaignId),
         userId,
       );
       return couponLookupOf(reply);
@@ -152,32 +126,11 @@ export class RedisIssuanceLedger implements IssuanceLedger {
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
     return orUnavailable(async () => {
       const reply = await this.#issuedCount(
-        this.#keys.campaign(campaignId),
-        this.#keys.count(campaignId),
+        this.keys.campaign(campaignId),
+        this.keys.count(campaignId),
       );
-      if (reply === -1) return undefined;
-      return toSequence(reply);
+      return issuedCountOf(reply);
     });
-  }
-
-  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
-    return orUnavailable(() => this.#layouts.winners(campaignId));
-  }
-
-  fence(campaignId: CampaignId): Promise<void> {
-    return orUnavailable(() => this.#layouts.fence(campaignId));
-  }
-
-  layout(campaignId: CampaignId): Promise<LedgerLayout> {
-    return orUnavailable(() => this.#layouts.layout(campaignId, 'plain'));
-  }
-
-  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
-    return orUnavailable(() => this.#layouts.claim(campaignId, ttlMs));
-  }
-
-  releaseReconcile(campaignId: CampaignId): Promise<void> {
-    return orUnavailable(() => this.#layouts.release(campaignId));
   }
 
   /**
@@ -195,56 +148,29 @@ export class RedisIssuanceLedger implements IssuanceLedger {
    * merged their winners in.
    */
   async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    const winners = new Map<string, number>();
+    const winners = new Map<UserId, number>();
     let highest = 0;
     for (const coupon of coupons) {
       winners.set(coupon.userId, coupon.sequence);
       highest = Math.max(highest, coupon.sequence);
     }
-    const keys = this.#keys;
-    const staging = keys.restoring(campaign.id, randomUUID());
+    const keys = this.keys;
     await orUnavailable(async () => {
-      const sharded = await this.#layouts.storedShards(campaign.id);
-      if (sharded) await this.#layouts.fence(campaign.id);
-      const batches = chunk([...winners].flat(), RESTORE_BATCH * 2);
-      const [first, ...rest] = batches;
-      if (first) {
-        // Expiry right after the first write: a restore that dies half-way leaves nothing behind.
-        await this.redis.hset(staging, ...first);
-        await this.redis.pexpire(staging, RESTORE_STAGING_TTL_MS);
-        await Promise.all(rest.map((batch) => this.redis.hset(staging, ...batch)));
-      }
+      const sharded = await this.layouts.storedShards(campaign.id);
+      if (sharded) await this.layouts.fence(campaign.id);
+      const staging = await stageWinners(this.redis, keys, campaign.id, winners);
       await registerCampaign(this.redis, keys, campaign.id);
-      const rules = rulesOf(campaign);
       await this.#restore(
         keys.campaign(campaign.id),
         keys.users(campaign.id),
         keys.count(campaign.id),
         staging,
         keys.shardCount(campaign.id),
-        rules.name,
-        rules.total,
-        rules.perUser,
-        rules.startsAt,
-        rules.endsAt,
+        ...rulesOf(campaign),
         highest,
         winners.size,
       );
-      if (sharded) await this.#layouts.dropSubLedgers(sharded);
+      if (sharded) await this.layouts.dropSubLedgers(sharded.tags);
     });
   }
-}
-
-function parsePair(reply: unknown): [number, number] {
-  if (Array.isArray(reply) && reply.length === 2) {
-    const [code, value] = reply as unknown[];
-    if (typeof code === 'number' && typeof value === 'number') return [code, value];
-  }
-  throw new Error(`reserve.lua answered ${JSON.stringify(reply)}`);
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const batches: T[][] = [];
-  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
-  return batches;
 }

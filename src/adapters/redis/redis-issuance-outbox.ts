@@ -3,10 +3,10 @@ import type { CampaignId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { isReplyError, orUnavailable } from './redis-errors.ts';
 import {
-  DEFAULT_KEY_PREFIX,
   parseLedgerTag,
   RedisKeys,
   RELAY_GROUP,
+  type KeyNamespace,
   type LedgerTag,
 } from './redis-keys.ts';
 import {
@@ -19,13 +19,11 @@ import {
 } from './redis-outbox-stream.ts';
 import { ACKNOWLEDGE, registerScript, type ScriptCall } from './redis-scripts.ts';
 
-export interface RedisIssuanceOutboxOptions {
+export interface RedisIssuanceOutboxOptions extends KeyNamespace {
   /** This relay's name in the consumer group; unique per running relay (e.g. host + pid). */
   readonly consumerName: string;
   /** Entries another relay took but has not acknowledged for this long are taken over. */
   readonly claimAfterMs?: number;
-  /** Namespace of every key (default `coupon:`); must match the ledger's. */
-  readonly keyPrefix?: string;
   /** How often a waiting `take` looks again. */
   readonly pollIntervalMs?: number;
 }
@@ -87,7 +85,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     options: RedisIssuanceOutboxOptions,
   ) {
     if (options.consumerName.trim().length === 0) throw new Error('consumerName must not be empty');
-    this.#keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#keys = new RedisKeys(options.keyPrefix);
     this.#consumer = options.consumerName;
     this.#claimAfterMs = options.claimAfterMs ?? CLAIM_AFTER_MS;
     this.#pollIntervalMs = options.pollIntervalMs ?? POLL_INTERVAL_MS;

@@ -6,6 +6,15 @@ export const DEFAULT_KEY_PREFIX = 'coupon:';
 /** Consumer group of every campaign's outbox stream: all relays share it, so each entry goes to one. */
 export const RELAY_GROUP = 'relay';
 
+/** What every Redis adapter over these keys takes: its namespace. */
+export interface KeyNamespace {
+  /**
+   * Prefix of every key (default `coupon:`, see RedisKeys). The ledger, the outbox, the
+   * persistence marks and the ledger versions of one deployment must share it.
+   */
+  readonly keyPrefix?: string;
+}
+
 /**
  * One sub-ledger of a campaign in sharded-stock mode (src/adapters/redis/sharded):
  * `<campaignId>#<suffix>`. `#` never occurs in a campaign id, so a sub-ledger's keys never

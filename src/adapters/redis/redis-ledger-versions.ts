@@ -5,7 +5,7 @@ import type {
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { DEFAULT_KEY_PREFIX } from './redis-keys.ts';
+import type { KeyNamespace } from './redis-keys.ts';
 import { LEDGER_VERSION, registerScript, type ScriptCall } from './redis-scripts.ts';
 import { ShardedKeys } from './sharded/sharded-layout.ts';
 
@@ -19,9 +19,9 @@ export class RedisLedgerVersions implements LedgerVersions {
 
   constructor(
     private readonly redis: RedisConnection,
-    options: { readonly keyPrefix?: string } = {},
+    options: KeyNamespace = {},
   ) {
-    this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#keys = new ShardedKeys(options.keyPrefix);
     this.#version = registerScript(redis, LEDGER_VERSION);
   }
 

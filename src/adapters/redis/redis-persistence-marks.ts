@@ -5,17 +5,15 @@ import type {
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
+import { hsetInBatches } from './hash-batches.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys.ts';
+import { RedisKeys, type KeyNamespace } from './redis-keys.ts';
 import {
   PERSISTED_READ,
   PERSISTED_SEED,
   registerScript,
   type ScriptCall,
 } from './redis-scripts.ts';
-
-/** Marks written per HSET: small commands keep Redis responsive. */
-const BATCH = 1000;
 
 /**
  * Persistence marks in Redis, beside the campaign's ledger keys (same hash tag, same slot):
@@ -32,9 +30,9 @@ export class RedisPersistenceMarks implements PersistenceMarks {
 
   constructor(
     private readonly redis: RedisConnection,
-    options: { readonly keyPrefix?: string } = {},
+    options: KeyNamespace = {},
   ) {
-    this.#keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.#keys = new RedisKeys(options.keyPrefix);
     this.#read = registerScript(redis, PERSISTED_READ);
     this.#seed = registerScript(redis, PERSISTED_SEED);
   }
@@ -47,15 +45,11 @@ export class RedisPersistenceMarks implements PersistenceMarks {
       fields.push(coupon.userId, `${coupon.sequence}:${coupon.issuedAt.getTime()}`);
     }
     return orUnavailable(async () => {
-      const writes: Promise<unknown>[] = [];
-      for (const [campaignId, fields] of byCampaign) {
-        for (let i = 0; i < fields.length; i += BATCH * 2) {
-          writes.push(
-            this.redis.hset(this.#keys.persisted(campaignId), ...fields.slice(i, i + BATCH * 2)),
-          );
-        }
-      }
-      await Promise.all(writes);
+      await Promise.all(
+        [...byCampaign].map(([campaignId, fields]) =>
+          hsetInBatches(this.redis, this.#keys.persisted(campaignId), fields),
+        ),
+      );
     });
   }
 

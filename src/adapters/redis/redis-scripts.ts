@@ -4,86 +4,38 @@ import type { RedisConnection } from './redis-client.ts';
 /** A registered script: call it with its keys then its arguments; the reply is left untyped. */
 export type ScriptCall = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 
-interface ScriptSource {
+export interface ScriptSource {
   readonly command: string;
+  /** The script's file, relative to this module (`sharded/…` for the sub-ledgers' scripts). */
   readonly file: string;
   readonly numberOfKeys: number;
   readonly readOnly?: boolean;
-  /** Prepend ledger-run.lua (`current_run()`, the fence against a ledger gone back in time). */
-  readonly fenced?: boolean;
 }
 
-/** The shared chunk prepended to every script that decides or restores. */
-const LEDGER_RUN = 'ledger-run.lua';
+/**
+ * A source in one line: the ioredis command name, the file, how many of its arguments are keys,
+ * and 'read-only' for a script that writes nothing.
+ */
+export function script(
+  command: string,
+  file: string,
+  numberOfKeys: number,
+  access?: 'read-only',
+): ScriptSource {
+  return { command, file, numberOfKeys, ...(access === 'read-only' ? { readOnly: true } : {}) };
+}
 
-export const RESERVE: ScriptSource = {
-  command: 'couponReserve',
-  file: 'reserve.lua',
-  numberOfKeys: 5,
-  fenced: true,
-};
-export const FIND_GRANT: ScriptSource = {
-  command: 'couponFindGrant',
-  file: 'find-grant.lua',
-  numberOfKeys: 2,
-  readOnly: true,
-  fenced: true,
-};
-export const DEFINE: ScriptSource = {
-  command: 'couponDefine',
-  file: 'define.lua',
-  numberOfKeys: 1,
-  fenced: true,
-};
-export const RESTORE: ScriptSource = {
-  command: 'couponRestore',
-  file: 'restore.lua',
-  numberOfKeys: 5,
-  fenced: true,
-};
-export const FENCE: ScriptSource = {
-  command: 'couponFence',
-  file: 'fence.lua',
-  numberOfKeys: 1,
-};
-export const ISSUED_COUNT: ScriptSource = {
-  command: 'couponIssuedCount',
-  file: 'issued-count.lua',
-  numberOfKeys: 2,
-  readOnly: true,
-};
-export const FIND_COUPON: ScriptSource = {
-  command: 'couponFindCoupon',
-  file: 'find-coupon.lua',
-  numberOfKeys: 3,
-  readOnly: true,
-  fenced: true,
-};
-export const LEDGER_VERSION: ScriptSource = {
-  command: 'couponLedgerVersion',
-  file: 'ledger-version.lua',
-  numberOfKeys: 4,
-  readOnly: true,
-  fenced: true,
-};
-export const PERSISTED_READ: ScriptSource = {
-  command: 'couponPersistedRead',
-  file: 'persisted-read.lua',
-  numberOfKeys: 2,
-  readOnly: true,
-  fenced: true,
-};
-export const PERSISTED_SEED: ScriptSource = {
-  command: 'couponPersistedSeed',
-  file: 'persisted-seed.lua',
-  numberOfKeys: 1,
-  fenced: true,
-};
-export const ACKNOWLEDGE: ScriptSource = {
-  command: 'couponAcknowledge',
-  file: 'acknowledge.lua',
-  numberOfKeys: 1,
-};
+export const RESERVE = script('couponReserve', 'reserve.lua', 5);
+export const FIND_GRANT = script('couponFindGrant', 'find-grant.lua', 2, 'read-only');
+export const DEFINE = script('couponDefine', 'define.lua', 1);
+export const RESTORE = script('couponRestore', 'restore.lua', 5);
+export const FENCE = script('couponFence', 'fence.lua', 1);
+export const ISSUED_COUNT = script('couponIssuedCount', 'issued-count.lua', 2, 'read-only');
+export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 3, 'read-only');
+export const LEDGER_VERSION = script('couponLedgerVersion', 'ledger-version.lua', 4, 'read-only');
+export const PERSISTED_READ = script('couponPersistedRead', 'persisted-read.lua', 2, 'read-only');
+export const PERSISTED_SEED = script('couponPersistedSeed', 'persisted-seed.lua', 1);
+export const ACKNOWLEDGE = script('couponAcknowledge', 'acknowledge.lua', 1);
 
 const sources = new Map<string, string>();
 
@@ -97,9 +49,19 @@ function read(file: string): string {
   return lua;
 }
 
-/** The script's text: its file, behind the shared ledger-run.lua chunk when it is fenced. */
+/**
+ * A script's first line may name the chunks it needs, in order: `--! prelude: ledger-run decide`
+ * stands for ledger-run.lua then decide.lua, files beside this module, each defining local
+ * functions. A rule the plain and the sharded scripts share is written once that way (decide.lua
+ * is the decision table of both reserves). A chunk has no prelude of its own.
+ */
+const PRELUDE = /^--! prelude:(.*)/;
+
+/** The script's text: the chunks its prelude line names, then the script itself. */
 function luaOf(source: ScriptSource): string {
-  return source.fenced ? `${read(LEDGER_RUN)}\n${read(source.file)}` : read(source.file);
+  const lua = read(source.file);
+  const chunks: readonly string[] = PRELUDE.exec(lua)?.[1]?.match(/\S+/g) ?? [];
+  return [...chunks.map((chunk) => read(`${chunk}.lua`)), lua].join('\n');
 }
 
 /**

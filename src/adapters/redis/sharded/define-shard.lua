@@ -1,9 +1,10 @@
+--! prelude: ledger-run campaign-rules
 -- Writes one sub-ledger's rules and base quota in one step; its winners, count, transfers and
 -- net (stock moved in minus stock moved out) are kept, so defining again never forgets a grant
 -- nor a transfer. A brand-new sub-ledger gets net 0 and the epoch given.
 --
 -- KEYS[1] rules hash, KEYS[2] grants count
--- ARGV[1] name, ARGV[2] total, ARGV[3] perUser, ARGV[4] startsAt, ARGV[5] endsAt ('' = none),
+-- ARGV[1..5] the rules (see ../campaign-rules.lua),
 -- ARGV[6] shards N, ARGV[7] shard index, ARGV[8] base quota, ARGV[9] epoch for a new sub-ledger
 --
 -- Reply: the sub-ledger's spare stock (quota - count); negative when a lower total left it with
@@ -16,9 +17,7 @@ end
 if not existing then
   redis.call('HSET', KEYS[1], 'run', current_run())
 end
-redis.call('HSET', KEYS[1],
-  'name', ARGV[1], 'total', ARGV[2], 'perUser', ARGV[3], 'startsAt', ARGV[4], 'endsAt', ARGV[5],
-  'shards', ARGV[6], 'shard', ARGV[7], 'base', ARGV[8])
+write_rules(KEYS[1], 'shards', ARGV[6], 'shard', ARGV[7], 'base', ARGV[8])
 redis.call('HSETNX', KEYS[1], 'net', 0)
 redis.call('HSETNX', KEYS[1], 'epoch', ARGV[9])
 local net = tonumber(redis.call('HGET', KEYS[1], 'net'))

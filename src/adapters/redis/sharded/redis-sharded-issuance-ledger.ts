@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type {
   GrantLookup,
   IssuanceLedger,
-  LedgerLayout,
   Reservation,
 } from '../../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../../domain/campaign.ts';
@@ -11,37 +10,22 @@ import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
 import type { GrantDurability } from '../replica-acknowledgement.ts';
 import { orUnavailable } from '../redis-errors.ts';
-import { LedgerLayouts, parseShardCount } from '../ledger-layouts.ts';
-import { DEFAULT_KEY_PREFIX } from '../redis-keys.ts';
-import { registerCampaign } from '../redis-outbox-stream.ts';
-import {
-  baseQuota,
-  layoutOf,
-  MAX_SEQUENCE,
-  MAX_SHARDS,
-  sequenceSlot,
-  ShardedKeys,
-  shardOf,
-  shardsFor,
-  validShardCount,
-  type ShardLayout,
-} from './sharded-layout.ts';
-import {
-  ShardReply,
-  SubLedgerCommands,
-  type ShardState,
-  type StockTransfer,
-} from './sub-ledger-commands.ts';
+import type { KeyNamespace } from '../redis-keys.ts';
+import { parseShardCount, ReconcilableRedisLedger } from '../ledger-layouts.ts';
+import { LayoutCache } from './layout-cache.ts';
+import { StockRebalancing } from './shard-rebalancing.ts';
+import { ShardRouting } from './shard-routing.ts';
+import { layoutOf, MAX_SEQUENCE, MAX_SHARDS, shardsFor } from './sharded-layout.ts';
+import { ShardedRestore } from './sharded-restore.ts';
+import { SubLedgerCommands } from './sub-ledger-commands.ts';
 
-export interface RedisShardedIssuanceLedgerOptions {
+export interface RedisShardedIssuanceLedgerOptions extends KeyNamespace {
   /**
    * Sub-ledgers of a campaign this ledger defines or restores (1..64). A campaign keeps the
    * number it was defined with (stored with it), whatever later processes are configured with;
    * rebuild-ledger lays it out again with the configured number.
    */
   readonly shards: number;
-  /** Namespace of every key (default `coupon:`); must match the outbox's. */
-  readonly keyPrefix?: string;
   /** Holds each grant until it is durable enough (replicas, see ReplicaAcknowledgement). */
   readonly grantDurability?: GrantDurability | undefined;
   /**
@@ -51,25 +35,7 @@ export interface RedisShardedIssuanceLedgerOptions {
   readonly maxRebalances?: number;
 }
 
-/** One application waiting for stock: the rebalance it started decides it on the stock it moved. */
-interface Applicant {
-  readonly userId: UserId;
-  readonly at: number;
-}
-
-type RebalanceOutcome =
-  | 'retry'
-  | 'sold-out'
-  | 'unknown-campaign'
-  /** The applicant's own answer, decided on its sub-ledger together with the transfer's credit. */
-  | { readonly reply: [number, number] };
-
 const MAX_REBALANCES = 64;
-/** Winners written per HSET while staging a restore (as the unsharded ledger does). */
-const RESTORE_BATCH = 1000;
-const RESTORE_STAGING_TTL_MS = 10 * 60_000;
-/** Campaign layouts remembered per process; ids come from callers, so the map is bounded. */
-const MAX_REMEMBERED = 10_000;
 
 /**
  * Sharded-stock mode: one hot campaign beyond one Redis shard.
@@ -95,7 +61,8 @@ const MAX_REMEMBERED = 10_000;
  *   (idempotent by transfer number), clear the journal entry (compare-and-delete). The
  *   application that moved the stock is decided in the SAME script as the credit, so two empty
  *   sub-ledgers cannot pass the last coupons back and forth without anyone getting them.
- *   Concurrent applications waiting on one sub-ledger share one rebalance per process.
+ *   Concurrent applications waiting on one sub-ledger share one rebalance per process (see
+ *   StockRebalancing, which also says why a crash mid-transfer loses no stock for good).
  * - **Sold-out** is answered only when the grants of every sub-ledger, read under the same rules,
  *   add up to the total: grants only grow, so the sum read over several reads is a lower bound of
  *   the sum at the last read, and reaching the total means no stock is left anywhere (nor in
@@ -107,15 +74,6 @@ const MAX_REMEMBERED = 10_000;
  * - **Outbox.** Each sub-ledger appends its grants to its own stream (registered with the relay),
  *   with the PARENT campaign id: the relay, the event log and the consumer see ordinary coupons.
  *
- * Crash safety of a transfer: debit and journal entry are one script, so stock that left the
- * donor is always either journaled or credited. The credit marks the transfer number as credited
- * in the same script, so replaying it is a no-op; at most one transfer per (donor, recipient) is
- * in flight and numbers increase, so "number ≤ last credited" is exact. Any rebalance of the
- * campaign, by any process, replays every journal entry it sees; the recipient was empty when its
- * transfer began, so its next application rebalances and recovers the stock. A restore wipes the
- * journals and changes the epoch that every entry carries: nothing journaled before a restore can
- * be credited after it.
- *
  * Not covered (as for the unsharded ledger): Redis replication is asynchronous, so a failover can
  * lose acknowledged writes. A lost debit whose credit survived on another master would add stock;
  * a deployment with replicas should add `WAIT 1` on the donor between debit and credit (or run
@@ -123,30 +81,39 @@ const MAX_REMEMBERED = 10_000;
  *
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
-export class RedisShardedIssuanceLedger implements IssuanceLedger {
-  readonly #keys: ShardedKeys;
-  readonly #layoutsOf: LedgerLayouts;
-  readonly #commands: SubLedgerCommands;
+export class RedisShardedIssuanceLedger extends ReconcilableRedisLedger implements IssuanceLedger {
   readonly #shards: number;
-  readonly #maxRebalances: number;
-  readonly #layouts = new Map<CampaignId, ShardLayout>();
-  /** Rebalances in flight in this process, per sub-ledger: concurrent applications share one. */
-  readonly #rebalancing = new Map<string, Promise<RebalanceOutcome>>();
-  readonly #durability: GrantDurability | undefined;
+  readonly #commands: SubLedgerCommands;
+  readonly #cache: LayoutCache;
+  readonly #rebalancing: StockRebalancing;
+  readonly #routing: ShardRouting;
+  readonly #restore: ShardedRestore;
 
-  constructor(
-    private readonly redis: RedisConnection,
-    options: RedisShardedIssuanceLedgerOptions,
-  ) {
+  constructor(redis: RedisConnection, options: RedisShardedIssuanceLedgerOptions) {
     if (!Number.isInteger(options.shards) || options.shards < 1 || options.shards > MAX_SHARDS) {
       throw new RangeError(`shards must be a whole number from 1 to ${MAX_SHARDS}`);
     }
+    super(redis, options, 'sharded');
+    const maxRebalances = options.maxRebalances ?? MAX_REBALANCES;
     this.#shards = options.shards;
-    this.#maxRebalances = options.maxRebalances ?? MAX_REBALANCES;
-    this.#keys = new ShardedKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
-    this.#commands = new SubLedgerCommands(redis, this.#keys);
-    this.#layoutsOf = new LedgerLayouts(redis, this.#keys);
-    this.#durability = options.grantDurability;
+    this.#commands = new SubLedgerCommands(redis, this.keys);
+    this.#cache = new LayoutCache(this.layouts);
+    this.#rebalancing = new StockRebalancing(this.#commands, maxRebalances);
+    this.#routing = new ShardRouting(
+      this.#commands,
+      this.#cache,
+      this.#rebalancing,
+      options.grantDurability,
+      maxRebalances,
+    );
+    this.#restore = new ShardedRestore(
+      redis,
+      this.keys,
+      this.layouts,
+      this.#commands,
+      this.#cache,
+      this.#shards,
+    );
   }
 
   /**
@@ -163,7 +130,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
       const wanted = shardsFor(this.#shards, campaign.totalQuantity);
       const stored = await this.redis.call(
         'SET',
-        this.#keys.shardCount(campaign.id),
+        this.keys.shardCount(campaign.id),
         wanted,
         'NX',
         'GET',
@@ -177,118 +144,23 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
       }
       const layout = layoutOf(campaign.id, shards);
       // Relay first, rules last: once a sub-ledger can grant, the relay already reads its stream.
-      await this.registerWithRelay(layout);
+      await this.#commands.registerWithRelay(layout);
       const epoch = randomUUID();
       const spares = await Promise.all(
         layout.tags.map((_, shard) => this.#commands.define(layout, shard, campaign, epoch)),
       );
-      this.remember(layout);
-      if (spares.some((spare) => spare < 0)) await this.coverDebts(layout);
+      this.#cache.remember(layout);
+      if (spares.some((spare) => spare < 0)) await this.#rebalancing.coverDebts(layout);
     });
   }
 
   async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
-    const at = now.getTime();
-    if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
-    return orUnavailable(async () => {
-      const remembered = this.#layouts.get(campaignId);
-      let layout = remembered ?? (await this.storedLayout(campaignId));
-      if (!layout) return { kind: 'unknown-campaign' };
-      let fresh = remembered === undefined;
-      let decided: [number, number] | undefined;
-      for (let steps = 0; steps <= this.#maxRebalances; steps++) {
-        const shard = shardOf(userId, layout.shards);
-        const [code, value] =
-          decided ?? (await this.#commands.reserve(layout, shard, campaignId, userId, at));
-        decided = undefined;
-        switch (code) {
-          case ShardReply.issued:
-            this.remember(layout);
-            if (this.#durability) await this.#durability.confirm();
-            return {
-              kind: 'issued',
-              coupon: { campaignId, userId, sequence: value, issuedAt: now },
-            };
-          case ShardReply.alreadyIssued:
-            return { kind: 'already-issued' };
-          case ShardReply.notOpen:
-            return { kind: 'not-open', opensAt: new Date(value) };
-          case ShardReply.closed:
-            return { kind: 'closed', closedAt: new Date(value) };
-          case ShardReply.unknownCampaign: {
-            // A remembered layout may be stale (rebuilt with another number of sub-ledgers):
-            // look at the stored one once before answering that the campaign is unknown.
-            this.#layouts.delete(campaignId);
-            if (fresh) return { kind: 'unknown-campaign' };
-            fresh = true;
-            const stored = await this.storedLayout(campaignId);
-            if (!stored || stored.shards === layout.shards) return { kind: 'unknown-campaign' };
-            layout = stored;
-            continue;
-          }
-          case ShardReply.staleLayout: {
-            // The sub-ledger knows the campaign's real number of sub-ledgers: route with it.
-            if (value === layout.shards || !validShardCount(value)) {
-              throw new Error(`sub-ledger of ${campaignId} answered a stale layout of ${value}`);
-            }
-            layout = this.remember(layoutOf(campaignId, value));
-            continue;
-          }
-          case ShardReply.exhausted: {
-            this.remember(layout);
-            if (value === 1) return { kind: 'sold-out' };
-            const outcome = await this.rebalanceShared(layout, shard, { userId, at });
-            if (outcome === 'retry') continue;
-            if (typeof outcome === 'object') {
-              decided = outcome.reply;
-              continue;
-            }
-            return { kind: outcome };
-          }
-          case ShardReply.transferOfAnotherEpoch:
-            continue;
-          case ShardReply.notReady:
-            return { kind: 'not-ready' };
-          default:
-            throw new Error(`reserve-shard.lua answered an unknown code ${code}`);
-        }
-      }
-      throw new Error(
-        `campaign ${campaignId}: stock did not settle after ${this.#maxRebalances} rebalances`,
-      );
-    });
+    if (!Number.isSafeInteger(now.getTime())) throw new TypeError('reserve needs a valid date');
+    return orUnavailable(() => this.#routing.reserve(campaignId, userId, now));
   }
 
-  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
-    return orUnavailable(async () => {
-      const layout = this.#layouts.get(campaignId) ?? (await this.storedLayout(campaignId));
-      if (!layout) return { kind: 'unknown-campaign' };
-      const lookup = await this.#commands.findGrant(layout, shardOf(userId, layout.shards), userId);
-      if (lookup.kind !== 'unknown-campaign') return lookup;
-      // A sub-ledger without rules: lost, or a stale remembered layout. Not an answer.
-      this.#layouts.delete(campaignId);
-      return { kind: 'not-ready' };
-    });
-  }
-
-  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
-    return orUnavailable(() => this.#layoutsOf.winners(campaignId));
-  }
-
-  fence(campaignId: CampaignId): Promise<void> {
-    return orUnavailable(() => this.#layoutsOf.fence(campaignId));
-  }
-
-  layout(campaignId: CampaignId): Promise<LedgerLayout> {
-    return orUnavailable(() => this.#layoutsOf.layout(campaignId, 'sharded'));
-  }
-
-  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
-    return orUnavailable(() => this.#layoutsOf.claim(campaignId, ttlMs));
-  }
-
-  releaseReconcile(campaignId: CampaignId): Promise<void> {
-    return orUnavailable(() => this.#layoutsOf.release(campaignId));
+  findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
+    return orUnavailable(() => this.#routing.findGrant(campaignId, userId));
   }
 
   /**
@@ -298,7 +170,7 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
    */
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
     return orUnavailable(async () => {
-      const layout = await this.storedLayout(campaignId);
+      const layout = await this.#cache.storedLayout(campaignId);
       if (!layout) return undefined;
       const counts = await Promise.all(
         layout.tags.map((_, shard) => this.#commands.issuedCount(layout, shard)),
@@ -313,97 +185,11 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
   }
 
   /**
-   * Rebuilds the campaign from the durable record with the CONFIGURED number of sub-ledgers
-   * (which is also how a campaign changes its number: rebuild it). Each winner goes to the
-   * sub-ledger its user routes to, and counts there as a grant. Each sub-ledger's next sequence
-   * lies above every restored sequence of its sequence space, so none is handed out again. A
-   * hole in the record (a sequence missing below the highest of its sub-ledger's space, judged
-   * in the layout that handed it out) counts as granted, as the unsharded ledger counts up to
-   * the highest sequence: a grant whose event was lost with Redis is never given to a second
-   * user. The rest of the total is split evenly. Journals are emptied and a new epoch voids any
-   * transfer in flight.
-   *
-   * Each sub-ledger is swapped atomically, the campaign as a whole is not: run it while the
-   * campaign is not issuing (after Redis lost it, it answers LEDGER_NOT_READY anyway; after a
-   * partial loss of a cluster, the surviving sub-ledgers still issue, and grants they make
-   * between reading the record and this swap would be forgotten: stop the API first).
-   * Idempotent. Does NOT append to the outbox. Sub-ledgers of an older layout are deleted, their
-   * outbox streams are not (the relay still drains them).
+   * Rebuilds the campaign from the durable record, laid out with the CONFIGURED number of
+   * sub-ledgers; holes in the record count as granted (see ShardedRestore).
    */
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    const shards = shardsFor(this.#shards, campaign.totalQuantity);
-    const layout = layoutOf(campaign.id, shards);
-    const winners = layout.tags.map(() => new Map<UserId, number>());
-    for (const coupon of coupons) {
-      winners[shardOf(coupon.userId, shards)]?.set(coupon.userId, coupon.sequence);
-    }
-    const sequences = winners.flatMap((map) => [...map.values()]);
-    // The highest local index restored in each sub-ledger's sequence space: grants go above.
-    const highest = highestLocals(sequences, shards);
-    const epoch = randomUUID();
-    await orUnavailable(async () => {
-      // A plain ledger of the campaign stops deciding before anything is read (the caller merged
-      // its winners in): one live ledger per campaign.
-      await this.#layoutsOf.fence(campaign.id);
-      const previous = parseShardCount(await this.redis.get(this.#keys.shardCount(campaign.id)));
-      // Holes, judged in the layout that handed the sequences out (the previous one when known):
-      // grants whose events were lost together with the ledger. They still count as granted.
-      const produced = highestLocals(sequences, previous ?? shards);
-      const holes = Math.max(0, sum(produced) - sequences.length);
-      const counts = winners.map((map, shard) => map.size + baseQuota(holes, shards, shard));
-      const remaining = campaign.totalQuantity - sum(counts);
-      const staging = await Promise.all(
-        layout.tags.map((tag, shard) =>
-          this.stage(tag, winners[shard] ?? new Map<UserId, number>()),
-        ),
-      );
-      await this.registerWithRelay(layout);
-      await Promise.all(
-        layout.tags.map((_, shard) => {
-          const count = counts[shard] ?? 0;
-          // Σ quota = total exactly; an over-full record leaves a debt on sub-ledger 0 instead.
-          const share =
-            remaining >= 0 ? baseQuota(remaining, shards, shard) : shard === 0 ? remaining : 0;
-          const base = baseQuota(campaign.totalQuantity, shards, shard);
-          return this.#commands.restore(layout, shard, {
-            campaign,
-            base,
-            net: count + share - base,
-            epoch,
-            count,
-            seqBase: (highest[shard] ?? 0) - count,
-            staging: staging[shard] ?? '',
-            winners: winners[shard]?.size ?? 0,
-          });
-        }),
-      );
-      // The switch, in one step on the campaign's slot: the layout marker in, the plain ledger's
-      // keys out, so a plain-mode process finds no rules and answers LEDGER_NOT_READY.
-      await this.redis
-        .multi()
-        .set(this.#keys.shardCount(campaign.id), shards)
-        .del(
-          this.#keys.campaign(campaign.id),
-          this.#keys.users(campaign.id),
-          this.#keys.count(campaign.id),
-        )
-        .exec();
-      this.remember(layout);
-      if (previous !== undefined && previous !== shards) {
-        const current = new Set<string>(layout.tags);
-        const stale = layoutOf(campaign.id, previous).tags.filter((tag) => !current.has(tag));
-        await Promise.all(
-          stale.map((tag) =>
-            this.redis.del(
-              this.#keys.campaign(tag),
-              this.#keys.users(tag),
-              this.#keys.count(tag),
-              this.#keys.transfers(tag),
-            ),
-          ),
-        );
-      }
-    });
+  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+    return orUnavailable(() => this.#restore.restore(campaign, coupons));
   }
 
   /**
@@ -412,193 +198,8 @@ export class RedisShardedIssuanceLedger implements IssuanceLedger {
    */
   async settle(campaignId: CampaignId): Promise<void> {
     await orUnavailable(async () => {
-      const layout = await this.storedLayout(campaignId);
-      if (!layout) return;
-      const states = await this.states(layout);
-      if (!states) return;
-      await Promise.all(
-        states.flatMap((state) => state.outgoing).map((t) => this.complete(layout, t)),
-      );
+      const layout = await this.#cache.storedLayout(campaignId);
+      if (layout) await this.#rebalancing.settle(layout);
     });
   }
-
-  /**
-   * One sub-ledger after the other: XGROUPs on several slots issued at once could share an
-   * auto-pipeline sent to one node of a cluster (see createRedisCluster).
-   */
-  private async registerWithRelay(layout: ShardLayout): Promise<void> {
-    for (const tag of layout.tags) await registerCampaign(this.redis, this.#keys, tag);
-  }
-
-  private async stage(tag: ShardLayout['tags'][number], winners: Map<UserId, number>) {
-    const staging = this.#keys.restoring(tag, randomUUID());
-    const flat = [...winners].flat();
-    for (let i = 0; i < flat.length; i += RESTORE_BATCH * 2) {
-      await this.redis.hset(staging, ...flat.slice(i, i + RESTORE_BATCH * 2));
-      // Expiry right after the first write: a restore that dies half-way leaves nothing behind.
-      if (i === 0) await this.redis.pexpire(staging, RESTORE_STAGING_TTL_MS);
-    }
-    return staging;
-  }
-
-  /**
-   * One rebalance per sub-ledger at a time in this process. The application that starts it is
-   * decided on the stock it moves; the others waiting meanwhile then apply again.
-   */
-  private async rebalanceShared(
-    layout: ShardLayout,
-    shard: number,
-    applicant: Applicant,
-  ): Promise<RebalanceOutcome> {
-    const key = `${layout.campaignId}#${layout.shards}#${shard}`;
-    const running = this.#rebalancing.get(key);
-    if (running) {
-      const outcome = await running;
-      return typeof outcome === 'object' ? 'retry' : outcome;
-    }
-    const started = this.rebalance(layout, shard, applicant).finally(() =>
-      this.#rebalancing.delete(key),
-    );
-    this.#rebalancing.set(key, started);
-    return started;
-  }
-
-  /**
-   * Brings stock to sub-ledger `recipient`, or finds that there is none left anywhere. With an
-   * applicant, the last transfer's credit and the applicant's decision are one script.
-   */
-  private async rebalance(
-    layout: ShardLayout,
-    recipient: number,
-    applicant?: Applicant,
-  ): Promise<RebalanceOutcome> {
-    const states = await this.states(layout);
-    if (!states) return 'unknown-campaign';
-    const [first] = states;
-    if (!first) return 'unknown-campaign';
-    // A redefinition or a restore is being written: decide nothing from a mix of rules.
-    if (!states.every((state) => state.epoch === first.epoch && state.total === first.total)) {
-      await pause();
-      return 'retry';
-    }
-    // (a) Stock in transit (a transfer under way elsewhere, or one whose process died): finish it.
-    const inFlight = states.flatMap((state) => state.outgoing);
-    if (inFlight.length > 0) {
-      await Promise.all(inFlight.map((transfer) => this.complete(layout, transfer)));
-      return 'retry';
-    }
-    // (b) Every sub-ledger's grants add up to the total: sold out for good, under these rules.
-    const granted = states.reduce((total, state) => total + state.count, 0);
-    if (granted >= first.total) {
-      await Promise.all(
-        states.map((_, shard) =>
-          this.#commands.markSoldOut(layout, shard, first.epoch, first.total),
-        ),
-      );
-      return 'sold-out';
-    }
-    // (c) Stock arrived meanwhile (another process moved some here).
-    const mine = states[recipient];
-    if (!mine) return 'unknown-campaign';
-    if (mine.quota > mine.count) return 'retry';
-    // (d) Move stock from the richest sub-ledgers: half of a donor's spare (the other half stays
-    // for its own users), at least this sub-ledger's debt plus one.
-    let needed = mine.count - mine.quota + 1;
-    const donors = states
-      .map((state, shard) => ({ shard, spare: state.quota - state.count }))
-      .filter((donor) => donor.shard !== recipient && donor.spare > 0)
-      .sort((a, b) => b.spare - a.spare);
-    if (donors.length === 0) {
-      // Grants are short of the total, yet no spare was seen: stock moved between our reads.
-      await pause();
-      return 'retry';
-    }
-    for (const donor of donors) {
-      const amount = Math.min(donor.spare, Math.max(needed, Math.ceil(donor.spare / 2)));
-      const debit = await this.#commands.debit(layout, donor.shard, recipient, amount, first.epoch);
-      if (debit.kind === 'no-spare') continue;
-      if (debit.kind !== 'debited' && debit.kind !== 'pending') return 'retry';
-      needed -= debit.transfer.amount;
-      if (applicant && needed <= 0) {
-        // Credit and decide in one step: the stock cannot be moved away before the application
-        // that moved it has its answer. Then forget the journal entry (it is credited).
-        const reply = await this.#commands.reserve(
-          layout,
-          recipient,
-          layout.campaignId,
-          applicant.userId,
-          applicant.at,
-          debit.transfer,
-        );
-        // Codes 1..5 come after the credit in the script; 0, 6 and 7 return before it (nothing
-        // credited): then the entry must stay in the journal for a later replay.
-        if (reply[0] >= ShardReply.issued && reply[0] <= ShardReply.exhausted) {
-          await this.#commands.clear(layout, debit.transfer);
-        }
-        return { reply };
-      }
-      await this.complete(layout, debit.transfer);
-      if (needed <= 0) return 'retry';
-    }
-    return 'retry';
-  }
-
-  /** Transfer steps 2 and 3: idempotent, safe to run from any process, any number of times. */
-  private async complete(layout: ShardLayout, transfer: StockTransfer): Promise<void> {
-    const credited = await this.#commands.credit(layout, transfer);
-    // Not credited (recipient lost, or another epoch): the entry stays, the stock stays out of
-    // every quota (under-issue, never over-issue) until a restore replaces the journals.
-    if (credited === 'credited' || credited === 'already-credited') {
-      await this.#commands.clear(layout, transfer);
-    }
-  }
-
-  /** After a lower total: moves spare stock to the sub-ledgers left with more grants than quota. */
-  private async coverDebts(layout: ShardLayout): Promise<void> {
-    for (let round = 0; round < this.#maxRebalances; round++) {
-      const states = await this.states(layout);
-      if (!states) return;
-      const debtor = states.findIndex((state) => state.count > state.quota);
-      const granted = states.reduce((total, state) => total + state.count, 0);
-      const total = states[0]?.total ?? 0;
-      if (debtor < 0 || granted >= total) return;
-      await this.rebalance(layout, debtor);
-    }
-  }
-
-  private async states(layout: ShardLayout): Promise<ShardState[] | undefined> {
-    const states = await Promise.all(
-      layout.tags.map((_, shard) => this.#commands.state(layout, shard)),
-    );
-    return states.every((state) => state !== undefined) ? states : undefined;
-  }
-
-  /** The campaign's layout as stored; undefined when the campaign is unknown (or lost). */
-  private async storedLayout(campaignId: CampaignId): Promise<ShardLayout | undefined> {
-    return this.#layoutsOf.storedShards(campaignId);
-  }
-
-  private remember(layout: ShardLayout): ShardLayout {
-    const known = this.#layouts.get(layout.campaignId);
-    if (known?.shards === layout.shards) return known;
-    if (this.#layouts.size >= MAX_REMEMBERED) this.#layouts.clear();
-    this.#layouts.set(layout.campaignId, layout);
-    return layout;
-  }
 }
-
-/** Per sequence space of an N-way layout, the highest local index among `sequences`. */
-function highestLocals(sequences: readonly number[], shards: number): number[] {
-  const locals = Array.from({ length: shards }, () => 0);
-  for (const sequence of sequences) {
-    const { shard, local } = sequenceSlot(sequence, shards);
-    locals[shard] = Math.max(locals[shard] ?? 0, local);
-  }
-  return locals;
-}
-
-const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
-
-/** A short random pause before looking again, so contending rebalances do not run in lockstep. */
-const pause = () =>
-  new Promise<void>((resolve) => setTimeout(resolve, 1 + Math.floor(Math.random() * 4)));

@@ -1,7 +1,8 @@
+--! prelude: ledger-run decide
 -- Decides one application on ONE sub-ledger of a campaign in sharded-stock mode, atomically.
--- The twin of ../reserve.lua (same checks, same ORDER: already issued > window > cap), with the
--- cap being this sub-ledger's quota (base + net) instead of the campaign's total. The sum of the
--- quotas never exceeds the total (see transfer-debit.lua), so neither can the sum of the grants.
+-- The decision is decide.lua's, as in ../reserve.lua, with the cap being this sub-ledger's quota
+-- (base + net) instead of the campaign's total. The sum of the quotas never exceeds the total
+-- (see transfer-debit.lua), so neither can the sum of the grants.
 --
 -- Optionally it first credits a stock transfer to this sub-ledger (what transfer-credit.lua
 -- does), in the same step: the application that moved the stock here decides on it before
@@ -58,36 +59,17 @@ if ARGV[6] then
   end
 end
 
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
-  return {2, 0}
+local seqBase = tonumber(rules[10]) or 0
+local reply = decide_and_grant({
+  startsAt = tonumber(rules[5]),
+  endsAt = tonumber(rules[6]),
+  cap = (tonumber(rules[3]) or 0) + net,
+  -- Sub-ledger i of N grants i+1, N+i+1, 2N+i+1, … (after seqBase rounds): unique in the campaign.
+  sequence = function(grants) return (grants + seqBase - 1) * shards + shard + 1 end,
+})
+-- The sold-out mark is valid only for the rules it was computed under (a restore changes the
+-- epoch, a redefinition may change the total).
+if reply[1] == 5 and rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8])) then
+  return {5, 1}
 end
-
-local now = tonumber(ARGV[3])
-local startsAt = tonumber(rules[5])
-if startsAt and now < startsAt then
-  return {3, startsAt}
-end
-local endsAt = tonumber(rules[6])
-if endsAt and now >= endsAt then
-  return {4, endsAt}
-end
-
-local quota = (tonumber(rules[3]) or 0) + net
-local count = tonumber(redis.call('GET', KEYS[3])) or 0
-if count >= quota then
-  -- The mark is valid only for the rules it was computed under (a restore changes the epoch, a
-  -- redefinition may change the total).
-  if rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8])) then
-    return {5, 1}
-  end
-  return {5, 0}
-end
-
--- The event first, then the grant (as in ../reserve.lua): a failed XADD grants nothing.
-local grants = count + 1
-local sequence = (grants + (tonumber(rules[10]) or 0) - 1) * shards + shard + 1
-redis.call('XADD', KEYS[4], '*',
-  'campaignId', ARGV[1], 'userId', ARGV[2], 'sequence', sequence, 'issuedAt', ARGV[3])
-redis.call('SET', KEYS[3], grants)
-redis.call('HSET', KEYS[2], ARGV[2], sequence)
-return {1, sequence}
+return reply

@@ -1,0 +1,45 @@
+-- The decision table of ONE application, shared by reserve.lua and sharded/reserve-shard.lua.
+-- It is the Lua twin of `decide` in src/domain/issuance-policy.ts: the same checks in the same
+-- ORDER (already issued > not open > closed > sold out > issued with the next sequence). The
+-- in-memory ledger calls that function, and the ledger contract suite runs against the memory and
+-- the Redis ledgers alike, so it proves the two agree. Keep them in step.
+--
+-- What the domain leaves to its caller happens here, in the same atomic step: the grant is
+-- written. The event first, then the grant: should the XADD fail (out of memory), nothing was
+-- granted, so a grant never exists without its outbox entry. The stream is never trimmed here
+-- (that could drop an unpublished event); the relay deletes entries once the event log has them.
+--
+-- Both reserves share the layout it works on: KEYS[2] winners hash (userId -> sequence),
+-- KEYS[3] count of the grants this ledger made, KEYS[4] outbox stream; ARGV[1] campaignId,
+-- ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock). What differs is `ledger`
+-- (a campaign's own rules, or one sub-ledger's):
+--   startsAt, endsAt  the window in epoch ms (nil: unbounded on that side)
+--   cap       how many grants this ledger may make in all
+--   sequence  function(grants) -> the campaign-wide sequence of this ledger's grants-th grant
+--
+-- Reply {code, value}: {1, sequence} issued · {2, 0} already issued · {3, startsAt} not open yet ·
+--                      {4, endsAt} closed · {5, 0} sold out (this ledger's cap is reached)
+local function decide_and_grant(ledger)
+  local userId, at = ARGV[2], ARGV[3]
+  if redis.call('HEXISTS', KEYS[2], userId) == 1 then
+    return {2, 0}
+  end
+  local now = tonumber(at)
+  if ledger.startsAt and now < ledger.startsAt then
+    return {3, ledger.startsAt}
+  end
+  if ledger.endsAt and now >= ledger.endsAt then
+    return {4, ledger.endsAt}
+  end
+  local count = tonumber(redis.call('GET', KEYS[3])) or 0
+  if count >= ledger.cap then
+    return {5, 0}
+  end
+  local grants = count + 1
+  local sequence = ledger.sequence(grants)
+  redis.call('XADD', KEYS[4], '*',
+    'campaignId', ARGV[1], 'userId', userId, 'sequence', sequence, 'issuedAt', at)
+  redis.call('SET', KEYS[3], grants)
+  redis.call('HSET', KEYS[2], userId, sequence)
+  return {1, sequence}
+end

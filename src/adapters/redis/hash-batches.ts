@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { UserId } from '../../domain/ids.ts';
+import type { RedisConnection } from './redis-client.ts';
+import type { LedgerTag, RedisKeys } from './redis-keys.ts';
+
+/** Field/value pairs written per HSET: small commands keep Redis responsive. */
+const BATCH = 1000;
+/** A staging hash left behind by a restore that died half-way disappears on its own. */
+const RESTORE_STAGING_TTL_MS = 10 * 60_000;
+
+/**
+ * Writes a flat `field, value, field, value, …` list into one hash, BATCH pairs per HSET. With
+ * `expireMs`, the hash expires that long after the first write, set before any other batch is
+ * sent: a writer that dies half-way leaves nothing behind for good.
+ */
+export async function hsetInBatches(
+  redis: RedisConnection,
+  key: string,
+  fields: readonly (string | number)[],
+  expireMs?: number,
+): Promise<void> {
+  const batches: (string | number)[][] = [];
+  for (let i = 0; i < fields.length; i += BATCH * 2) batches.push(fields.slice(i, i + BATCH * 2));
+  const [first, ...rest] = batches;
+  if (!first) return;
+  await redis.hset(key, ...first);
+  if (expireMs !== undefined) await redis.pexpire(key, expireMs);
+  await Promise.all(rest.map((batch) => redis.hset(key, ...batch)));
+}
+
+/**
+ * The first half of a restore, for the plain ledger and each sub-ledger alike: the winners,
+ * userId → sequence, written into a fresh staging hash on the ledger's slot (so the restore
+ * script can RENAME it over the winners in one step). Returns the staging key, which holds
+ * nothing when there are no winners (the restore scripts are told how many to expect).
+ */
+export async function stageWinners(
+  redis: RedisConnection,
+  keys: RedisKeys,
+  tag: LedgerTag,
+  winners: ReadonlyMap<UserId, number>,
+): Promise<string> {
+  const staging = keys.restoring(tag, randomUUID());
+  await hsetInBatches(redis, staging, [...winners].flat(), RESTORE_STAGING_TTL_MS);
+  return staging;
+}

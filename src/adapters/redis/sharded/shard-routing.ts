@@ -1,0 +1,102 @@
+import type { GrantLookup, Reservation } from '../../../application/ports/issuance-ledger.port.ts';
+import type { CampaignId, UserId } from '../../../domain/ids.ts';
+import { refusalOf } from '../ledger-codec.ts';
+import type { GrantDurability } from '../replica-acknowledgement.ts';
+import type { LayoutCache } from './layout-cache.ts';
+import type { StockRebalancing } from './shard-rebalancing.ts';
+import { layoutOf, shardOf, validShardCount } from './sharded-layout.ts';
+import type { SubLedgerCommands } from './sub-ledger-commands.ts';
+import { ShardReply } from './sub-ledger-replies.ts';
+
+/**
+ * Routing of the user-facing calls: a user always applies (and is looked up) at sub-ledger
+ * `shardOf(userId, N)`, in the campaign's layout as this process remembers it, corrected when a
+ * sub-ledger says the layout is stale. An application whose sub-ledger has used its quota waits
+ * for a rebalance and is decided on the stock it brought.
+ */
+export class ShardRouting {
+  constructor(
+    private readonly commands: SubLedgerCommands,
+    private readonly layouts: LayoutCache,
+    private readonly rebalancing: StockRebalancing,
+    private readonly durability: GrantDurability | undefined,
+    private readonly maxRebalances: number,
+  ) {}
+
+  /** `now` is a valid date (checked by the caller). */
+  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+    const at = now.getTime();
+    const remembered = this.layouts.known(campaignId);
+    let layout = remembered ?? (await this.layouts.storedLayout(campaignId));
+    if (!layout) return { kind: 'unknown-campaign' };
+    let fresh = remembered === undefined;
+    let decided: [number, number] | undefined;
+    for (let steps = 0; steps <= this.maxRebalances; steps++) {
+      const shard = shardOf(userId, layout.shards);
+      const [code, value] =
+        decided ?? (await this.commands.reserve(layout, shard, campaignId, userId, at));
+      decided = undefined;
+      switch (code) {
+        case ShardReply.issued:
+          this.layouts.remember(layout);
+          if (this.durability) await this.durability.confirm();
+          return {
+            kind: 'issued',
+            coupon: { campaignId, userId, sequence: value, issuedAt: now },
+          };
+        case ShardReply.unknownCampaign: {
+          // A remembered layout may be stale (rebuilt with another number of sub-ledgers):
+          // look at the stored one once before answering that the campaign is unknown.
+          this.layouts.forget(campaignId);
+          if (fresh) return { kind: 'unknown-campaign' };
+          fresh = true;
+          const stored = await this.layouts.storedLayout(campaignId);
+          if (!stored || stored.shards === layout.shards) return { kind: 'unknown-campaign' };
+          layout = stored;
+          continue;
+        }
+        case ShardReply.staleLayout: {
+          // The sub-ledger knows the campaign's real number of sub-ledgers: route with it.
+          if (value === layout.shards || !validShardCount(value)) {
+            throw new Error(`sub-ledger of ${campaignId} answered a stale layout of ${value}`);
+          }
+          layout = this.layouts.remember(layoutOf(campaignId, value));
+          continue;
+        }
+        case ShardReply.exhausted: {
+          this.layouts.remember(layout);
+          if (value === 1) return { kind: 'sold-out' };
+          const outcome = await this.rebalancing.forApplicant(layout, shard, { userId, at });
+          if (outcome === 'retry') continue;
+          if (typeof outcome === 'object') {
+            decided = outcome.reply;
+            continue;
+          }
+          return { kind: outcome };
+        }
+        case ShardReply.transferOfAnotherEpoch:
+          continue;
+        case ShardReply.notReady:
+          return { kind: 'not-ready' };
+        default: {
+          const refusal = refusalOf(code, value);
+          if (refusal) return refusal;
+          throw new Error(`reserve-shard.lua answered an unknown code ${code}`);
+        }
+      }
+    }
+    throw new Error(
+      `campaign ${campaignId}: stock did not settle after ${this.maxRebalances} rebalances`,
+    );
+  }
+
+  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
+    const layout = await this.layouts.find(campaignId);
+    if (!layout) return { kind: 'unknown-campaign' };
+    const lookup = await this.commands.findGrant(layout, shardOf(userId, layout.shards), userId);
+    if (lookup.kind !== 'unknown-campaign') return lookup;
+    // A sub-ledger without rules: lost, or a stale remembered layout. Not an answer.
+    this.layouts.forget(campaignId);
+    return { kind: 'not-ready' };
+  }
+}
