@@ -1,4 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { CachedProbe } from './cached-probe.ts';
+import {
+  LabelledCounter,
+  LabelledHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from './labelled-series.ts';
 import type { ApplyOutcome } from '../../application/apply-for-coupon.ts';
 import type { FailedIssuanceRepository } from '../../application/ports/failed-issuance-repository.port.ts';
 import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
@@ -47,11 +54,6 @@ const LAG_BUCKETS = [
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** How long a probed value (outbox depth, open failures) is reused: scrapes + dashboards share it. */
-const PROBE_TTL_MS = 1000;
-/** A probe that does not answer in time reports NaN rather than holding the scrape. */
-const PROBE_TIMEOUT_MS = 1000;
-
 export interface CouponMetricsOptions {
   /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
   readonly processMetrics?: boolean;
@@ -73,12 +75,14 @@ export interface OperationalSnapshot {
  */
 export class CouponMetrics {
   readonly registry: Registry;
-  readonly #httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly #httpDuration: Histogram<'method' | 'route'>;
-  readonly #decisions: Counter<'outcome'>;
-  /** A plain mirror of the decision counter, read synchronously by the dashboard endpoint. */
-  readonly #decisionCounts = new Map<DecisionOutcome, number>();
-  readonly #ledgerDuration: Histogram<'operation' | 'result'>;
+  // The apply path's series: touched on every request, so the cheap kind (labelled-series.ts).
+  readonly #httpRequests: LabelledCounter<'method' | 'route' | 'status'>;
+  readonly #httpDuration: LabelledHistogram<'method' | 'route'>;
+  /** Per `method route status`: the two series one request adds to, found with one lookup. */
+  readonly #httpSeries = new Map<string, { count: CounterSeries; duration: HistogramSeries }>();
+  readonly #decisions: LabelledCounter<'outcome'>;
+  readonly #decisionSeries = new Map<DecisionOutcome, CounterSeries>();
+  readonly #ledgerDuration: LabelledHistogram<'operation' | 'result'>;
   readonly #relayBatchSize: Histogram;
   readonly #relayLag: Histogram;
   readonly #relayPublished: Counter;
@@ -97,36 +101,36 @@ export class CouponMetrics {
     this.#registers = registers;
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
-    this.#httpRequests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests by route pattern (never the raw path) and status code',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.#httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by route pattern',
-      labelNames: ['method', 'route'],
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
-    this.#decisions = new Counter({
-      name: 'coupon_apply_decisions_total',
-      help: 'Apply decisions by outcome (error: the ledger could not be asked)',
-      labelNames: ['outcome'],
-      registers,
-    });
+    this.#httpRequests = new LabelledCounter(
+      'http_requests_total',
+      'HTTP requests by route pattern (never the raw path) and status code',
+      ['method', 'route', 'status'],
+      registry,
+    );
+    this.#httpDuration = new LabelledHistogram(
+      'http_request_duration_seconds',
+      'HTTP request duration by route pattern',
+      ['method', 'route'],
+      HTTP_BUCKETS,
+      registry,
+    );
+    this.#decisions = new LabelledCounter(
+      'coupon_apply_decisions_total',
+      'Apply decisions by outcome (error: the ledger could not be asked)',
+      ['outcome'],
+      registry,
+    );
+    // Every outcome is a series from the first scrape.
     for (const outcome of DECISION_OUTCOMES) {
-      this.#decisions.inc({ outcome }, 0); // every outcome is a series from the first scrape
-      this.#decisionCounts.set(outcome, 0);
+      this.#decisionSeries.set(outcome, this.#decisions.series(outcome));
     }
-    this.#ledgerDuration = new Histogram({
-      name: 'coupon_ledger_call_duration_seconds',
-      help: 'Issuance ledger call latency by operation and result',
-      labelNames: ['operation', 'result'],
-      buckets: LEDGER_BUCKETS,
-      registers,
-    });
+    this.#ledgerDuration = new LabelledHistogram(
+      'coupon_ledger_call_duration_seconds',
+      'Issuance ledger call latency by operation and result',
+      ['operation', 'result'],
+      LEDGER_BUCKETS,
+      registry,
+    );
     this.#relayBatchSize = new Histogram({
       name: 'coupon_relay_batch_size',
       help: 'Coupons per successful publish to the event log',
@@ -185,20 +189,29 @@ export class CouponMetrics {
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     const m = HTTP_METHODS.has(method) ? method : 'OTHER';
-    this.#httpRequests.inc({ method: m, route, status: String(status) });
-    this.#httpDuration.observe({ method: m, route }, seconds);
+    const key = `${m} ${route} ${status}`;
+    let series = this.#httpSeries.get(key);
+    if (!series) {
+      series = {
+        count: this.#httpRequests.series(m, route, String(status)),
+        duration: this.#httpDuration.series(m, route),
+      };
+      this.#httpSeries.set(key, series);
+    }
+    series.count.add();
+    series.duration.observe(seconds);
   }
 
   recordDecision(outcome: DecisionOutcome): void {
-    this.#decisions.inc({ outcome });
-    this.#decisionCounts.set(outcome, (this.#decisionCounts.get(outcome) ?? 0) + 1);
+    this.#decisionSeries.get(outcome)?.add();
   }
 
   /** Starts timing a ledger call; call the result with whether it succeeded. */
   startLedgerTimer(operation: LedgerOperation): (result: 'ok' | 'error') => void {
-    const end = this.#ledgerDuration.startTimer({ operation });
+    const started = performance.now();
     return (result) => {
-      end({ result });
+      const seconds = (performance.now() - started) / 1000;
+      this.#ledgerDuration.series(operation, result).observe(seconds);
     };
   }
 
@@ -268,7 +281,7 @@ export class CouponMetrics {
       this.#failedOpen?.get(),
     ]);
     const decisions = Object.fromEntries(
-      DECISION_OUTCOMES.map((outcome) => [outcome, this.#decisionCounts.get(outcome) ?? 0]),
+      DECISION_OUTCOMES.map((outcome) => [outcome, this.#decisionSeries.get(outcome)?.value ?? 0]),
     ) as Record<DecisionOutcome, number>;
     return {
       decisions,
@@ -280,47 +293,4 @@ export class CouponMetrics {
 
 function finiteOrNull(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : value;
-}
-
-/**
- * A number read from a dependency at most once per TTL, shared by concurrent readers, bounded
- * by a timeout: a slow Redis or MySQL must not hold a scrape (or the dashboard) hostage. A
- * failure reads as NaN (Prometheus shows the gap) and is counted.
- */
-class CachedProbe {
-  #value: number | undefined;
-  #readAt = -Infinity;
-  #pending: Promise<number> | undefined;
-
-  constructor(
-    private readonly read: () => Promise<number>,
-    private readonly onError: () => void,
-  ) {}
-
-  get(): Promise<number> {
-    if (this.#value !== undefined && performance.now() - this.#readAt < PROBE_TTL_MS) {
-      return Promise.resolve(this.#value);
-    }
-    this.#pending ??= this.refresh().finally(() => {
-      this.#pending = undefined;
-    });
-    return this.#pending;
-  }
-
-  private async refresh(): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('probe timed out')), PROBE_TIMEOUT_MS);
-    });
-    try {
-      this.#value = await Promise.race([this.read(), timeout]);
-    } catch {
-      this.onError();
-      this.#value = Number.NaN;
-    } finally {
-      clearTimeout(timer);
-    }
-    this.#readAt = performance.now();
-    return this.#value;
-  }
 }
