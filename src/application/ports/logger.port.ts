@@ -4,4 +4,9 @@ export interface Logger {
   info(context: object, message: string): void;
   warn(context: object, message: string): void;
   error(context: object, message: string): void;
+  /**
+   * Whether lines of `level` are written at all, so a caller can skip building a line nobody
+   * reads (the per-request debug line). Absent means every level is written.
+   */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
