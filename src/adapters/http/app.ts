@@ -69,9 +69,8 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   // body at all is let through to its validator.
   app.use(
     '*',
-    requireJsonBody((c) => auth.mode === 'jwt' && handlerRoute(c) === APPLY_ROUTE),
+    bodyChecks(deps.bodyLimitBytes, (c) => auth.mode === 'jwt' && handlerRoute(c) === APPLY_ROUTE),
   );
-  app.use('*', limitBody(deps.bodyLimitBytes));
 
   registerHealthRoutes(app, deps);
   registerIssuanceRoutes(app, deps);
@@ -118,21 +117,37 @@ export function createOpsApp(
 }
 
 /**
- * The body limit, cheap for the common case. A request that declares its length is judged by
+ * The checks every body passes before validation, in one middleware (each middleware is a layer
+ * of Hono's chain on every request): a body that is not JSON is refused first (415, with its own
+ * stable code), then one over the limit (413).
+ *
+ * The body limit is cheap for the common case. A request that declares its length is judged by
  * that header alone: Node's parser never hands a handler more bytes than Content-Length says,
  * so nothing needs to stream the body through a counter, and the body stays unread for the
  * handler. Hono's `bodyLimit` would read `c.req.raw.body`, which makes @hono/node-server build a
  * full Web Request for every application (its most expensive step). A body without a declared
  * length (chunked) still goes through `bodyLimit`, which counts it as it streams.
  */
-function limitBody(maxBytes: number): MiddlewareHandler {
+function bodyChecks(maxBytes: number, mayBeEmpty: (c: Context) => boolean): MiddlewareHandler {
   const tooLarge = (c: Context) =>
     c.json(errorBody('PAYLOAD_TOO_LARGE', `the body exceeds ${maxBytes} bytes`), 413);
   const streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
     const declared = c.req.header('content-length');
-    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+    const chunked = c.req.header('transfer-encoding') !== undefined;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const type = c.req.header('content-type');
+      const empty = type === undefined && !chunked && (declared ?? '0') === '0';
+      if (!(empty && mayBeEmpty(c)) && !JSON_TYPE.test(type ?? '')) {
+        return c.json(
+          errorBody('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'),
+          415,
+        );
+      }
+    }
+    if (declared !== undefined && !chunked) {
       const length = Number(declared);
       if (Number.isSafeInteger(length) && length >= 0) {
         return length > maxBytes ? tooLarge(c) : next();
@@ -142,29 +157,10 @@ function limitBody(maxBytes: number): MiddlewareHandler {
   };
 }
 
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
 function onlyFor(methods: readonly string[], middleware: MiddlewareHandler): MiddlewareHandler {
   return (c, next) => (methods.includes(c.req.method) ? middleware(c, next) : next());
-}
-
-/** A body that is not JSON is refused before validation, with its own stable code. */
-function requireJsonBody(mayBeEmpty: (c: Context) => boolean) {
-  return async (c: Context, next: () => Promise<void>) => {
-    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
-      const type = c.req.header('content-type');
-      const empty =
-        type === undefined &&
-        c.req.header('transfer-encoding') === undefined &&
-        (c.req.header('content-length') ?? '0') === '0';
-      if (!(empty && mayBeEmpty(c)) && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
-        return c.json(
-          errorBody('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'),
-          415,
-        );
-      }
-    }
-    await next();
-    return undefined;
-  };
 }
 
 /** Infrastructure failures map once, here, to a 5xx with a stable code (fail closed). */
