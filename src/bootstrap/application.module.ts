@@ -15,7 +15,12 @@ import { CachedCampaignRepository } from '../application/read/cached-campaign-re
 import { MarkingCouponRepository } from '../application/read/marking-coupon-repository.ts';
 import { PersistedRecord } from '../application/read/persisted-record.ts';
 import { SettledCampaignLedger } from '../application/read/settled-campaign-ledger.ts';
-import { TOKENS as T } from './tokens.ts';
+import type { CouponMetrics } from '../adapters/metrics/coupon-metrics.ts';
+import { MeteredApplyForCoupon } from '../adapters/metrics/metered-apply-for-coupon.ts';
+import { MeteredCouponPublisher } from '../adapters/metrics/metered-coupon-publisher.ts';
+import { MeteredCouponRepository } from '../adapters/metrics/metered-coupon-repository.ts';
+import { MeteredIssuanceLedger } from '../adapters/metrics/metered-issuance-ledger.ts';
+import { ADAPTERS, TOKENS as T } from './tokens.ts';
 
 /**
  * The read side's freshness (docs/scaling.md, "Reads"): counts and definitions are reused for at
@@ -27,25 +32,58 @@ export const READ_REFRESH_MS = 1000;
 export const SETTLED_REVALIDATE_MS = 1000;
 export const SETTLED_MAX_WINNERS = 100_000;
 
+/** The metrics, when metricsModule is loaded: every decorator below meters only then. */
+const METRICS_IF_LOADED = { serviceIdentifier: T.metrics, optional: true } as const;
+
 /**
  * The use cases, bound with factories (`toResolvedValue`): they stay plain classes with no
  * decorators, and both entrypoints get the same ones.
+ *
+ * The three decorated ports are bound here, explicitly, over what the adapter module bound
+ * (ADAPTERS.*), whichever it was (memory or real). Read each binding as the chain a call runs:
+ * - the ledger: each call timed, then settled campaigns answered from memory, the rest by the store;
+ * - the coupon store: each durable write timed, then its coupons marked as persisted;
+ * - the publisher: each publish timed and counted;
+ * - ApplyForCoupon: each decision counted by outcome.
  */
-export const applicationModule = new ContainerModule(({ bind, onActivation }) => {
-  // Decorators of the ports, whichever module binds them (memory or real): the ledger answers
-  // settled campaigns from memory; every durable write marks its coupons as persisted.
-  onActivation(
-    T.ledger,
-    (ctx, ledger) =>
-      new SettledCampaignLedger(ledger, ctx.get(T.ledgerVersions), {
-        revalidateMs: SETTLED_REVALIDATE_MS,
-        maxWinners: SETTLED_MAX_WINNERS,
-      }),
-  );
-  onActivation(
-    T.coupons,
-    (ctx, coupons) => new MarkingCouponRepository(coupons, ctx.get(T.persistenceMarks)),
-  );
+export const applicationModule = new ContainerModule(({ bind }) => {
+  bind(T.ledger)
+    .toResolvedValue(
+      (ledger, versions, metrics?: CouponMetrics) => {
+        const settled = new SettledCampaignLedger(ledger, versions, {
+          revalidateMs: SETTLED_REVALIDATE_MS,
+          maxWinners: SETTLED_MAX_WINNERS,
+        });
+        return metrics ? new MeteredIssuanceLedger(settled, metrics) : settled;
+      },
+      [ADAPTERS.ledger, T.ledgerVersions, METRICS_IF_LOADED],
+    )
+    .inSingletonScope();
+  bind(T.coupons)
+    .toResolvedValue(
+      (coupons, marks, clock, metrics?: CouponMetrics) => {
+        const marking = new MarkingCouponRepository(coupons, marks);
+        return metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking;
+      },
+      [ADAPTERS.coupons, T.persistenceMarks, T.clock, METRICS_IF_LOADED],
+    )
+    .inSingletonScope();
+  bind(T.publisher)
+    .toResolvedValue(
+      (publisher, clock, metrics?: CouponMetrics) =>
+        metrics ? new MeteredCouponPublisher(publisher, metrics, clock) : publisher,
+      [ADAPTERS.publisher, T.clock, METRICS_IF_LOADED],
+    )
+    .inSingletonScope();
+  bind(T.applyForCoupon)
+    .toResolvedValue(
+      (l, c, k, q, metrics?: CouponMetrics) => {
+        const useCase = new ApplyForCoupon(l, c, k, q);
+        return metrics ? new MeteredApplyForCoupon(useCase, metrics) : useCase;
+      },
+      [T.ledger, T.campaignCatalog, T.clock, T.ledgerReconciler, METRICS_IF_LOADED],
+    )
+    .inSingletonScope();
   bind(T.campaignCatalog)
     .toResolvedValue(
       (c) => new CachedCampaignRepository(c, { ttlMs: READ_REFRESH_MS }),
@@ -71,12 +109,6 @@ export const applicationModule = new ContainerModule(({ bind, onActivation }) =>
     .toResolvedValue(
       (c, r, l, q, log) => new CheckLedgers(c, r, l, q, log),
       [T.campaigns, T.coupons, T.ledger, T.ledgerReconciler, T.logger],
-    )
-    .inSingletonScope();
-  bind(T.applyForCoupon)
-    .toResolvedValue(
-      (l, c, k, q) => new ApplyForCoupon(l, c, k, q),
-      [T.ledger, T.campaignCatalog, T.clock, T.ledgerReconciler],
     )
     .inSingletonScope();
   bind(T.createCampaign)

@@ -10,7 +10,7 @@ import { KafkaPersistenceBacklog } from '../adapters/kafka/kafka-persistence-bac
 import { ConfigError, type Config } from './config.ts';
 import type { Runtime } from './container.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { TOKENS as T } from './tokens.ts';
+import { ADAPTERS, TOKENS as T } from './tokens.ts';
 
 const KAFKA = Symbol.for('coupon.kafka.Client');
 const SIGNING_KEYS = Symbol.for('coupon.kafka.SigningKeys');
@@ -49,7 +49,7 @@ export async function kafkaModule(
   return new ContainerModule(({ bind }) => {
     bind(KAFKA).toConstantValue(kafka);
     bind(SIGNING_KEYS).toConstantValue(keys);
-    bind(T.publisher).toConstantValue(
+    bind(ADAPTERS.publisher).toConstantValue(
       // Signs with the first key: the current one (rotation: README, operations).
       new KafkaCouponPublisher(producer, config.KAFKA_TOPIC, new EventSigner(keys[0])),
     );

@@ -8,7 +8,7 @@ import { InMemoryIssuanceOutbox } from '../adapters/memory/in-memory-issuance-ou
 import { InMemoryLedgerStore } from '../adapters/memory/in-memory-ledger-store.ts';
 import { InMemoryLedgerVersions } from '../adapters/memory/in-memory-ledger-versions.ts';
 import { InMemoryPersistenceMarks } from '../adapters/memory/in-memory-persistence-marks.ts';
-import { TOKENS as T } from './tokens.ts';
+import { ADAPTERS, TOKENS as T } from './tokens.ts';
 
 export const MEMORY = {
   ledgerStore: Symbol.for('coupon.memory.LedgerStore'),
@@ -19,7 +19,7 @@ export const MEMORY = {
 export const memoryLedgerModule = () =>
   new ContainerModule(({ bind }) => {
     bind(MEMORY.ledgerStore).toConstantValue(new InMemoryLedgerStore());
-    bind(T.ledger)
+    bind(ADAPTERS.ledger)
       .toResolvedValue(
         (s: InMemoryLedgerStore) => new InMemoryIssuanceLedger(s),
         [MEMORY.ledgerStore],
@@ -50,7 +50,7 @@ export const memoryLogModule = () =>
   new ContainerModule(({ bind }) => {
     const log = new InMemoryCouponLog();
     bind(MEMORY.couponLog).toConstantValue(log);
-    bind(T.publisher).toConstantValue(log);
+    bind(ADAPTERS.publisher).toConstantValue(log);
     bind(T.backlog).toConstantValue(log);
   });
 
@@ -59,6 +59,6 @@ export const memoryStoreModule = () =>
   new ContainerModule(({ bind }) => {
     const campaigns = new InMemoryCampaignRepository();
     bind(T.campaigns).toConstantValue(campaigns);
-    bind(T.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
+    bind(ADAPTERS.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
     bind(T.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
   });

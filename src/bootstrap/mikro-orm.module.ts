@@ -6,7 +6,7 @@ import { MikroOrmFailedIssuanceRepository } from '../adapters/mikro-orm/mikro-or
 import { MySqlHealthCheck } from '../adapters/mikro-orm/mysql-health-check.ts';
 import type { Config } from './config.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { TOKENS as T } from './tokens.ts';
+import { ADAPTERS, TOKENS as T } from './tokens.ts';
 
 /** Campaigns, coupons and failures in MySQL/MariaDB through MikroORM (schema by migrations). */
 export async function mikroOrmModule(
@@ -17,7 +17,7 @@ export async function mikroOrmModule(
   lifecycle.onStop('mysql', () => orm.close());
   return new ContainerModule(({ bind }) => {
     bind(T.campaigns).toConstantValue(new MikroOrmCampaignRepository(orm));
-    bind(T.coupons).toConstantValue(new MikroOrmCouponRepository(orm));
+    bind(ADAPTERS.coupons).toConstantValue(new MikroOrmCouponRepository(orm));
     bind(T.failures).toConstantValue(new MikroOrmFailedIssuanceRepository(orm));
     bind(T.healthChecks).toConstantValue(new MySqlHealthCheck(orm));
   });

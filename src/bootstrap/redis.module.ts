@@ -19,7 +19,7 @@ import { RedisPersistenceMarks } from '../adapters/redis/redis-persistence-marks
 import type { Config } from './config.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { redisIssuanceLedger } from './redis-sharded.module.ts';
-import { TOKENS as T } from './tokens.ts';
+import { ADAPTERS, TOKENS as T } from './tokens.ts';
 
 /** Ledger + outbox on Redis (one instance or a cluster), one auto-pipelined connection. */
 export async function redisModule(
@@ -47,7 +47,7 @@ export async function redisModule(
   // Each relay is one consumer of the outbox group; host + pid is unique per running process.
   const consumerName = `${role}-${hostname()}-${process.pid}`;
   return new ContainerModule(({ bind }) => {
-    bind(T.ledger).toConstantValue(
+    bind(ADAPTERS.ledger).toConstantValue(
       redisIssuanceLedger(redis, config.LEDGER_SHARDS, grantDurability),
     );
     bind(T.outbox).toConstantValue(

@@ -1,4 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { CouponMetrics } from '../adapters/metrics/coupon-metrics.ts';
 import type { ApplyForCouponUseCase } from '../application/apply-for-coupon.ts';
 import type { CheckLedgers } from '../application/check-ledgers.ts';
 import type { LedgerReconciler } from '../application/ledger-reconciler.ts';
@@ -27,9 +28,22 @@ import type { RetryFailedIssuances } from '../application/retry-failed-issuances
 
 const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
 
+/**
+ * What an adapter module binds for the three decorated ports: the port as the adapter implements
+ * it. Nothing but the decorator bindings (application.module.ts) resolves these; everything else
+ * gets TOKENS.ledger, TOKENS.coupons and TOKENS.publisher, the decorated ports.
+ */
+export const ADAPTERS = {
+  ledger: token<IssuanceLedger>('adapter.IssuanceLedger'),
+  coupons: token<CouponRepository>('adapter.CouponRepository'),
+  publisher: token<CouponPublisher>('adapter.CouponPublisher'),
+} as const;
+
 /** DI tokens: symbols typed with what they resolve to. */
 export const TOKENS = {
   logger: token<Logger>('Logger'),
+  /** Bound by metricsModule only: the decorators meter when it is loaded. */
+  metrics: token<CouponMetrics>('metrics.CouponMetrics'),
   clock: token<Clock>('Clock'),
   ledger: token<IssuanceLedger>('IssuanceLedger'),
   outbox: token<IssuanceOutbox>('IssuanceOutbox'),
