@@ -58,7 +58,7 @@ import {
 } from './load.ts';
 import { describeMachine, sourceRevision } from './machine.ts';
 import { otherCpuPercent, servicePids } from './process-cpu.ts';
-import { summariseProfile, type CpuProfile } from './profile-summary.ts';
+import { componentsPerRequest, summariseProfile, type CpuProfile } from './profile-summary.ts';
 import { renderResultsSection, replaceResultsSection } from './report-markdown.ts';
 import {
   EXPERIMENTS,
@@ -468,7 +468,7 @@ function writeOutputs(results: BenchResults): number {
     log(
       `results written to ${out} only${disturbed ? ': the run was disturbed, run it again on a quiet machine' : ''}`,
     );
-    if (profileDir) summariseProfiles(profileDir);
+    if (profileDir) summariseProfiles(profileDir, results);
     return disturbed && !smoke ? 3 : 0;
   }
   mkdirSync(root('bench/results'), { recursive: true });
@@ -491,21 +491,45 @@ function writeDocs(results: BenchResults): void {
   log('wrote docs/benchmarks.svg, docs/benchmarks.md');
 }
 
-/** Per process folder, the main thread's profile (thread id 0 in the file name) summarised. */
-function summariseProfiles(dir: string): void {
+/**
+ * Per process folder, the main thread's profile (thread id 0 in the file name) summarised; for
+ * a variant's server, also its CPU per stampede request (from /proc, during the measured load)
+ * split by component in the profile's proportions: `profiles/<run>/per-request.md`.
+ */
+function summariseProfiles(dir: string, results: BenchResults): void {
+  const rows: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
     const folder = join(dir, entry.name);
     const main = readdirSync(folder).find((f) =>
       /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f),
     );
     if (!main) continue;
-    const summary = summariseProfile(
-      JSON.parse(readFileSync(join(folder, main), 'utf8')) as CpuProfile,
-      30,
-    );
+    const profile = JSON.parse(readFileSync(join(folder, main), 'utf8')) as CpuProfile;
+    const summary = summariseProfile(profile, 30);
     writeFileSync(join(dir, `${entry.name}-summary.txt`), summary);
     log(`\n== ${entry.name} (main thread) ==\n${summary}`);
+    const variant = entry.name === 'api' ? 'service' : entry.name;
+    const run = results.scenarios.stampede?.find((r) => r.variant === variant);
+    if (!run || run.load.requestsPerSecond <= 0) continue;
+    const cpuUs = ((run.load.cpuPercent.server ?? 0) / 100) * (1e6 / run.load.requestsPerSecond);
+    const parts = componentsPerRequest(profile, cpuUs).filter((p) => p.us >= 0.5);
+    rows.push(
+      `| ${variant} | ${run.load.requestsPerSecond} | ${cpuUs.toFixed(0)} | ${parts
+        .map((p) => `${p.component} ${p.us.toFixed(0)}`)
+        .join(' · ')} |`,
+    );
   }
+  if (rows.length === 0) return;
+  const table = [
+    `(a) stampede, run \`${results.runId}\`: server CPU per request (µs, from /proc during the load) by component (profile shares from the first request on)`,
+    '',
+    '| variant | req/s | µs/request | by component (µs) |',
+    '| --- | ---: | ---: | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'per-request.md'), table);
+  log(`\n${table}`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
