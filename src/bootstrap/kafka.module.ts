@@ -1,19 +1,20 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from '../application/ports/logger.port.ts';
-import type { RecordIssuedCoupons } from '../application/record-issued-coupons.ts';
 import { createCouponProducer, createKafka, ensureTopic } from '../adapters/kafka/kafka-client.ts';
-import { KafkaCouponConsumer } from '../adapters/kafka/kafka-coupon-consumer.ts';
-import { EventSigner, EventVerifier, type SigningKey } from '../adapters/kafka/event-signature.ts';
+import { EventSigner, type SigningKey } from '../adapters/kafka/event-signature.ts';
 import { KafkaCouponPublisher } from '../adapters/kafka/kafka-coupon-publisher.ts';
 import { KafkaHealthCheck } from '../adapters/kafka/kafka-health-check.ts';
 import { KafkaPersistenceBacklog } from '../adapters/kafka/kafka-persistence-backlog.ts';
 import { ConfigError, type Config } from './config.ts';
-import type { Runtime } from './container.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { ADAPTERS, TOKENS as T } from './tokens.ts';
 
-const KAFKA = Symbol.for('coupon.kafka.Client');
-const SIGNING_KEYS = Symbol.for('coupon.kafka.SigningKeys');
+/** The Kafka client and the signing keys, for the consumer's start (kafka-consumer.ts). */
+export const KAFKA = Symbol.for('coupon.kafka.Client') as ServiceIdentifier<Kafka>;
+export const SIGNING_KEYS = Symbol.for('coupon.kafka.SigningKeys') as ServiceIdentifier<
+  readonly SigningKey[]
+>;
 const TOPIC_RETRY_MS = 5000;
 
 /**
@@ -105,41 +106,4 @@ async function ensureTopicEventually(
   };
   retry();
   lifecycle.onStop('kafka-topic', async () => clearTimeout(timer));
-}
-
-/**
- * The consumer group: one RecordIssuedCoupons call per batch, offsets committed after the rows
- * are durable. A consumer kafkajs will not restart ends the process, so a supervisor restarts it
- * instead of leaving a process that looks alive and consumes nothing.
- */
-export async function startKafkaConsumer(
-  runtime: Runtime,
-  record: RecordIssuedCoupons,
-): Promise<void> {
-  const { config, container, logger, lifecycle } = runtime;
-  const consumer = new KafkaCouponConsumer(container.get(KAFKA), {
-    groupId: config.KAFKA_CONSUMER_GROUP,
-    topic: config.KAFKA_TOPIC,
-    record,
-    // Accepts any configured key: during a rotation, events signed with either one.
-    verifier: new EventVerifier(container.get<readonly SigningKey[]>(SIGNING_KEYS)),
-    failures: await container.getAsync(T.failures),
-    clock: container.get(T.clock),
-    logger,
-    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
-    rebalanceTimeoutMs: config.KAFKA_REBALANCE_TIMEOUT_MS,
-  });
-  await consumer.start();
-  const watchdog = setInterval(() => {
-    if (consumer.stats.state !== 'crashed') return;
-    logger.error({}, 'kafka consumer crashed and will not restart: exiting');
-    void lifecycle.stop().finally(() => process.exit(1));
-  }, 1000);
-  watchdog.unref();
-  lifecycle.onStop('kafka-consumer', async () => {
-    clearInterval(watchdog);
-    await consumer.stop();
-  });
 }

@@ -41,7 +41,7 @@ export async function startConsumer(runtime: Runtime): Promise<void> {
     lifecycle.onStop('consumer', () => loop.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
     return;
   }
-  const { startKafkaConsumer } = await import('./kafka.module.ts');
+  const { startKafkaConsumer } = await import('./kafka-consumer.ts');
   await startKafkaConsumer(runtime, record);
 }
 
