@@ -5,6 +5,8 @@ export const DEFAULT_TOTAL_QUANTITY = 1000;
 /** The ledger keeps a set of winners, so one coupon per user is the only limit it can hold. */
 export const PER_USER_LIMIT = 1;
 export const MAX_TOTAL_QUANTITY = 100_000_000;
+/** A campaign's name: 1 to this many characters, not all spaces. */
+export const MAX_NAME_LENGTH = 200;
 
 /** A coupon drop: how many coupons exist and when they may be applied for. */
 export interface Campaign {
@@ -32,8 +34,8 @@ export function defineCampaign(draft: CampaignDraft): Result<Campaign> {
   const problems: FieldProblem[] = [];
   const totalQuantity = draft.totalQuantity ?? DEFAULT_TOTAL_QUANTITY;
   const perUserLimit = draft.perUserLimit ?? PER_USER_LIMIT;
-  if (draft.name.trim().length === 0 || draft.name.length > 200) {
-    problems.push({ field: 'name', message: 'must be 1-200 characters' });
+  if (draft.name.trim().length === 0 || draft.name.length > MAX_NAME_LENGTH) {
+    problems.push({ field: 'name', message: `must be 1-${MAX_NAME_LENGTH} characters` });
   }
   if (!Number.isInteger(totalQuantity) || totalQuantity < 1 || totalQuantity > MAX_TOTAL_QUANTITY) {
     problems.push({

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_TOTAL_QUANTITY, PER_USER_LIMIT } from '../../domain/campaign.ts';
+import { MAX_NAME_LENGTH, MAX_TOTAL_QUANTITY, PER_USER_LIMIT } from '../../domain/campaign.ts';
 import { CAMPAIGN_ID, CAMPAIGN_ID_RULE, USER_ID, USER_ID_RULE } from '../../domain/ids.ts';
 
 /**
@@ -96,7 +96,7 @@ export const CreateCampaignBody = z
   .strictObject({
     id: CampaignIdSchema,
     // Trimmed by the domain: a name of spaces only is no name.
-    name: z.string().min(1).max(200).regex(/\S/, 'must contain a non-space character'),
+    name: z.string().min(1).max(MAX_NAME_LENGTH).regex(/\S/, 'must contain a non-space character'),
     totalQuantity: z.number().int().min(1).max(MAX_TOTAL_QUANTITY).optional(),
     perUserLimit: z.literal(PER_USER_LIMIT).optional(),
     startsAt: z.iso.datetime({ offset: true }).optional(),
