@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import local from './eslint-rules/no-import-cycle.js';
 
 /** Layer rules: dependencies point inward (domain ← application ← adapters ← bootstrap). */
 const layer = (files, pattern, message) => ({
@@ -62,4 +63,10 @@ export default tseslint.config(
     { group: ['**/bootstrap/**', 'inversify'] },
     'adapters never import the composition root or the container.',
   ),
+  {
+    // No file of src reaches itself through its imports (eslint-rules/no-import-cycle.js).
+    files: ['src/**/*.ts'],
+    plugins: { local },
+    rules: { 'local/no-import-cycle': 'error' },
+  },
 );
