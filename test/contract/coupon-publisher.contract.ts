@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decodeCouponIssued,
   encodeCouponIssued,
 } from '../../src/application/coupon-issued-event.ts';
 import type { CouponPublisher } from '../../src/application/ports/coupon-publisher.port.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
+import { useFixture } from '../support/contract-fixture.ts';
 import { CouponMother, randomCampaignId } from '../support/mothers.ts';
 
 export interface CouponPublisherFixture {
@@ -34,22 +35,14 @@ export function describeCouponPublisherContract(
   makeFixture: () => Promise<CouponPublisherFixture>,
 ): void {
   describe(`CouponPublisher contract: ${name}`, () => {
-    let fixture: CouponPublisherFixture;
-
-    beforeEach(async () => {
-      fixture = await makeFixture();
-    });
-
-    afterEach(async () => {
-      await fixture.close();
-    });
+    const fixture = useFixture(makeFixture, 'test');
 
     it('publishes each coupon encoded exactly as encodeCouponIssued, and it decodes back equal', async () => {
       const published = coupons(3);
 
-      await fixture.publisher.publish(published);
+      await fixture().publisher.publish(published);
 
-      const payloads = await fixture.readBack(3);
+      const payloads = await fixture().readBack(3);
       expect(sorted(payloads)).toEqual(sorted(published.map(encodeCouponIssued)));
       const decoded = payloads.map((payload) => {
         const result = decodeCouponIssued(payload);
@@ -63,25 +56,25 @@ export function describeCouponPublisherContract(
     it('delivers every coupon of a batch of 2000 published in one call', async () => {
       const published = coupons(2000);
 
-      await fixture.publisher.publish(published);
+      await fixture().publisher.publish(published);
 
-      const payloads = await fixture.readBack(2000);
+      const payloads = await fixture().readBack(2000);
       expect(payloads).toHaveLength(2000);
       expect(new Set(payloads)).toEqual(new Set(published.map(encodeCouponIssued)));
     });
 
     it('treats an empty publish as a no-op', async () => {
-      await expect(fixture.publisher.publish([])).resolves.toBeUndefined();
+      await expect(fixture().publisher.publish([])).resolves.toBeUndefined();
 
-      expect(await fixture.readBack(0)).toEqual([]);
+      expect(await fixture().readBack(0)).toEqual([]);
     });
 
     it('delivers every coupon of concurrent publishes', async () => {
       const batches = Array.from({ length: 20 }, () => coupons(25));
 
-      await Promise.all(batches.map((batch) => fixture.publisher.publish(batch)));
+      await Promise.all(batches.map((batch) => fixture().publisher.publish(batch)));
 
-      const payloads = await fixture.readBack(500);
+      const payloads = await fixture().readBack(500);
       expect(payloads).toHaveLength(500);
       expect(new Set(payloads)).toEqual(new Set(batches.flat().map(encodeCouponIssued)));
     });

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/application/errors.ts';
 import type { CampaignRepository } from '../../src/application/ports/campaign-repository.port.ts';
 import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
+import { useFixture } from '../support/contract-fixture.ts';
 import {
   CampaignMother,
   CouponMother,
@@ -44,19 +45,11 @@ export function describeCouponRepositoryContract(
   makeFixture: () => Promise<CouponRepositoryFixture>,
 ): void {
   describe(`CouponRepository contract: ${name}`, () => {
-    let fixture: CouponRepositoryFixture;
-
-    beforeAll(async () => {
-      fixture = await makeFixture();
-    });
-
-    afterAll(async () => {
-      await fixture?.close();
-    });
+    const fixture = useFixture(makeFixture, 'suite');
 
     const givenCampaign = async (): Promise<Campaign> => {
       const campaign = CampaignMother.open();
-      expect(await fixture.campaigns.create(campaign)).toBe(true);
+      expect(await fixture().campaigns.create(campaign)).toBe(true);
       return campaign;
     };
 
@@ -64,7 +57,7 @@ export function describeCouponRepositoryContract(
       users.map((userId, i) => CouponMother.of(campaignId, i + 1, { userId }));
 
     const storedUsers = async (campaignId: CampaignId): Promise<string[]> =>
-      (await fixture.coupons.listByCampaign(campaignId, 0, 1_000_000))
+      (await fixture().coupons.listByCampaign(campaignId, 0, 1_000_000))
         .map((coupon) => coupon.userId as string)
         .sort();
 
@@ -76,25 +69,25 @@ export function describeCouponRepositoryContract(
         issuedAt: new Date(Date.UTC(2026, 10, 25, 12, 0, i, 123 + i)),
       }));
 
-      await fixture.coupons.saveAll(batch);
+      await fixture().coupons.saveAll(batch);
 
       for (const coupon of batch) {
-        expect(await fixture.coupons.find(coupon.campaignId, coupon.userId)).toEqual(coupon);
+        expect(await fixture().coupons.find(coupon.campaignId, coupon.userId)).toEqual(coupon);
       }
-      expect(await fixture.coupons.countByCampaign(id)).toBe(5);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(5);
     });
 
     it('finds nothing for an unknown user or an unknown campaign', async () => {
       const { id } = await givenCampaign();
       const [coupon] = couponsOf(id, [randomUserId()]);
-      await fixture.coupons.saveAll([coupon as Coupon]);
+      await fixture().coupons.saveAll([coupon as Coupon]);
 
-      expect(await fixture.coupons.find(id, randomUserId())).toBeUndefined();
+      expect(await fixture().coupons.find(id, randomUserId())).toBeUndefined();
       expect(
-        await fixture.coupons.find(randomCampaignId(), (coupon as Coupon).userId),
+        await fixture().coupons.find(randomCampaignId(), (coupon as Coupon).userId),
       ).toBeUndefined();
-      expect(await fixture.coupons.countByCampaign(randomCampaignId())).toBe(0);
-      expect(await fixture.coupons.listByCampaign(randomCampaignId(), 0, 10)).toEqual([]);
+      expect(await fixture().coupons.countByCampaign(randomCampaignId())).toBe(0);
+      expect(await fixture().coupons.listByCampaign(randomCampaignId(), 0, 10)).toEqual([]);
     });
 
     it('counts and lists coupons per campaign only', async () => {
@@ -102,16 +95,16 @@ export function describeCouponRepositoryContract(
       const second = await givenCampaign();
       const users = userIds(4);
       // The same users in two campaigns: the unique key is (campaign, user), not user.
-      await fixture.coupons.saveAll([
+      await fixture().coupons.saveAll([
         ...couponsOf(first.id, users),
         ...couponsOf(second.id, users.slice(0, 3)),
       ]);
 
-      expect(await fixture.coupons.countByCampaign(first.id)).toBe(4);
-      expect(await fixture.coupons.countByCampaign(second.id)).toBe(3);
+      expect(await fixture().coupons.countByCampaign(first.id)).toBe(4);
+      expect(await fixture().coupons.countByCampaign(second.id)).toBe(3);
       expect(await storedUsers(second.id)).toEqual([...users.slice(0, 3)].sort());
       // All campaigns' counts in one read agree with the per-campaign ones.
-      const all = await fixture.coupons.countAll();
+      const all = await fixture().coupons.countAll();
       expect([all.get(first.id), all.get(second.id)]).toEqual([4, 3]);
       expect(all.has(randomCampaignId())).toBe(false);
     });
@@ -119,69 +112,71 @@ export function describeCouponRepositoryContract(
     it('lists in sequence order and pages with afterSequence / limit', async () => {
       const { id } = await givenCampaign();
       const all = couponsOf(id, userIds(25));
-      await fixture.coupons.saveAll(shuffled(all));
+      await fixture().coupons.saveAll(shuffled(all));
 
-      const page1 = await fixture.coupons.listByCampaign(id, 0, 10);
-      const page2 = await fixture.coupons.listByCampaign(id, 10, 10);
-      const page3 = await fixture.coupons.listByCampaign(id, 20, 10);
-      const past = await fixture.coupons.listByCampaign(id, 25, 10);
+      const page1 = await fixture().coupons.listByCampaign(id, 0, 10);
+      const page2 = await fixture().coupons.listByCampaign(id, 10, 10);
+      const page3 = await fixture().coupons.listByCampaign(id, 20, 10);
+      const past = await fixture().coupons.listByCampaign(id, 25, 10);
 
       expect(page1.map((c) => c.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(page2.map((c) => c.sequence)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
       expect([...page1, ...page2, ...page3]).toEqual([...all].sort(bySequence));
       expect(past).toEqual([]);
-      expect(await fixture.coupons.listByCampaign(id, 0, 0)).toEqual([]);
+      expect(await fixture().coupons.listByCampaign(id, 0, 0)).toEqual([]);
     });
 
     it('treats an empty batch as done', async () => {
-      await expect(fixture.coupons.saveAll([])).resolves.toBeUndefined();
+      await expect(fixture().coupons.saveAll([])).resolves.toBeUndefined();
     });
 
     it('is idempotent: the same batch twice stores each coupon once', async () => {
       const { id } = await givenCampaign();
       const batch = couponsOf(id, userIds(10));
 
-      await fixture.coupons.saveAll(batch);
-      await fixture.coupons.saveAll(batch);
+      await fixture().coupons.saveAll(batch);
+      await fixture().coupons.saveAll(batch);
 
-      expect(await fixture.coupons.countByCampaign(id)).toBe(10);
-      expect(await fixture.coupons.listByCampaign(id, 0, 100)).toEqual([...batch].sort(bySequence));
+      expect(await fixture().coupons.countByCampaign(id)).toBe(10);
+      expect(await fixture().coupons.listByCampaign(id, 0, 100)).toEqual(
+        [...batch].sort(bySequence),
+      );
     });
 
     it('stores the union of overlapping batches', async () => {
       const { id } = await givenCampaign();
       const all = couponsOf(id, userIds(15));
 
-      await fixture.coupons.saveAll(all.slice(0, 10));
-      await fixture.coupons.saveAll(all.slice(5, 15));
+      await fixture().coupons.saveAll(all.slice(0, 10));
+      await fixture().coupons.saveAll(all.slice(5, 15));
 
-      expect(await fixture.coupons.listByCampaign(id, 0, 100)).toEqual(all);
+      expect(await fixture().coupons.listByCampaign(id, 0, 100)).toEqual(all);
     });
 
     it('keeps an already stored coupon unchanged when it is saved again with other values', async () => {
       const { id } = await givenCampaign();
       const [original] = couponsOf(id, [randomUserId()]) as [Coupon];
-      await fixture.coupons.saveAll([original]);
+      await fixture().coupons.saveAll([original]);
 
-      await fixture.coupons.saveAll([
+      await fixture().coupons.saveAll([
         { ...original, sequence: 999, issuedAt: new Date(Date.UTC(2030, 0, 1)) },
       ]);
 
-      expect(await fixture.coupons.find(id, original.userId)).toEqual(original);
-      expect(await fixture.coupons.countByCampaign(id)).toBe(1);
+      expect(await fixture().coupons.find(id, original.userId)).toEqual(original);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(1);
     });
 
     it('refuses a coupon whose sequence another user of the campaign holds (UNIQUE campaign, sequence)', async () => {
       const { id } = await givenCampaign();
       const [holder, intruder] = couponsOf(id, userIds(2)) as [Coupon, Coupon];
-      await fixture.coupons.saveAll([holder]);
+      await fixture().coupons.saveAll([holder]);
 
       await expect(
-        fixture.coupons.saveAll([{ ...intruder, sequence: holder.sequence }]),
+        fixture().coupons.saveAll([{ ...intruder, sequence: holder.sequence }]),
       ).rejects.toThrow(/SEQUENCE_CONFLICT/);
 
-      expect(await fixture.coupons.find(id, intruder.userId)).toBeUndefined();
-      expect(await fixture.coupons.countByCampaign(id)).toBe(1);
+      expect(await fixture().coupons.find(id, intruder.userId)).toBeUndefined();
+      expect(await fixture().coupons.countByCampaign(id)).toBe(1);
     });
 
     it('stores a (campaign, user) repeated inside one batch once, the first occurrence winning', async () => {
@@ -189,10 +184,10 @@ export function describeCouponRepositoryContract(
       const [first, other] = couponsOf(id, userIds(2)) as [Coupon, Coupon];
       const repeat: Coupon = { ...first, sequence: 3 };
 
-      await fixture.coupons.saveAll([first, other, repeat]);
+      await fixture().coupons.saveAll([first, other, repeat]);
 
-      expect(await fixture.coupons.countByCampaign(id)).toBe(2);
-      expect(await fixture.coupons.find(id, first.userId)).toEqual(first);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(2);
+      expect(await fixture().coupons.find(id, first.userId)).toEqual(first);
     });
 
     it('treats user ids case-sensitively (the ledger does)', async () => {
@@ -201,21 +196,21 @@ export function describeCouponRepositoryContract(
       const upper = `Ann-${suffix}` as UserId;
       const lower = `ann-${suffix}` as UserId;
 
-      await fixture.coupons.saveAll(couponsOf(id, [upper, lower]));
+      await fixture().coupons.saveAll(couponsOf(id, [upper, lower]));
 
-      expect(await fixture.coupons.countByCampaign(id)).toBe(2);
-      expect((await fixture.coupons.find(id, upper))?.sequence).toBe(1);
-      expect((await fixture.coupons.find(id, lower))?.sequence).toBe(2);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(2);
+      expect((await fixture().coupons.find(id, upper))?.sequence).toBe(1);
+      expect((await fixture().coupons.find(id, lower))?.sequence).toBe(2);
     });
 
     it('stores a batch larger than any statement chunk completely', async () => {
       const { id } = await givenCampaign();
       const batch = couponsOf(id, userIds(2_500));
 
-      await fixture.coupons.saveAll(shuffled(batch));
+      await fixture().coupons.saveAll(shuffled(batch));
 
-      expect(await fixture.coupons.countByCampaign(id)).toBe(2_500);
-      const last = await fixture.coupons.listByCampaign(id, 2_495, 10);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(2_500);
+      const last = await fixture().coupons.listByCampaign(id, 2_495, 10);
       expect(last.map((c) => c.sequence)).toEqual([2_496, 2_497, 2_498, 2_499, 2_500]);
     });
 
@@ -224,16 +219,18 @@ export function describeCouponRepositoryContract(
       const good = couponsOf(id, userIds(3));
       const orphan = CouponMother.of(randomCampaignId('missing'), 1);
 
-      const failure = await fixture.coupons.saveAll([...good, orphan]).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      const failure = await fixture()
+        .coupons.saveAll([...good, orphan])
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
 
       expect(failure).toBeInstanceOf(Error);
       expect(failure).not.toBeInstanceOf(StoreUnavailableError);
       // All or nothing: the caller then isolates the poison record row by row.
-      expect(await fixture.coupons.countByCampaign(id)).toBe(0);
-      expect(await fixture.coupons.find(orphan.campaignId, orphan.userId)).toBeUndefined();
+      expect(await fixture().coupons.countByCampaign(id)).toBe(0);
+      expect(await fixture().coupons.find(orphan.campaignId, orphan.userId)).toBeUndefined();
     });
 
     it('is all or nothing even when the batch spans several statements', async () => {
@@ -242,9 +239,9 @@ export function describeCouponRepositoryContract(
       // Sorted last by campaign id ('zz…' > 't-…'), so it lands in the final chunk.
       const orphan = CouponMother.of(`zz-${randomCampaignId('missing')}` as CampaignId, 1);
 
-      await expect(fixture.coupons.saveAll([...good, orphan])).rejects.toThrow();
+      await expect(fixture().coupons.saveAll([...good, orphan])).rejects.toThrow();
 
-      expect(await fixture.coupons.countByCampaign(id)).toBe(0);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(0);
     });
 
     it('under 20 concurrent overlapping batches stores exactly the distinct coupons', async () => {
@@ -256,10 +253,10 @@ export function describeCouponRepositoryContract(
         shuffled(all.slice(2 * i, 2 * i + 20), i + 1),
       );
 
-      await Promise.all(batches.map((batch) => fixture.coupons.saveAll(batch)));
+      await Promise.all(batches.map((batch) => fixture().coupons.saveAll(batch)));
 
-      expect(await fixture.coupons.countByCampaign(id)).toBe(58);
-      expect(await fixture.coupons.listByCampaign(id, 0, 100)).toEqual(all);
+      expect(await fixture().coupons.countByCampaign(id)).toBe(58);
+      expect(await fixture().coupons.listByCampaign(id, 0, 100)).toEqual(all);
     });
   });
 }

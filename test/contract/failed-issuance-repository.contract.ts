@@ -1,9 +1,10 @@
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type {
   FailedIssuance,
   FailedIssuanceRepository,
   NewFailedIssuance,
 } from '../../src/application/ports/failed-issuance-repository.port.ts';
+import { useFixture } from '../support/contract-fixture.ts';
 import { randomCampaignId, randomUserId } from '../support/mothers.ts';
 
 export interface FailedIssuanceRepositoryFixture {
@@ -27,23 +28,15 @@ export function describeFailedIssuanceRepositoryContract(
   makeFixture: () => Promise<FailedIssuanceRepositoryFixture>,
 ): void {
   describe(`FailedIssuanceRepository contract: ${name}`, () => {
-    let fixture: FailedIssuanceRepositoryFixture;
+    const fixture = useFixture(makeFixture, 'suite');
     let markers: string[] = [];
-
-    beforeAll(async () => {
-      fixture = await makeFixture();
-    });
 
     afterEach(async () => {
       // Resolve what this test left open, so the shared open set stays small across runs.
       for (const row of await openRowsOf(...markers)) {
-        await fixture.failures.markResolved(row.id, at(59));
+        await fixture().failures.markResolved(row.id, at(59));
       }
       markers = [];
-    });
-
-    afterAll(async () => {
-      await fixture?.close();
     });
 
     /** A fresh campaign id that tags this test's rows. */
@@ -68,7 +61,7 @@ export function describeFailedIssuanceRepositoryContract(
     /** This test's open rows, in the order listOpen returned them. */
     async function openRowsOf(...campaignIds: string[]): Promise<FailedIssuance[]> {
       if (campaignIds.length === 0) return [];
-      return (await fixture.failures.listOpen(ALL_OPEN)).filter(
+      return (await fixture().failures.listOpen(ALL_OPEN)).filter(
         (row) => row.campaignId !== undefined && campaignIds.includes(row.campaignId),
       );
     }
@@ -77,7 +70,7 @@ export function describeFailedIssuanceRepositoryContract(
       const tag = marker();
       const recorded = [failure(tag), failure(tag, { userId: undefined, attempts: 3 })];
 
-      await fixture.failures.recordAll(recorded, at(1, 250));
+      await fixture().failures.recordAll(recorded, at(1, 250));
 
       const open = await openRowsOf(tag);
       expect(open).toHaveLength(2);
@@ -96,7 +89,7 @@ export function describeFailedIssuanceRepositoryContract(
     it('keeps a failure without any ids (an undecodable payload)', async () => {
       const payload = `not json ${randomUserId()}`;
 
-      await fixture.failures.recordAll(
+      await fixture().failures.recordAll(
         [
           {
             campaignId: undefined,
@@ -109,13 +102,13 @@ export function describeFailedIssuanceRepositoryContract(
         at(2),
       );
 
-      const row = (await fixture.failures.listOpen(ALL_OPEN)).find((r) => r.payload === payload);
+      const row = (await fixture().failures.listOpen(ALL_OPEN)).find((r) => r.payload === payload);
       expect(row).toMatchObject({
         campaignId: undefined,
         userId: undefined,
         error: 'payload is not JSON',
       });
-      if (row) await fixture.failures.markResolved(row.id, at(59));
+      if (row) await fixture().failures.markResolved(row.id, at(59));
     });
 
     it('keeps a large payload byte for byte', async () => {
@@ -123,7 +116,7 @@ export function describeFailedIssuanceRepositoryContract(
       // Larger than a 64 KiB TEXT column: a dead letter must never be refused for its size.
       const payload = JSON.stringify({ campaignId: tag, blob: 'é🎉'.repeat(40_000) });
 
-      await fixture.failures.recordAll([failure(tag, { payload })], at(3));
+      await fixture().failures.recordAll([failure(tag, { payload })], at(3));
 
       const [row] = await openRowsOf(tag);
       expect(row?.payload).toBe(payload);
@@ -135,22 +128,22 @@ export function describeFailedIssuanceRepositoryContract(
       const second = failure(tag, { error: 'second' });
       const third = failure(tag, { error: 'third' });
       // "Oldest" means recorded first, whatever `now` each call was given.
-      await fixture.failures.recordAll([first, second], at(10));
-      await fixture.failures.recordAll([third], at(5));
+      await fixture().failures.recordAll([first, second], at(10));
+      await fixture().failures.recordAll([third], at(5));
 
       expect((await openRowsOf(tag)).map((row) => row.error)).toEqual(['first', 'second', 'third']);
       // At least these three rows are open, so a limit of 2 returns exactly 2.
-      expect(await fixture.failures.listOpen(2)).toHaveLength(2);
-      expect(await fixture.failures.listOpen(0)).toEqual([]);
+      expect(await fixture().failures.listOpen(2)).toHaveLength(2);
+      expect(await fixture().failures.listOpen(0)).toEqual([]);
     });
 
     it('marks an attempt: attempts + 1, the latest error, updatedAt moves, still open', async () => {
       const tag = marker();
-      await fixture.failures.recordAll([failure(tag, { attempts: 1 })], at(20));
+      await fixture().failures.recordAll([failure(tag, { attempts: 1 })], at(20));
       const [row] = await openRowsOf(tag);
       if (!row) throw new Error('recorded failure not listed');
 
-      await fixture.failures.markAttempted(row.id, 'still failing', at(21, 5));
+      await fixture().failures.markAttempted(row.id, 'still failing', at(21, 5));
 
       const [after] = await openRowsOf(tag);
       expect(after).toEqual({
@@ -163,13 +156,13 @@ export function describeFailedIssuanceRepositoryContract(
 
     it('counts every one of concurrent attempts on the same failure', async () => {
       const tag = marker();
-      await fixture.failures.recordAll([failure(tag, { attempts: 1 })], at(22));
+      await fixture().failures.recordAll([failure(tag, { attempts: 1 })], at(22));
       const [row] = await openRowsOf(tag);
       if (!row) throw new Error('recorded failure not listed');
 
       await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          fixture.failures.markAttempted(row.id, `try ${i}`, at(23)),
+          fixture().failures.markAttempted(row.id, `try ${i}`, at(23)),
         ),
       );
 
@@ -179,14 +172,14 @@ export function describeFailedIssuanceRepositoryContract(
 
     it('marks a failure resolved: it is no longer listed, the others stay open', async () => {
       const tag = marker();
-      await fixture.failures.recordAll(
+      await fixture().failures.recordAll(
         [failure(tag, { error: 'a' }), failure(tag, { error: 'b' })],
         at(30),
       );
       const [a] = await openRowsOf(tag);
       if (!a) throw new Error('recorded failure not listed');
 
-      await fixture.failures.markResolved(a.id, at(31));
+      await fixture().failures.markResolved(a.id, at(31));
 
       expect((await openRowsOf(tag)).map((row) => row.error)).toEqual(['b']);
     });
@@ -197,13 +190,13 @@ export function describeFailedIssuanceRepositoryContract(
       let observed = '';
       for (let attempt = 1; attempt <= 5; attempt += 1) {
         const tag = marker();
-        const before = await fixture.failures.countOpen();
-        await fixture.failures.recordAll([failure(tag), failure(tag), failure(tag)], at(40));
-        const afterRecord = await fixture.failures.countOpen();
+        const before = await fixture().failures.countOpen();
+        await fixture().failures.recordAll([failure(tag), failure(tag), failure(tag)], at(40));
+        const afterRecord = await fixture().failures.countOpen();
         const [one] = await openRowsOf(tag);
         if (!one) throw new Error('recorded failure not listed');
-        await fixture.failures.markResolved(one.id, at(41));
-        const afterResolve = await fixture.failures.countOpen();
+        await fixture().failures.markResolved(one.id, at(41));
+        const afterResolve = await fixture().failures.countOpen();
         observed = `+${afterRecord - before} then ${afterResolve - afterRecord}`;
         if (observed === '+3 then -1') return;
       }
@@ -211,10 +204,10 @@ export function describeFailedIssuanceRepositoryContract(
     });
 
     it('treats an empty batch and unknown ids as no-ops', async () => {
-      await expect(fixture.failures.recordAll([], at(50))).resolves.toBeUndefined();
+      await expect(fixture().failures.recordAll([], at(50))).resolves.toBeUndefined();
       for (const id of ['999999999999', 'not-an-id']) {
-        await expect(fixture.failures.markResolved(id, at(50))).resolves.toBeUndefined();
-        await expect(fixture.failures.markAttempted(id, 'nope', at(50))).resolves.toBeUndefined();
+        await expect(fixture().failures.markResolved(id, at(50))).resolves.toBeUndefined();
+        await expect(fixture().failures.markAttempted(id, 'nope', at(50))).resolves.toBeUndefined();
       }
     });
   });

@@ -3,13 +3,11 @@ import type {
   IssuanceLedger,
   Reservation,
 } from '../../src/application/ports/issuance-ledger.port.ts';
-import type {
-  IssuanceOutbox,
-  OutboxEntry,
-} from '../../src/application/ports/issuance-outbox.port.ts';
+import type { IssuanceOutbox } from '../../src/application/ports/issuance-outbox.port.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
+import { drain, kinds } from '../support/ledger-reads.ts';
 import {
   CampaignMother,
   CouponMother,
@@ -29,34 +27,12 @@ const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
 const HOUR = 3_600_000;
 
-const kinds = (reservations: readonly Reservation[]) => {
-  const counts: Partial<Record<Reservation['kind'], number>> = {};
-  for (const reservation of reservations)
-    counts[reservation.kind] = (counts[reservation.kind] ?? 0) + 1;
-  return counts;
-};
-
 const sequencesOf = (reservations: readonly Reservation[]) =>
   reservations
     .flatMap((reservation) => (reservation.kind === 'issued' ? [reservation.coupon.sequence] : []))
     .sort((a, b) => a - b);
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-
-/** Takes from the outbox (acknowledging as it goes) until `expected` entries arrived or 10 s passed. */
-async function drain(outbox: IssuanceOutbox, expected: number): Promise<OutboxEntry[]> {
-  const deadline = Date.now() + 10_000;
-  const all: OutboxEntry[] = [];
-  while (all.length < expected && Date.now() < deadline) {
-    const batch = await outbox.take(500, 100);
-    all.push(...batch);
-    await outbox.acknowledge(batch);
-  }
-  // One more look, so a duplicate sitting behind the expected entries is seen too.
-  const extra = await outbox.take(500, 100);
-  await outbox.acknowledge(extra);
-  return [...all, ...extra];
-}
 
 /** What an adapter promises beyond the common contract. */
 export interface IssuanceLedgerCapabilities {

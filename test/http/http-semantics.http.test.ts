@@ -1,31 +1,14 @@
 import { sign } from 'hono/jwt';
-import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { buildHttpApp } from '../../src/bootstrap/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
+import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createHttpFixture } from '../support/http-fixture.ts';
+import { useRuntimeApps } from '../support/http-runtime.ts';
 import { randomCampaignId, randomUserId } from '../support/mothers.ts';
-import { silentLogger } from '../support/test-logger.ts';
 
 const SECRET = 'an-hs256-secret-of-at-least-32-characters';
-const runtimes: Runtime[] = [];
-afterEach(async () => {
-  await Promise.all(runtimes.splice(0).map((r) => r.lifecycle.stop()));
-});
+const appWith = useRuntimeApps();
 
 async function jwtApp() {
-  const runtime = await createRuntime(
-    loadConfig({ LOG_LEVEL: 'silent', ADMIN_TOKEN, AUTH_MODE: 'jwt', JWT_SECRET: SECRET }),
-    silentLogger,
-    'test',
-  );
-  runtimes.push(runtime);
-  if (!runtime.container.isBound(METRICS.metrics)) {
-    runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
-  }
-  return buildHttpApp(runtime);
+  return (await appWith({ ADMIN_TOKEN, AUTH_MODE: 'jwt', JWT_SECRET: SECRET })).app;
 }
 
 const token = (sub: string) =>

@@ -88,38 +88,38 @@ describe('HTTP: apply, status and summary', () => {
       expect((await f.summary(campaignId)).body).toMatchObject({ issued: 2, remaining: 0 });
     });
 
-    it('403 NOT_OPEN with opensAt before the window', async () => {
-      const startsAt = iso(DAY);
-      const campaignId = await f.createCampaign({ startsAt });
+    // Outside the window: the campaign's bound, named in the answer, and nothing granted.
+    it.each([
+      [
+        '403 NOT_OPEN with opensAt before the window',
+        'NOT_OPEN',
+        () => {
+          const startsAt = iso(DAY);
+          return { campaign: { startsAt }, named: { opensAt: startsAt } };
+        },
+      ],
+      [
+        '403 CLOSED with closedAt after the window',
+        'CLOSED',
+        () => {
+          const endsAt = iso(-DAY);
+          return { campaign: { startsAt: iso(-2 * DAY), endsAt }, named: { closedAt: endsAt } };
+        },
+      ],
+    ] as const)('%s', async (_title, status, window) => {
+      const { campaign, named } = window();
+      const campaignId = await f.createCampaign(campaign);
       const userId = randomUserId();
 
       const response = await f.applyAs(campaignId, userId);
 
       expect(response.status).toBe(403);
       expect(response.body).toEqual({
-        status: 'NOT_OPEN',
+        status,
         campaignId,
         userId,
-        opensAt: startsAt,
-        error: { code: 'NOT_OPEN', message: expect.any(String) as string },
-      });
-      expect((await f.summary(campaignId)).body.issued).toBe(0);
-    });
-
-    it('403 CLOSED with closedAt after the window', async () => {
-      const endsAt = iso(-DAY);
-      const campaignId = await f.createCampaign({ startsAt: iso(-2 * DAY), endsAt });
-      const userId = randomUserId();
-
-      const response = await f.applyAs(campaignId, userId);
-
-      expect(response.status).toBe(403);
-      expect(response.body).toEqual({
-        status: 'CLOSED',
-        campaignId,
-        userId,
-        closedAt: endsAt,
-        error: { code: 'CLOSED', message: expect.any(String) as string },
+        ...named,
+        error: { code: status, message: expect.any(String) as string },
       });
       expect((await f.summary(campaignId)).body.issued).toBe(0);
     });
@@ -238,28 +238,23 @@ describe('HTTP: apply, status and summary', () => {
       await f.applyAs(campaignId, randomUserId());
       const granted = (await f.applyAs(campaignId, userId)).body;
 
-      const pending = await f.status(campaignId, userId);
-      expect(pending.status).toBe(200);
-      expect(pending.body).toEqual({
+      const issued = (persisted: boolean) => ({
         status: 'ISSUED',
         campaignId,
         userId,
         sequence: 2,
-        persisted: false,
+        persisted,
         issuedAt: granted.issuedAt,
       });
+
+      const pending = await f.status(campaignId, userId);
+      expect(pending.status).toBe(200);
+      expect(pending.body).toEqual(issued(false));
 
       await f.persistAll();
 
       const stored = await f.status(campaignId, userId);
-      expect(stored.body).toEqual({
-        status: 'ISSUED',
-        campaignId,
-        userId,
-        sequence: 2,
-        persisted: true,
-        issuedAt: granted.issuedAt,
-      });
+      expect(stored.body).toEqual(issued(true));
     });
 
     it('404 CAMPAIGN_NOT_FOUND for an unknown campaign', async () => {

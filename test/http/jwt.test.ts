@@ -1,17 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { sign } from 'hono/jwt';
-import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { buildHttpApp } from '../../src/bootstrap/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
+import { createCampaignAsAdmin, useRuntimeApps } from '../support/http-runtime.ts';
 import { randomCampaignId, randomUserId } from '../support/mothers.ts';
-import { silentLogger } from '../support/test-logger.ts';
 
 const ADMIN = 'jwt-test-admin-token-0123456';
 const SECRET = 'an-hs256-secret-of-at-least-32-characters';
-const runtimes: Runtime[] = [];
+const appWith = useRuntimeApps();
 
 const rsaKeyPair = () =>
   generateKeyPairSync('rsa', {
@@ -30,23 +26,9 @@ const claims = (sub: unknown, extra: Record<string, unknown> = {}) => ({
 
 /** The memory wiring with the given AUTH_MODE settings, and a campaign to apply to. */
 async function service(env: Record<string, string>) {
-  const runtime = await createRuntime(
-    loadConfig({ LOG_LEVEL: 'silent', ADMIN_TOKEN: ADMIN, ...env }),
-    silentLogger,
-    'test',
-  );
-  runtimes.push(runtime);
-  if (!runtime.container.isBound(METRICS.metrics)) {
-    runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
-  }
-  const app = await buildHttpApp(runtime);
+  const { app } = await appWith({ ADMIN_TOKEN: ADMIN, ...env });
   const campaignId = randomCampaignId('jwt');
-  const created = await app.request('/admin/campaigns', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-    body: JSON.stringify({ id: campaignId, name: 'JWT drop', totalQuantity: 100 }),
-  });
-  expect(created.status).toBe(201);
+  await createCampaignAsAdmin(app, ADMIN, { id: campaignId, name: 'JWT drop', totalQuantity: 100 });
   const apply = (init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
     app.request(`/campaigns/${campaignId}/issuances`, {
       method: 'POST',
@@ -63,10 +45,6 @@ async function service(env: Record<string, string>) {
     });
   return { app, campaignId, apply, status };
 }
-
-afterEach(async () => {
-  await Promise.all(runtimes.splice(0).map((r) => r.lifecycle.stop()));
-});
 
 async function expectError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { register, Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/adapters/http/app.ts';
 import type { HttpDependencies } from '../../src/adapters/http/http-dependencies.ts';
 import { createPinoLogger } from '../../src/adapters/logging/pino-logger.ts';
@@ -14,28 +14,20 @@ import { LedgerUnavailableError } from '../../src/application/errors.ts';
 import type { IssuanceLedger } from '../../src/application/ports/issuance-ledger.port.ts';
 import type { Logger } from '../../src/application/ports/logger.port.ts';
 import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { buildHttpApp, startMetricsServer } from '../../src/bootstrap/http.ts';
+import { startMetricsServer } from '../../src/bootstrap/http.ts';
 import { MEMORY } from '../../src/bootstrap/memory.module.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
 import { TOKENS } from '../../src/bootstrap/tokens.ts';
 import type { CampaignId } from '../../src/domain/ids.ts';
+import { createCampaignAsAdmin, useRuntimeApps } from '../support/http-runtime.ts';
 import { randomCampaignId, userIds } from '../support/mothers.ts';
 import { CapturingLogger, silentLogger } from '../support/test-logger.ts';
 
 const ADMIN = 'observability-admin-token-0123';
-const runtimes: Runtime[] = [];
+const runtimeApp = useRuntimeApps();
 
 /** The embedded wiring (memory adapters) with its own metrics registry, as one process has. */
 async function service(logger: Logger = silentLogger, env: Record<string, string> = {}) {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ADMIN_TOKEN: ADMIN, ...env });
-  const runtime = await createRuntime(config, logger, 'test');
-  runtimes.push(runtime);
-  // createRuntime loads metricsModule once it is wired there; until then the test loads it.
-  if (!runtime.container.isBound(METRICS.metrics)) {
-    runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
-  }
-  const app = await buildHttpApp(runtime);
+  const { app, runtime } = await runtimeApp({ ADMIN_TOKEN: ADMIN, ...env }, logger);
   const json = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     app.request(path, {
       method: 'POST',
@@ -44,12 +36,12 @@ async function service(logger: Logger = silentLogger, env: Record<string, string
     });
   const createCampaign = async (fields: Record<string, unknown> = {}) => {
     const id = randomCampaignId('obs');
-    const res = await json(
-      '/admin/campaigns',
-      { id, name: 'Observed drop', totalQuantity: 3, ...fields },
-      { authorization: `Bearer ${ADMIN}` },
-    );
-    expect(res.status).toBe(201);
+    await createCampaignAsAdmin(app, ADMIN, {
+      id,
+      name: 'Observed drop',
+      totalQuantity: 3,
+      ...fields,
+    });
     return id;
   };
   const apply = (campaignId: string, userId: string) =>
@@ -62,10 +54,6 @@ async function service(logger: Logger = silentLogger, env: Record<string, string
   };
   return { app, runtime, createCampaign, apply, scrape };
 }
-
-afterEach(async () => {
-  await Promise.all(runtimes.splice(0).map((r) => r.lifecycle.stop()));
-});
 
 /** The value of one sample line, e.g. `coupon_apply_decisions_total{outcome="issued"}`. */
 function sample(exposition: string, series: string): number | undefined {

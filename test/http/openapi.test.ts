@@ -1,32 +1,16 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOpsApp } from '../../src/adapters/http/app.ts';
 import { CouponMetrics } from '../../src/adapters/metrics/coupon-metrics.ts';
-import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { buildHttpApp } from '../../src/bootstrap/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
+import { useRuntimeApps } from '../support/http-runtime.ts';
 import { silentLogger } from '../support/test-logger.ts';
 
-const runtimes: Runtime[] = [];
+const runtimeApp = useRuntimeApps();
 
 async function appWith(env: Record<string, string>): Promise<OpenAPIHono> {
-  const runtime = await createRuntime(
-    loadConfig({ LOG_LEVEL: 'silent', ...env }),
-    silentLogger,
-    'test',
-  );
-  runtimes.push(runtime);
-  if (!runtime.container.isBound(METRICS.metrics)) {
-    runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
-  }
-  return buildHttpApp(runtime);
+  return (await runtimeApp(env)).app;
 }
-
-afterEach(async () => {
-  await Promise.all(runtimes.splice(0).map((r) => r.lifecycle.stop()));
-});
 
 type Document = {
   paths: Record<string, Record<string, unknown>>;

@@ -1,48 +1,34 @@
 import { sign } from 'hono/jwt';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PointLimiter } from '../../src/adapters/http/rate-limit.ts';
 import { memoryRateLimiter } from '../../src/adapters/memory/in-memory-rate-limiter.ts';
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts';
 import { redisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.ts';
 import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { buildHttpApp } from '../../src/bootstrap/http.ts';
 import { startHttpServer } from '../../src/bootstrap/http-server.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
 import { productionRateLimits } from '../../src/bootstrap/rate-limit.ts';
 import { ADMIN_TOKEN, createHttpFixture } from '../support/http-fixture.ts';
+import { createCampaignAsAdmin, useRuntimeApps } from '../support/http-runtime.ts';
 import { randomCampaignId, randomUserId } from '../support/mothers.ts';
-import { silentLogger } from '../support/test-logger.ts';
 
 const SECRET = 'an-hs256-secret-of-at-least-32-characters';
-const runtimes: Runtime[] = [];
+const appWith = useRuntimeApps();
 const stops: (() => Promise<void>)[] = [];
 
+// Registered after useRuntimeApps, so it runs first: the servers close before their runtimes stop.
 afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
-  await Promise.all(runtimes.splice(0).map((r) => r.lifecycle.stop()));
 });
 
 /** The real wiring (config → limits → app) on the memory adapters, with a campaign. */
 async function service(env: Record<string, string>) {
-  const runtime = await createRuntime(
-    loadConfig({ LOG_LEVEL: 'silent', ADMIN_TOKEN, ...env }),
-    silentLogger,
-    'test',
-  );
-  runtimes.push(runtime);
-  if (!runtime.container.isBound(METRICS.metrics)) {
-    runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
-  }
-  const app = await buildHttpApp(runtime);
+  const { app } = await appWith({ ADMIN_TOKEN, ...env });
   const campaignId = randomCampaignId('rl');
-  const created = await app.request('/admin/campaigns', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ id: campaignId, name: 'Limited drop', totalQuantity: 100_000 }),
+  await createCampaignAsAdmin(app, ADMIN_TOKEN, {
+    id: campaignId,
+    name: 'Limited drop',
+    totalQuantity: 100_000,
   });
-  expect(created.status).toBe(201);
   return { app, campaignId };
 }
 

@@ -1,73 +1,112 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type {
+  IssuanceOutbox,
+  OutboxEntry,
+} from '../../src/application/ports/issuance-outbox.port.ts';
+import { SettledCampaignLedger } from '../../src/application/read/settled-campaign-ledger.ts';
+import type { RedisConnection } from '../../src/adapters/redis/redis-client.ts';
+import { RedisLedgerVersions } from '../../src/adapters/redis/redis-ledger-versions.ts';
 import {
-  connectRedis,
-  createRedisClient,
-  type RedisConnection,
-} from '../../src/adapters/redis/redis-client.ts';
-import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
-import { RedisIssuanceOutbox } from '../../src/adapters/redis/redis-issuance-outbox.ts';
-import { RedisKeys } from '../../src/adapters/redis/redis-keys.ts';
-import type { CampaignId } from '../../src/domain/ids.ts';
-import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
+  describeIssuanceLedgerContract,
+  type IssuanceLedgerFixture,
+} from '../contract/issuance-ledger.contract.ts';
+import {
+  describeIssuanceOutboxContract,
+  type IssuanceOutboxFixture,
+} from '../contract/issuance-outbox.contract.ts';
 import { CampaignMother, CouponMother, randomUserId } from '../support/mothers.ts';
-import { requireService } from '../support/real-services.ts';
+import {
+  forgetNamespace,
+  outboxOf,
+  REDIS_LAYOUTS,
+  testNamespace,
+  useNamespaces,
+  useRedis,
+  type RedisLayout,
+  type RedisLayoutName,
+} from '../support/redis-layouts.ts';
+import { describeShardedStock, describeShardedStockOnCluster } from './sharded-stock.suite.ts';
 
-const url = requireService('REDIS_URL');
-let redis: Redis;
+/**
+ * The Redis ledger and its outbox on every layout of test/support/redis-layouts.ts (plain,
+ * cluster, sharded, cluster-sharded): both port contracts on each, then what only some layouts
+ * have, where it applies (LAYOUT_SPECIFIC). Each contract fixture has its own key namespace, so
+ * its outbox holds only its own test's grants.
+ */
 
-beforeAll(async () => {
-  redis = createRedisClient(url);
-  await connectRedis(redis);
-});
+type LayoutSuite = (redisLayout: RedisLayout, connection: () => RedisConnection) => void;
 
-afterAll(async () => {
-  await redis.quit();
-});
+const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 
-/** Deletes every key of one test namespace (never a flush: other suites share this Redis). */
-async function forgetNamespace(client: RedisConnection, keys: RedisKeys): Promise<void> {
-  const campaigns = (await client.smembers(keys.campaigns)) as CampaignId[];
-  await Promise.all(
-    campaigns.map((id) =>
-      client.del(
-        keys.campaign(id),
-        keys.users(id),
-        keys.count(id),
-        keys.outbox(id),
-        keys.deadLetters(id),
-      ),
-    ),
-  );
-  await client.del(keys.campaigns);
+function ledgerFixture(redisLayout: RedisLayout, redis: RedisConnection): IssuanceLedgerFixture {
+  const keys = testNamespace();
+  return {
+    ledger: redisLayout.ledger(redis, keys),
+    outbox: outboxOf(redis, keys, 'contract'),
+    close: () => forgetNamespace(redis, keys),
+  };
 }
 
-/** Each fixture has its own key namespace, so its outbox holds only its own test's grants. */
-const namespace = () => `test-${randomUUID().slice(0, 8)}:`;
+function outboxFixture(
+  redisLayout: RedisLayout,
+  redis: RedisConnection,
+  claimAfterMs: number,
+): IssuanceOutboxFixture {
+  const keys = testNamespace();
+  return {
+    ledger: redisLayout.ledger(redis, keys),
+    relay: (consumerName) => outboxOf(redis, keys, consumerName, claimAfterMs),
+    close: () => forgetNamespace(redis, keys),
+  };
+}
 
-describeIssuanceLedgerContract(
-  'redis',
-  async () => {
-    const keyPrefix = namespace();
+/**
+ * In a test: a fresh namespace on the layout's server (forgotten after the test) with the
+ * layout's ledger in it, and its relays.
+ */
+function useFreshNamespaces(redisLayout: RedisLayout, connection: () => RedisConnection) {
+  const namespace = useNamespaces(connection);
+  return () => {
+    const redis = connection();
+    const keys = namespace();
     return {
-      ledger: new RedisIssuanceLedger(redis, { keyPrefix }),
-      outbox: new RedisIssuanceOutbox(redis, { consumerName: 'contract', keyPrefix }),
-      close: () => forgetNamespace(redis, new RedisKeys(keyPrefix)),
+      redis,
+      keys,
+      ledger: redisLayout.ledger(redis, keys),
+      relay: (consumerName: string) => outboxOf(redis, keys, consumerName),
     };
-  },
-  { grantInstants: true },
-);
+  };
+}
 
-describe('RedisIssuanceLedger beyond the contract', () => {
-  const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
+/** The whole ledger contract (races included) once more, through the settled decorator. */
+const describeSettledLedger: LayoutSuite = (redisLayout, connection) => {
+  describeIssuanceLedgerContract(
+    `${redisLayout.titles.ledger}, through SettledCampaignLedger`,
+    async () => {
+      const redis = connection();
+      const keys = testNamespace();
+      return {
+        ledger: new SettledCampaignLedger(
+          redisLayout.ledger(redis, keys),
+          new RedisLedgerVersions(redis, { keyPrefix: keys.prefix }),
+          { revalidateMs: 1000, maxWinners: 100_000 },
+        ),
+        outbox: outboxOf(redis, keys, 'contract'),
+        close: () => forgetNamespace(redis, keys),
+      };
+    },
+    redisLayout.ledgerCapabilities,
+  );
+};
 
-  it('decides nothing on a campaign last reconciled by another server process (a restart or failover)', async () => {
-    const keys = new RedisKeys(namespace());
-    const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
-    const campaign = CampaignMother.open({ totalQuantity: 5 });
-    const winner = randomUserId();
-    try {
+const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
+  describe('RedisIssuanceLedger beyond the contract', () => {
+    const fresh = useFreshNamespaces(redisLayout, connection);
+
+    it('decides nothing on a campaign last reconciled by another server process (a restart or failover)', async () => {
+      const { redis, keys, ledger } = fresh();
+      const campaign = CampaignMother.open({ totalQuantity: 5 });
+      const winner = randomUserId();
       await ledger.define(campaign);
       await ledger.reserve(campaign.id, winner, NOW);
       // What a restarted Redis or a promoted replica holds: the run_id of the process before it.
@@ -80,17 +119,12 @@ describe('RedisIssuanceLedger beyond the contract', () => {
       expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({ kind: 'not-ready' });
       await ledger.restore(campaign, [CouponMother.of(campaign.id, 1, { userId: winner })]);
       expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
-    } finally {
-      await redis.del(keys.campaign(campaign.id), keys.users(campaign.id), keys.count(campaign.id));
-    }
-  });
+    });
 
-  it('keeps one campaign in the documented keys, all sharing the {campaignId} hash tag', async () => {
-    const keys = new RedisKeys(namespace());
-    const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
-    const campaign = CampaignMother.open({ totalQuantity: 5, endsAt: NOW });
-    const userId = randomUserId();
-    try {
+    it('keeps one campaign in the documented keys, all sharing the {campaignId} hash tag', async () => {
+      const { redis, keys, ledger } = fresh();
+      const campaign = CampaignMother.open({ totalQuantity: 5, endsAt: NOW });
+      const userId = randomUserId();
       await ledger.define(campaign);
       await ledger.reserve(campaign.id, userId, new Date(NOW.getTime() - 1));
 
@@ -128,16 +162,11 @@ describe('RedisIssuanceLedger beyond the contract', () => {
       ]) {
         expect(key).toContain(`{${campaign.id}}`);
       }
-    } finally {
-      await forgetNamespace(redis, keys);
-    }
-  });
+    });
 
-  it('still reserves after the server forgot its scripts (EVALSHA falls back to EVAL)', async () => {
-    const keys = new RedisKeys(namespace());
-    const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
-    const campaign = CampaignMother.open();
-    try {
+    it('still reserves after the server forgot its scripts (EVALSHA falls back to EVAL)', async () => {
+      const { redis, ledger } = fresh();
+      const campaign = CampaignMother.open();
       await ledger.define(campaign);
       await ledger.reserve(campaign.id, randomUserId(), NOW);
 
@@ -150,36 +179,26 @@ describe('RedisIssuanceLedger beyond the contract', () => {
       ]);
       expect(after.map((reservation) => reservation.kind)).toEqual(['issued', 'issued']);
       expect(await ledger.issuedCount(campaign.id)).toBe(3);
-    } finally {
-      await forgetNamespace(redis, keys);
-    }
-  });
+    });
 
-  it('continues after the HIGHEST restored sequence when the durable record has a hole', async () => {
-    // A grant whose event was lost along with Redis' data leaves a hole (here: 3). Counting the
-    // coupons (4) would give sequence 5 to a second user; the highest sequence (5) never repeats.
-    const keys = new RedisKeys(namespace());
-    const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
-    const campaign = CampaignMother.open({ totalQuantity: 6 });
-    const record = [1, 2, 4, 5].map((sequence) => CouponMother.of(campaign.id, sequence));
-    try {
+    it('continues after the HIGHEST restored sequence when the durable record has a hole', async () => {
+      const { ledger } = fresh();
+      // A grant whose event was lost along with Redis' data leaves a hole (here: 3). Counting the
+      // coupons (4) would give sequence 5 to a second user; the highest sequence (5) never repeats.
+      const campaign = CampaignMother.open({ totalQuantity: 6 });
+      const record = [1, 2, 4, 5].map((sequence) => CouponMother.of(campaign.id, sequence));
       await ledger.restore(campaign, record);
 
       expect(await ledger.issuedCount(campaign.id)).toBe(5);
       const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
       expect(next.kind === 'issued' && next.coupon.sequence).toBe(6);
       expect((await ledger.reserve(campaign.id, randomUserId(), NOW)).kind).toBe('sold-out');
-    } finally {
-      await forgetNamespace(redis, keys);
-    }
-  });
+    });
 
-  it('fails closed when a campaign lost its keys, and issues again once restored', async () => {
-    const keys = new RedisKeys(namespace());
-    const ledger = new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
-    const campaign = CampaignMother.open();
-    const winner = randomUserId();
-    try {
+    it('fails closed when a campaign lost its keys, and issues again once restored', async () => {
+      const { redis, keys, ledger } = fresh();
+      const campaign = CampaignMother.open();
+      const winner = randomUserId();
       await ledger.define(campaign);
       const granted = await ledger.reserve(campaign.id, winner, NOW);
       // What a Redis restart without persistence (or a lost cluster slot) does to a campaign.
@@ -193,8 +212,101 @@ describe('RedisIssuanceLedger beyond the contract', () => {
       expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
       const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
       expect(next.kind === 'issued' && next.coupon.sequence).toBe(2);
-    } finally {
-      await forgetNamespace(redis, keys);
-    }
+    });
   });
+};
+
+const describePlainOutbox: LayoutSuite = (redisLayout, connection) => {
+  describe('RedisIssuanceOutbox beyond the contract', () => {
+    const fresh = useFreshNamespaces(redisLayout, connection);
+
+    const takeUntil = async (outbox: IssuanceOutbox, expected: number) => {
+      const deadline = Date.now() + 10_000;
+      const taken: OutboxEntry[] = [];
+      while (taken.length < expected && Date.now() < deadline)
+        taken.push(...(await outbox.take(100, 100)));
+      return taken;
+    };
+
+    it('delivers grants made after the stream lost its consumer group (data loss), from the first entry', async () => {
+      const { redis, keys, ledger, relay } = fresh();
+      const outbox = relay('a');
+      const campaign = CampaignMother.open();
+      await ledger.define(campaign);
+      // The stream and its group are gone; the next grants recreate the stream by XADD alone.
+      await redis.del(keys.outbox(campaign.id));
+      const first = await ledger.reserve(campaign.id, randomUserId(), NOW);
+      const second = await ledger.reserve(campaign.id, randomUserId(), NOW);
+
+      const taken = await takeUntil(outbox, 2);
+
+      expect(taken.map((entry) => entry.coupon)).toEqual(
+        [first, second].map((r) => (r.kind === 'issued' ? r.coupon : undefined)),
+      );
+    });
+
+    it('sets an undecodable entry aside in the dead-letter stream instead of blocking or dropping it', async () => {
+      const { redis, keys, ledger, relay } = fresh();
+      const outbox = relay('a');
+      const campaign = CampaignMother.open();
+      await ledger.define(campaign);
+      await redis.xadd(
+        keys.outbox(campaign.id),
+        '*',
+        'campaignId',
+        campaign.id,
+        'userId',
+        'bad user!',
+      );
+      const granted = await ledger.reserve(campaign.id, randomUserId(), NOW);
+
+      const taken = await takeUntil(outbox, 1);
+
+      expect(taken.map((entry) => entry.coupon)).toEqual([
+        granted.kind === 'issued' ? granted.coupon : undefined,
+      ]);
+      const dead = await redis.xrange(keys.deadLetters(campaign.id), '-', '+');
+      expect(dead).toHaveLength(1);
+      expect(dead[0]?.[1]).toContain('bad user!');
+      await outbox.acknowledge(taken);
+      expect(await outbox.depth()).toBe(0);
+    });
+
+    it('never reads another namespace', async () => {
+      const outbox = fresh().relay('a');
+      const theirLedger = fresh().ledger;
+      const campaign = CampaignMother.open();
+      await theirLedger.define(campaign);
+      await theirLedger.reserve(campaign.id, randomUserId(), NOW);
+
+      expect(await outbox.take(10, 100)).toEqual([]);
+      expect(await outbox.depth()).toBe(0);
+    });
+  });
+};
+
+/** What only some layouts have; the contracts run on every one. */
+const LAYOUT_SPECIFIC: Record<RedisLayoutName, readonly LayoutSuite[]> = {
+  plain: [describeSettledLedger, describePlainLedger, describePlainOutbox],
+  cluster: [],
+  sharded: [describeShardedStock],
+  'cluster-sharded': [describeShardedStock, describeShardedStockOnCluster],
+};
+
+describe.each(REDIS_LAYOUTS)('Redis ledger, $name layout', (redisLayout) => {
+  const redis = useRedis(redisLayout.server);
+
+  describeIssuanceLedgerContract(
+    redisLayout.titles.ledger,
+    async () => ledgerFixture(redisLayout, redis()),
+    redisLayout.ledgerCapabilities,
+  );
+
+  describeIssuanceOutboxContract(
+    redisLayout.titles.outbox,
+    async ({ claimAfterMs }) => outboxFixture(redisLayout, redis(), claimAfterMs),
+    redisLayout.outboxCapabilities,
+  );
+
+  for (const suite of LAYOUT_SPECIFIC[redisLayout.name]) suite(redisLayout, redis);
 });

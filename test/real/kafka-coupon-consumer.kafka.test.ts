@@ -401,30 +401,27 @@ describe('KafkaCouponConsumer', () => {
   it('does not hand committed batches to a new consumer of the same group', async () => {
     const w = await world();
     const publisher = publisherFor(w.topic);
-    const first = couponsOf(w, 40);
-    await publisher.publish(first);
-    const firstRecord = recorder(w);
-    const firstConsumer = consumerFor(w, firstRecord);
-    await firstConsumer.start();
-    await eventually(
-      'first 40 stored',
-      async () => (await w.coupons.countByCampaign(w.campaign.id)) === 40,
-    );
-    await eventually('first batch committed', () => committedToEnd(w));
+    /** Publishes a batch; a new consumer of the group then runs until `stored` are in, committed. */
+    const consume = async (batch: string, coupons: Coupon[], stored: number) => {
+      await publisher.publish(coupons);
+      const record = recorder(w);
+      const consumer = consumerFor(w, record);
+      await consumer.start();
+      await eventually(
+        `${stored} stored`,
+        async () => (await w.coupons.countByCampaign(w.campaign.id)) === stored,
+      );
+      await eventually(`${batch} batch committed`, () => committedToEnd(w));
+      return { record, consumer };
+    };
+
+    const { consumer: firstConsumer } = await consume('first', couponsOf(w, 40), 40);
     await firstConsumer.stop();
     const afterFirst = await committed(w);
 
     const second = couponsOf(w, 25).map((coupon, i) => ({ ...coupon, sequence: 41 + i }));
-    await publisher.publish(second);
-    const secondRecord = recorder(w);
-    const secondConsumer = consumerFor(w, secondRecord);
-    await secondConsumer.start();
+    const { record: secondRecord } = await consume('second', second, 65);
 
-    await eventually(
-      'all 65 stored',
-      async () => (await w.coupons.countByCampaign(w.campaign.id)) === 65,
-    );
-    await eventually('second batch committed', () => committedToEnd(w));
     // Exactly the new events reached the use case: nothing before the committed offsets.
     expect(secondRecord.seen).toHaveLength(25);
     expect(new Set(secondRecord.seen)).toEqual(new Set(second.map(encodeCouponIssued)));

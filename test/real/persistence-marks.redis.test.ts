@@ -1,28 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, createRedisClient } from '../../src/adapters/redis/redis-client.ts';
-import { RedisKeys } from '../../src/adapters/redis/redis-keys.ts';
+import { describe, expect, it } from 'vitest';
 import { RedisPersistenceMarks } from '../../src/adapters/redis/redis-persistence-marks.ts';
 import { CouponMother, randomCampaignId, randomUserId } from '../support/mothers.ts';
-import { requireService } from '../support/real-services.ts';
+import { testNamespace, useRedis } from '../support/redis-layouts.ts';
 
-const url = requireService('REDIS_URL');
-let redis: Redis;
-
-beforeAll(async () => {
-  redis = createRedisClient(url);
-  await connectRedis(redis);
-});
-
-afterAll(async () => {
-  await redis.quit();
-});
+const redis = useRedis('single');
 
 describe('RedisPersistenceMarks', () => {
   const make = () => {
-    const keys = new RedisKeys(`test-${randomUUID().slice(0, 8)}:`);
-    return { keys, marks: new RedisPersistenceMarks(redis, { keyPrefix: keys.prefix }) };
+    const keys = testNamespace();
+    return { keys, marks: new RedisPersistenceMarks(redis(), { keyPrefix: keys.prefix }) };
   };
 
   it('is incomplete until seeded, then exact: a redelivered mark never counts twice', async () => {
@@ -54,7 +40,7 @@ describe('RedisPersistenceMarks', () => {
 
     expect(await marks.completeSeed(campaignId, [], await marks.beginSeed(campaignId))).toBe(true);
     expect(await marks.count(campaignId)).toBe(0);
-    await redis.del(keys.persistedRun(campaignId)); // a flush, or a restart from older data
+    await redis().del(keys.persistedRun(campaignId)); // a flush, or a restart from older data
     expect(await marks.count(campaignId)).toBeUndefined();
   });
 });

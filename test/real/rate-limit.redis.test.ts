@@ -1,32 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, createRedisClient } from '../../src/adapters/redis/redis-client.ts';
+import { describe, expect, it } from 'vitest';
 import { redisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.ts';
 import { createHttpFixture } from '../support/http-fixture.ts';
 import { randomUserId } from '../support/mothers.ts';
-import { requireService } from '../support/real-services.ts';
-
-const url = requireService('REDIS_URL');
+import { useRedis } from '../support/redis-layouts.ts';
 
 /**
  * Two API processes (two apps, two connections) share one client's count through Redis: the
  * limit holds across processes, and another client is unaffected by the flood.
  */
 describe('per-client rate limit on Redis (RateLimiterRedis)', () => {
-  const clients = [createRedisClient(url), createRedisClient(url)];
-  beforeAll(async () => {
-    await Promise.all(clients.map((c) => connectRedis(c)));
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.quit()));
-  });
+  const clients = [useRedis('single'), useRedis('single')];
 
   it('counts a client across processes and leaves other clients alone', async () => {
     const keyPrefix = `coupon-rl-test:${randomUUID()}`;
     const apps = clients.map((client) =>
       createHttpFixture({
         rateLimits: {
-          apply: redisRateLimiter(client, { points: 4, keyPrefix }),
+          apply: redisRateLimiter(client(), { points: 4, keyPrefix }),
           trustedProxyHeader: 'x-forwarded-for',
         },
       }),
@@ -48,7 +39,7 @@ describe('per-client rate limit on Redis (RateLimiterRedis)', () => {
     expect(limited[0]!.body.error?.code).toBe('RATE_LIMITED');
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(other.map((r) => r.status)).toEqual([201, 201, 201, 201]);
-    const keys = await clients[0]!.keys(`${keyPrefix}:*`);
+    const keys = await clients[0]!().keys(`${keyPrefix}:*`);
     expect(keys.length).toBeGreaterThan(0);
   });
 });

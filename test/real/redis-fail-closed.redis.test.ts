@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LedgerUnavailableError } from '../../src/application/errors.ts';
 import { connectRedis, createRedisClient } from '../../src/adapters/redis/redis-client.ts';
 import { RedisHealthCheck } from '../../src/adapters/redis/redis-health-check.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
 import { RedisIssuanceOutbox } from '../../src/adapters/redis/redis-issuance-outbox.ts';
-import { RedisKeys } from '../../src/adapters/redis/redis-keys.ts';
 import { CampaignMother, randomCampaignId, randomUserId } from '../support/mothers.ts';
 import { requireService } from '../support/real-services.ts';
+import { forgetNamespace, testNamespace } from '../support/redis-layouts.ts';
 
 const url = requireService('REDIS_URL');
 /** Nothing listens on port 1: every connection attempt is refused. */
@@ -86,7 +85,7 @@ describe('Redis connection lost: fail closed, then recover on its own', () => {
   it('answers again once the client reconnected in the background', async () => {
     const client = createRedisClient(url);
     const admin = createRedisClient(url);
-    const keys = new RedisKeys(`test-${randomUUID().slice(0, 8)}:`);
+    const keys = testNamespace();
     const ledger = new RedisIssuanceLedger(client, { keyPrefix: keys.prefix });
     const health = new RedisHealthCheck(client);
     const campaign = CampaignMother.open();
@@ -118,13 +117,7 @@ describe('Redis connection lost: fail closed, then recover on its own', () => {
       expect(recovered).toBe(true);
       expect((await ledger.reserve(campaign.id, randomUserId(), NOW)).kind).toBe('issued');
     } finally {
-      await admin.del(
-        keys.campaign(campaign.id),
-        keys.users(campaign.id),
-        keys.count(campaign.id),
-        keys.outbox(campaign.id),
-        keys.campaigns,
-      );
+      await forgetNamespace(admin, keys);
       client.disconnect();
       admin.disconnect();
     }

@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reservation } from '../../src/application/ports/issuance-ledger.port.ts';
-import type { OutboxEntry } from '../../src/application/ports/issuance-outbox.port.ts';
 import type { RedisConnection } from '../../src/adapters/redis/redis-client.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
-import { RedisIssuanceOutbox } from '../../src/adapters/redis/redis-issuance-outbox.ts';
-import { parseLedgerTag, type SubLedgerTag } from '../../src/adapters/redis/redis-keys.ts';
 import { RedisShardedIssuanceLedger } from '../../src/adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
 import {
+  clusterSlot,
   layoutOf,
   sequenceSlot,
-  ShardedKeys,
   shardOf,
 } from '../../src/adapters/redis/sharded/sharded-layout.ts';
 import {
@@ -19,42 +15,24 @@ import {
 } from '../../src/adapters/redis/sharded/sub-ledger-commands.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
-import { CampaignMother, CouponMother, randomUserId } from '../support/mothers.ts';
-
-export const shardedNamespace = () => new ShardedKeys(`test-${randomUUID().slice(0, 8)}:`);
-
-/**
- * Deletes one test namespace: every ledger listed in its registry (campaigns and sub-ledgers,
- * one slot each), each campaign's stored shard count, then the registry (never a flush: other
- * suites share these servers).
- */
-export async function forgetShardedNamespace(
-  redis: RedisConnection,
-  keys: ShardedKeys,
-): Promise<void> {
-  const members = await redis.smembers(keys.campaigns);
-  const ledgers = members.flatMap((member) => parseLedgerTag(member) ?? []);
-  await Promise.all(
-    ledgers.map(({ tag }) =>
-      redis.del(
-        keys.campaign(tag),
-        keys.users(tag),
-        keys.count(tag),
-        keys.outbox(tag),
-        keys.deadLetters(tag),
-        keys.transfers(tag as SubLedgerTag),
-      ),
-    ),
-  );
-  const campaigns = new Set(ledgers.map(({ campaignId }) => campaignId));
-  await Promise.all([...campaigns].map((id) => redis.del(keys.shardCount(id))));
-  await redis.del(keys.campaigns);
-}
+import { drain, kinds } from '../support/ledger-reads.ts';
+import {
+  CampaignMother,
+  CouponMother,
+  randomCampaignId,
+  randomUserId,
+} from '../support/mothers.ts';
+import {
+  forgetNamespace,
+  outboxOf,
+  testNamespace,
+  type RedisLayout,
+} from '../support/redis-layouts.ts';
 
 const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 
 /** `count` fresh user ids that all apply at sub-ledger `shard` of `shards`. */
-export function usersOnShard(count: number, shard: number, shards: number): UserId[] {
+function usersOnShard(count: number, shard: number, shards: number): UserId[] {
   const users: UserId[] = [];
   while (users.length < count) {
     const userId = randomUserId();
@@ -63,473 +41,444 @@ export function usersOnShard(count: number, shard: number, shards: number): User
   return users;
 }
 
-const kinds = (reservations: readonly Reservation[]) => {
-  const counts: Partial<Record<Reservation['kind'], number>> = {};
-  for (const reservation of reservations)
-    counts[reservation.kind] = (counts[reservation.kind] ?? 0) + 1;
-  return counts;
-};
+/** `count` fresh user ids, wherever they route. */
+const strangers = (count: number): UserId[] => Array.from({ length: count }, () => randomUserId());
+
+/** Every user applies at once (all reserves in flight together). */
+const applyAtOnce = (
+  ledger: RedisShardedIssuanceLedger,
+  campaignId: CampaignId,
+  users: readonly UserId[],
+): Promise<Reservation[]> =>
+  Promise.all(users.map((userId) => ledger.reserve(campaignId, userId, NOW)));
 
 const granted = (reservations: readonly Reservation[]) =>
   reservations.flatMap((r) => (r.kind === 'issued' ? [r.coupon] : []));
 
-/** Takes and acknowledges until `expected` entries arrived (or 10 s), then looks once more. */
-async function drain(outbox: RedisIssuanceOutbox, expected: number): Promise<OutboxEntry[]> {
-  const deadline = Date.now() + 10_000;
-  const all: OutboxEntry[] = [];
-  while (all.length < expected && Date.now() < deadline) {
-    const batch = await outbox.take(1000, 100);
-    all.push(...batch);
-    await outbox.acknowledge(batch);
-  }
-  const extra = await outbox.take(1000, 100);
-  await outbox.acknowledge(extra);
-  return [...all, ...extra];
+/** The layout's number of sub-ledgers; a layout without any has no sharded stock to test. */
+function shardsOf(layout: RedisLayout): number {
+  if (layout.shards === undefined) throw new Error(`the ${layout.name} layout has no sub-ledgers`);
+  return layout.shards;
 }
 
-export interface ShardedStockFixture {
-  readonly redis: RedisConnection;
-  /** Number of sub-ledgers the suite's ledgers are configured with. */
-  readonly shards: number;
+/** A fresh namespace on the layout's server, with everything a sharded-stock test reads. */
+function shardedStock(redis: RedisConnection, shards: number) {
+  const keys = testNamespace();
+  const ledger = (configured = shards) =>
+    new RedisShardedIssuanceLedger(redis, { shards: configured, keyPrefix: keys.prefix });
+  const commands = new SubLedgerCommands(redis, keys);
+  /** Σ quota, Σ grants and the journaled amounts of a campaign, read from every sub-ledger. */
+  const stock = async (campaignId: CampaignId, count = shards) => {
+    const layout = layoutOf(campaignId, count);
+    const states = await Promise.all(layout.tags.map((_, shard) => commands.state(layout, shard)));
+    const present = states.flatMap((state) => (state ? [state] : []));
+    return {
+      quota: present.reduce((sum, state) => sum + state.quota, 0),
+      granted: present.reduce((sum, state) => sum + state.count, 0),
+      inTransit: present
+        .flatMap((state) => state.outgoing)
+        .reduce((sum, transfer) => sum + transfer.amount, 0),
+      soldOutMarks: 0,
+      states,
+      layout,
+    };
+  };
+  return {
+    redis,
+    shards,
+    keys,
+    ledger,
+    outbox: outboxOf(redis, keys, 'sharded'),
+    commands,
+    stock,
+    close: () => forgetNamespace(redis, keys),
+  };
 }
+
+const define = async (
+  ledger: RedisShardedIssuanceLedger,
+  overrides: Partial<Campaign> = {},
+): Promise<Campaign> => {
+  const campaign = CampaignMother.open(overrides);
+  await ledger.define(campaign);
+  return campaign;
+};
 
 /**
  * What sharded-stock mode adds beyond the ledger contract (which it also passes, with unique
  * rather than gap-free sequences): stock follows demand, exactly, under concurrency and crashes.
+ * Each test gets its own namespace (`t`), deleted after it.
  */
-export function describeShardedStock(name: string, fixture: () => ShardedStockFixture): void {
-  describe(`sharded stock: ${name}`, () => {
-    const setUp = () => {
-      const { redis, shards } = fixture();
-      const keys = shardedNamespace();
-      const ledger = (configured = shards) =>
-        new RedisShardedIssuanceLedger(redis, { shards: configured, keyPrefix: keys.prefix });
-      const outbox = new RedisIssuanceOutbox(redis, {
-        consumerName: 'sharded',
-        keyPrefix: keys.prefix,
-      });
-      const commands = new SubLedgerCommands(redis, keys);
-      /** Σ quota, Σ grants and the journaled amounts of a campaign, read from every sub-ledger. */
-      const stock = async (campaignId: CampaignId, count = shards) => {
-        const layout = layoutOf(campaignId, count);
-        const states = await Promise.all(
-          layout.tags.map((_, shard) => commands.state(layout, shard)),
-        );
-        const present = states.flatMap((state) => (state ? [state] : []));
-        return {
-          quota: present.reduce((sum, state) => sum + state.quota, 0),
-          granted: present.reduce((sum, state) => sum + state.count, 0),
-          inTransit: present
-            .flatMap((state) => state.outgoing)
-            .reduce((sum, transfer) => sum + transfer.amount, 0),
-          soldOutMarks: 0,
-          states,
-          layout,
-        };
-      };
-      return {
-        redis,
-        shards,
-        keys,
-        ledger,
-        outbox,
-        commands,
-        stock,
-        close: () => forgetShardedNamespace(redis, keys),
-      };
-    };
+export function describeShardedStock(redisLayout: RedisLayout, redis: () => RedisConnection): void {
+  describe(`sharded stock: ${redisLayout.titles.stock ?? redisLayout.name}`, () => {
+    let t: ReturnType<typeof shardedStock>;
 
-    const define = async (
-      ledger: RedisShardedIssuanceLedger,
-      overrides: Partial<Campaign> = {},
-    ): Promise<Campaign> => {
-      const campaign = CampaignMother.open(overrides);
-      await ledger.define(campaign);
-      return campaign;
+    beforeEach(() => {
+      t = shardedStock(redis(), shardsOf(redisLayout));
+    });
+
+    afterEach(async () => {
+      await t.close();
+    });
+
+    /** A campaign defined in `ledger`, its layout, and the epoch its sub-ledgers start in. */
+    const defineWithLayout = async (ledger: RedisShardedIssuanceLedger, totalQuantity: number) => {
+      const campaign = await define(ledger, { totalQuantity });
+      const layout = layoutOf(campaign.id, t.shards);
+      const [state] = (await t.stock(campaign.id)).states;
+      return { campaign, layout, epoch: state!.epoch };
     };
 
     it('issues exactly the total when nearly every user routes to one sub-ledger', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 100 });
-        const hot = usersOnShard(150, 0, t.shards);
-        const others = Array.from({ length: 10 }, () => randomUserId());
+      const ledger = t.ledger();
+      const campaign = await define(ledger, { totalQuantity: 100 });
+      const hot = usersOnShard(150, 0, t.shards);
+      const others = strangers(10);
 
-        const reservations = await Promise.all(
-          [...hot, ...others].map((userId) => ledger.reserve(campaign.id, userId, NOW)),
-        );
+      const reservations = await applyAtOnce(ledger, campaign.id, [...hot, ...others]);
 
-        expect(kinds(reservations)).toEqual({ issued: 100, 'sold-out': 60 });
-        const coupons = granted(reservations);
-        expect(new Set(coupons.map((coupon) => coupon.sequence)).size).toBe(100);
-        expect(await ledger.issuedCount(campaign.id)).toBe(100);
-        const stock = await t.stock(campaign.id);
-        expect(stock).toMatchObject({ quota: 100, granted: 100, inTransit: 0 });
-        // Every grant reached the outbox once, under the PARENT campaign id.
-        const entries = await drain(t.outbox, 100);
-        expect(entries).toHaveLength(100);
-        expect(new Set(entries.map((entry) => entry.coupon.campaignId))).toEqual(
-          new Set([campaign.id]),
-        );
-        const bySequence = (a: { sequence: number }, b: { sequence: number }) =>
-          a.sequence - b.sequence;
-        expect(entries.map((entry) => entry.coupon).sort(bySequence)).toEqual(
-          coupons.sort(bySequence),
-        );
-      } finally {
-        await t.close();
-      }
+      expect(kinds(reservations)).toEqual({ issued: 100, 'sold-out': 60 });
+      const coupons = granted(reservations);
+      expect(new Set(coupons.map((coupon) => coupon.sequence)).size).toBe(100);
+      expect(await ledger.issuedCount(campaign.id)).toBe(100);
+      const stock = await t.stock(campaign.id);
+      expect(stock).toMatchObject({ quota: 100, granted: 100, inTransit: 0 });
+      // Every grant reached the outbox once, under the PARENT campaign id.
+      const entries = await drain(t.outbox, 100, 1000);
+      expect(entries).toHaveLength(100);
+      expect(new Set(entries.map((entry) => entry.coupon.campaignId))).toEqual(
+        new Set([campaign.id]),
+      );
+      const bySequence = (a: { sequence: number }, b: { sequence: number }) =>
+        a.sequence - b.sequence;
+      expect(entries.map((entry) => entry.coupon).sort(bySequence)).toEqual(
+        coupons.sort(bySequence),
+      );
     });
 
     it('gives every one of exactly-total users a coupon when they all route to one sub-ledger (no false sold-out)', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 100 });
+      const ledger = t.ledger();
+      const campaign = await define(ledger, { totalQuantity: 100 });
 
-        const reservations = await Promise.all(
-          usersOnShard(100, t.shards - 1, t.shards).map((userId) =>
-            ledger.reserve(campaign.id, userId, NOW),
-          ),
-        );
+      const reservations = await applyAtOnce(
+        ledger,
+        campaign.id,
+        usersOnShard(100, t.shards - 1, t.shards),
+      );
 
-        expect(kinds(reservations)).toEqual({ issued: 100 });
-        // Every grant came from the one sub-ledger's sequence space.
-        for (const coupon of granted(reservations)) {
-          expect(sequenceSlot(coupon.sequence, t.shards).shard).toBe(t.shards - 1);
-        }
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'sold-out',
-        });
-      } finally {
-        await t.close();
+      expect(kinds(reservations)).toEqual({ issued: 100 });
+      // Every grant came from the one sub-ledger's sequence space.
+      for (const coupon of granted(reservations)) {
+        expect(sequenceSlot(coupon.sequence, t.shards).shard).toBe(t.shards - 1);
       }
+      expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
+        kind: 'sold-out',
+      });
     });
 
     it('never exceeds the total with several processes rebalancing at once, and one coupon per user', async () => {
-      const t = setUp();
-      try {
-        // Four "processes": separate ledgers (no shared in-process state) on the same Redis.
-        const processes = [t.ledger(), t.ledger(), t.ledger(), t.ledger()];
-        const campaign = await define(processes[0]!, { totalQuantity: 60 });
-        const skewed = [...usersOnShard(300, 1, t.shards), ...usersOnShard(60, 0, t.shards)];
-        const applications = [...skewed, ...skewed.slice(0, 100)]; // some apply twice
+      // Four "processes": separate ledgers (no shared in-process state) on the same Redis.
+      const processes = [t.ledger(), t.ledger(), t.ledger(), t.ledger()];
+      const campaign = await define(processes[0]!, { totalQuantity: 60 });
+      const skewed = [...usersOnShard(300, 1, t.shards), ...usersOnShard(60, 0, t.shards)];
+      const applications = [...skewed, ...skewed.slice(0, 100)]; // some apply twice
 
-        const reservations = await Promise.all([
-          ...applications.map((userId, i) =>
-            processes[i % processes.length]!.reserve(campaign.id, userId, NOW),
-          ),
-          ...processes.map((process) => process.settle(campaign.id).then(() => undefined)),
-        ]);
+      const reservations = await Promise.all([
+        ...applications.map((userId, i) =>
+          processes[i % processes.length]!.reserve(campaign.id, userId, NOW),
+        ),
+        ...processes.map((process) => process.settle(campaign.id).then(() => undefined)),
+      ]);
 
-        const decided = reservations.filter((r): r is Reservation => r !== undefined);
-        const coupons = granted(decided);
-        expect(coupons).toHaveLength(60);
-        expect(new Set(coupons.map((coupon) => coupon.userId)).size).toBe(60);
-        expect(new Set(coupons.map((coupon) => coupon.sequence)).size).toBe(60);
-        expect(await processes[3]!.issuedCount(campaign.id)).toBe(60);
-        expect(await t.stock(campaign.id)).toMatchObject({ quota: 60, granted: 60, inTransit: 0 });
-      } finally {
-        await t.close();
-      }
+      const decided = reservations.filter((r): r is Reservation => r !== undefined);
+      const coupons = granted(decided);
+      expect(coupons).toHaveLength(60);
+      expect(new Set(coupons.map((coupon) => coupon.userId)).size).toBe(60);
+      expect(new Set(coupons.map((coupon) => coupon.sequence)).size).toBe(60);
+      expect(await processes[3]!.issuedCount(campaign.id)).toBe(60);
+      expect(await t.stock(campaign.id)).toMatchObject({ quota: 60, granted: 60, inTransit: 0 });
     });
 
     it('keeps Σ quota + stock in transit = total under concurrent, replayed and stale transfer steps', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 1000 });
-        const layout = layoutOf(campaign.id, t.shards);
-        const [state] = (await t.stock(campaign.id)).states;
-        const epoch = state!.epoch;
-        const random = (n: number) => Math.floor(Math.random() * n);
+      const ledger = t.ledger();
+      const { campaign, layout, epoch } = await defineWithLayout(ledger, 1000);
+      const random = (n: number) => Math.floor(Math.random() * n);
 
-        // 200 debits between random pairs, all at once; each debited transfer is then credited
-        // three times concurrently (replays), and half of them cleared before a late replay.
-        const debits = await Promise.all(
-          Array.from({ length: 200 }, () => {
-            const donor = random(t.shards);
-            const recipient = (donor + 1 + random(t.shards - 1)) % t.shards;
-            return t.commands.debit(layout, donor, recipient, 1 + random(20), epoch);
-          }),
-        );
-        const transfers = debits.flatMap((debit) =>
-          debit.kind === 'debited' || debit.kind === 'pending' ? [debit.transfer] : [],
-        );
-        const during = await t.stock(campaign.id);
-        expect(during.quota + during.inTransit).toBe(1000);
+      // 200 debits between random pairs, all at once; each debited transfer is then credited
+      // three times concurrently (replays), and half of them cleared before a late replay.
+      const debits = await Promise.all(
+        Array.from({ length: 200 }, () => {
+          const donor = random(t.shards);
+          const recipient = (donor + 1 + random(t.shards - 1)) % t.shards;
+          return t.commands.debit(layout, donor, recipient, 1 + random(20), epoch);
+        }),
+      );
+      const transfers = debits.flatMap((debit) =>
+        debit.kind === 'debited' || debit.kind === 'pending' ? [debit.transfer] : [],
+      );
+      const during = await t.stock(campaign.id);
+      expect(during.quota + during.inTransit).toBe(1000);
 
-        const unique = new Map<string, StockTransfer>();
-        for (const transfer of transfers)
-          unique.set(`${transfer.donor}:${transfer.entry}`, transfer);
-        await Promise.all(
-          [...unique.values()].flatMap((transfer) => [
-            t.commands.credit(layout, transfer),
-            t.commands.credit(layout, transfer),
-            t.commands.credit(layout, transfer),
-          ]),
-        );
-        const cleared = [...unique.values()].filter((_, i) => i % 2 === 0);
-        await Promise.all(cleared.map((transfer) => t.commands.clear(layout, transfer)));
-        // A stale replayer: credits and clears entries that are long done.
-        await Promise.all(cleared.map((transfer) => t.commands.credit(layout, transfer)));
-        await Promise.all(cleared.map((transfer) => t.commands.clear(layout, transfer)));
+      const unique = new Map<string, StockTransfer>();
+      for (const transfer of transfers) unique.set(`${transfer.donor}:${transfer.entry}`, transfer);
+      await Promise.all(
+        [...unique.values()].flatMap((transfer) => [
+          t.commands.credit(layout, transfer),
+          t.commands.credit(layout, transfer),
+          t.commands.credit(layout, transfer),
+        ]),
+      );
+      const cleared = [...unique.values()].filter((_, i) => i % 2 === 0);
+      await Promise.all(cleared.map((transfer) => t.commands.clear(layout, transfer)));
+      // A stale replayer: credits and clears entries that are long done.
+      await Promise.all(cleared.map((transfer) => t.commands.credit(layout, transfer)));
+      await Promise.all(cleared.map((transfer) => t.commands.clear(layout, transfer)));
 
-        await ledger.settle(campaign.id);
-        expect(await t.stock(campaign.id)).toMatchObject({ quota: 1000, inTransit: 0 });
-      } finally {
-        await t.close();
-      }
+      await ledger.settle(campaign.id);
+      expect(await t.stock(campaign.id)).toMatchObject({ quota: 1000, inTransit: 0 });
     });
 
     it('recovers stock journaled by a process that died between debit and credit', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 20 });
-        const layout = layoutOf(campaign.id, t.shards);
-        const [state] = (await t.stock(campaign.id)).states;
-        // The "dead" process: debited sub-ledger 1 for sub-ledger 0, then nothing.
-        const debit = await t.commands.debit(layout, 1, 0, 3, state!.epoch);
-        expect(debit.kind).toBe('debited');
-        // Meanwhile: under-issue at worst, never over.
-        expect(await t.stock(campaign.id)).toMatchObject({ quota: 17, inTransit: 3 });
+      const ledger = t.ledger();
+      const { campaign, layout, epoch } = await defineWithLayout(ledger, 20);
+      // The "dead" process: debited sub-ledger 1 for sub-ledger 0, then nothing.
+      const debit = await t.commands.debit(layout, 1, 0, 3, epoch);
+      expect(debit.kind).toBe('debited');
+      // Meanwhile: under-issue at worst, never over.
+      expect(await t.stock(campaign.id)).toMatchObject({ quota: 17, inTransit: 3 });
 
-        const reservations = await Promise.all(
-          usersOnShard(20, 0, t.shards).map((userId) => ledger.reserve(campaign.id, userId, NOW)),
-        );
+      const reservations = await applyAtOnce(ledger, campaign.id, usersOnShard(20, 0, t.shards));
 
-        expect(kinds(reservations)).toEqual({ issued: 20 });
-        expect(await t.stock(campaign.id)).toMatchObject({ quota: 20, granted: 20, inTransit: 0 });
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'sold-out',
-        });
-      } finally {
-        await t.close();
-      }
+      expect(kinds(reservations)).toEqual({ issued: 20 });
+      expect(await t.stock(campaign.id)).toMatchObject({ quota: 20, granted: 20, inTransit: 0 });
+      expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
+        kind: 'sold-out',
+      });
     });
 
     it('keeps a transfer journaled when its recipient lost its keys (never credited, never forgotten)', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 20 });
-        const layout = layoutOf(campaign.id, t.shards);
-        const [state] = (await t.stock(campaign.id)).states;
-        const debit = await t.commands.debit(layout, 1, 0, 2, state!.epoch);
-        if (debit.kind !== 'debited') throw new Error(`expected a debit, got ${debit.kind}`);
-        const lost = layout.tags[0]!;
-        await t.redis.del(t.keys.campaign(lost), t.keys.users(lost), t.keys.count(lost));
+      const ledger = t.ledger();
+      const { campaign, layout, epoch } = await defineWithLayout(ledger, 20);
+      const debit = await t.commands.debit(layout, 1, 0, 2, epoch);
+      if (debit.kind !== 'debited') throw new Error(`expected a debit, got ${debit.kind}`);
+      const lost = layout.tags[0]!;
+      await t.redis.del(t.keys.campaign(lost), t.keys.users(lost), t.keys.count(lost));
 
-        const folded = await t.commands.reserve(
-          layout,
-          0,
-          campaign.id,
-          randomUserId(),
-          NOW.getTime(),
-          debit.transfer,
-        );
-        await ledger.settle(campaign.id);
+      const folded = await t.commands.reserve(
+        layout,
+        0,
+        campaign.id,
+        randomUserId(),
+        NOW.getTime(),
+        debit.transfer,
+      );
+      await ledger.settle(campaign.id);
 
-        expect(folded).toEqual([0, 0]);
-        const donor = await t.commands.state(layout, 1);
-        expect(donor?.outgoing.map((transfer) => transfer.entry)).toEqual([debit.transfer.entry]);
-      } finally {
-        await t.close();
-      }
+      expect(folded).toEqual([0, 0]);
+      const donor = await t.commands.state(layout, 1);
+      expect(donor?.outgoing.map((transfer) => transfer.entry)).toEqual([debit.transfer.entry]);
     });
 
     it('marks every sub-ledger sold out, and issues again when the total is raised', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 8 });
-        await Promise.all(
-          Array.from({ length: 30 }, () => ledger.reserve(campaign.id, randomUserId(), NOW)),
-        );
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'sold-out',
-        });
-        const { layout } = await t.stock(campaign.id);
-        for (const tag of layout.tags) {
-          expect(await t.redis.hget(t.keys.campaign(tag), 'soldOut')).not.toBeNull();
-        }
-
-        await ledger.define({ ...campaign, totalQuantity: 10 });
-
-        const more = await Promise.all(
-          Array.from({ length: 10 }, () => ledger.reserve(campaign.id, randomUserId(), NOW)),
-        );
-        expect(kinds(more)).toEqual({ issued: 2, 'sold-out': 8 });
-        expect(await ledger.issuedCount(campaign.id)).toBe(10);
-      } finally {
-        await t.close();
+      const ledger = t.ledger();
+      const campaign = await define(ledger, { totalQuantity: 8 });
+      await applyAtOnce(ledger, campaign.id, strangers(30));
+      expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
+        kind: 'sold-out',
+      });
+      const { layout } = await t.stock(campaign.id);
+      for (const tag of layout.tags) {
+        expect(await t.redis.hget(t.keys.campaign(tag), 'soldOut')).not.toBeNull();
       }
+
+      await ledger.define({ ...campaign, totalQuantity: 10 });
+
+      const more = await applyAtOnce(ledger, campaign.id, strangers(10));
+      expect(kinds(more)).toEqual({ issued: 2, 'sold-out': 8 });
+      expect(await ledger.issuedCount(campaign.id)).toBe(10);
     });
 
     it('covers the debt of a sub-ledger when the total is lowered below its grants', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 40 });
-        await Promise.all(
-          usersOnShard(20, 0, t.shards).map((userId) => ledger.reserve(campaign.id, userId, NOW)),
-        );
+      const ledger = t.ledger();
+      const campaign = await define(ledger, { totalQuantity: 40 });
+      await applyAtOnce(ledger, campaign.id, usersOnShard(20, 0, t.shards));
 
-        await ledger.define({ ...campaign, totalQuantity: 22 });
+      await ledger.define({ ...campaign, totalQuantity: 22 });
 
-        const stock = await t.stock(campaign.id);
-        expect(stock.quota + stock.inTransit).toBe(22);
-        for (const state of stock.states) expect(state!.quota).toBeGreaterThanOrEqual(0);
-        const more = await Promise.all(
-          Array.from({ length: 12 }, () => ledger.reserve(campaign.id, randomUserId(), NOW)),
-        );
-        expect(kinds(more)).toEqual({ issued: 2, 'sold-out': 10 });
-        expect(await ledger.issuedCount(campaign.id)).toBe(22);
-      } finally {
-        await t.close();
-      }
+      const stock = await t.stock(campaign.id);
+      expect(stock.quota + stock.inTransit).toBe(22);
+      for (const state of stock.states) expect(state!.quota).toBeGreaterThanOrEqual(0);
+      const more = await applyAtOnce(ledger, campaign.id, strangers(12));
+      expect(kinds(more)).toEqual({ issued: 2, 'sold-out': 10 });
+      expect(await ledger.issuedCount(campaign.id)).toBe(22);
     });
 
     it('restores a campaign from an unsharded record: winners stay winners, no sequence is reused, exactly the rest is issued', async () => {
-      const t = setUp();
-      try {
-        const ledger = t.ledger();
-        const campaign = CampaignMother.open({ totalQuantity: 50 });
-        const record = Array.from({ length: 30 }, (_, i) => CouponMother.of(campaign.id, i + 1));
+      const ledger = t.ledger();
+      const campaign = CampaignMother.open({ totalQuantity: 50 });
+      const record = Array.from({ length: 30 }, (_, i) => CouponMother.of(campaign.id, i + 1));
 
-        await ledger.restore(campaign, record);
+      await ledger.restore(campaign, record);
 
-        expect(await ledger.issuedCount(campaign.id)).toBe(30);
-        for (const coupon of record) {
-          expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual({
-            kind: 'granted',
-            sequence: coupon.sequence,
-          });
-        }
-        const reservations = await Promise.all([
-          ...record.map((coupon) => ledger.reserve(campaign.id, coupon.userId, NOW)),
-          ...usersOnShard(40, 0, t.shards).map((userId) =>
-            ledger.reserve(campaign.id, userId, NOW),
-          ),
-        ]);
-        expect(kinds(reservations)).toEqual({
-          'already-issued': 30,
-          issued: 20,
-          'sold-out': 20,
+      expect(await ledger.issuedCount(campaign.id)).toBe(30);
+      for (const coupon of record) {
+        expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual({
+          kind: 'granted',
+          sequence: coupon.sequence,
         });
-        const sequences = [
-          ...record.map((coupon) => coupon.sequence),
-          ...granted(reservations).map((coupon) => coupon.sequence),
-        ];
-        expect(new Set(sequences).size).toBe(50);
-      } finally {
-        await t.close();
       }
+      const reservations = await applyAtOnce(ledger, campaign.id, [
+        ...record.map((coupon) => coupon.userId),
+        ...usersOnShard(40, 0, t.shards),
+      ]);
+      expect(kinds(reservations)).toEqual({
+        'already-issued': 30,
+        issued: 20,
+        'sold-out': 20,
+      });
+      const sequences = [
+        ...record.map((coupon) => coupon.sequence),
+        ...granted(reservations).map((coupon) => coupon.sequence),
+      ];
+      expect(new Set(sequences).size).toBe(50);
     });
 
     it('re-lays out a campaign rebuilt with another number of sub-ledgers; a process still on the old layout follows', async () => {
-      const t = setUp();
-      try {
-        const before = t.ledger(t.shards);
-        const after = t.ledger(2);
-        const campaign = await define(before, { totalQuantity: 30 });
-        const first = await Promise.all(
-          Array.from({ length: 10 }, () => before.reserve(campaign.id, randomUserId(), NOW)),
-        );
-        const record = granted(first);
-        expect(record).toHaveLength(10);
+      const before = t.ledger(t.shards);
+      const after = t.ledger(2);
+      const campaign = await define(before, { totalQuantity: 30 });
+      const first = await applyAtOnce(before, campaign.id, strangers(10));
+      const record = granted(first);
+      expect(record).toHaveLength(10);
 
-        await after.restore(campaign, record);
+      await after.restore(campaign, record);
 
-        expect(await t.redis.get(t.keys.shardCount(campaign.id))).toBe('2');
-        // `before` still remembers the old layout: the sub-ledgers themselves correct it.
-        for (const coupon of record) {
-          expect(await before.reserve(campaign.id, coupon.userId, NOW)).toEqual({
-            kind: 'already-issued',
-          });
-        }
-        const rest = await Promise.all(
-          Array.from({ length: 40 }, (_, i) =>
-            (i % 2 ? before : after).reserve(campaign.id, randomUserId(), NOW),
-          ),
-        );
-        expect(kinds(rest)).toEqual({ issued: 20, 'sold-out': 20 });
-        expect(await after.issuedCount(campaign.id)).toBe(30);
-        expect(await before.issuedCount(campaign.id)).toBe(30);
-        const sequences = [...record, ...granted(rest)].map((coupon) => coupon.sequence);
-        expect(new Set(sequences).size).toBe(30);
-      } finally {
-        await t.close();
+      expect(await t.redis.get(t.keys.shardCount(campaign.id))).toBe('2');
+      // `before` still remembers the old layout: the sub-ledgers themselves correct it.
+      for (const coupon of record) {
+        expect(await before.reserve(campaign.id, coupon.userId, NOW)).toEqual({
+          kind: 'already-issued',
+        });
       }
+      const rest = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? before : after).reserve(campaign.id, randomUserId(), NOW),
+        ),
+      );
+      expect(kinds(rest)).toEqual({ issued: 20, 'sold-out': 20 });
+      expect(await after.issuedCount(campaign.id)).toBe(30);
+      expect(await before.issuedCount(campaign.id)).toBe(30);
+      const sequences = [...record, ...granted(rest)].map((coupon) => coupon.sequence);
+      expect(new Set(sequences).size).toBe(30);
     });
 
     it('keeps the number of sub-ledgers a campaign was defined with, whatever a later process is configured with', async () => {
-      const t = setUp();
-      try {
-        const campaign = await define(t.ledger(t.shards), { totalQuantity: 12 });
-        const other = t.ledger(t.shards + 3);
+      const campaign = await define(t.ledger(t.shards), { totalQuantity: 12 });
+      const other = t.ledger(t.shards + 3);
 
-        await other.define(campaign);
-        const reservations = await Promise.all(
-          Array.from({ length: 20 }, () => other.reserve(campaign.id, randomUserId(), NOW)),
-        );
+      await other.define(campaign);
+      const reservations = await applyAtOnce(other, campaign.id, strangers(20));
 
-        expect(await t.redis.get(t.keys.shardCount(campaign.id))).toBe(String(t.shards));
-        expect(kinds(reservations)).toEqual({ issued: 12, 'sold-out': 8 });
-      } finally {
-        await t.close();
-      }
+      expect(await t.redis.get(t.keys.shardCount(campaign.id))).toBe(String(t.shards));
+      expect(kinds(reservations)).toEqual({ issued: 12, 'sold-out': 8 });
     });
 
     it('is invisible to an unsharded ledger on the same keys, and the other way round (fail closed)', async () => {
-      const t = setUp();
-      try {
-        const sharded = t.ledger();
-        const plain = new RedisIssuanceLedger(t.redis, { keyPrefix: t.keys.prefix });
-        const shardedCampaign = await define(sharded);
-        const plainCampaign = CampaignMother.open();
-        await plain.define(plainCampaign);
+      const sharded = t.ledger();
+      const plain = new RedisIssuanceLedger(t.redis, { keyPrefix: t.keys.prefix });
+      const shardedCampaign = await define(sharded);
+      const plainCampaign = CampaignMother.open();
+      await plain.define(plainCampaign);
 
-        expect(await plain.reserve(shardedCampaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'unknown-campaign',
-        });
-        expect(await sharded.reserve(plainCampaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'unknown-campaign',
-        });
-        await t.redis.del(t.keys.campaign(plainCampaign.id), t.keys.count(plainCampaign.id));
-      } finally {
-        await t.close();
-      }
+      expect(await plain.reserve(shardedCampaign.id, randomUserId(), NOW)).toEqual({
+        kind: 'unknown-campaign',
+      });
+      expect(await sharded.reserve(plainCampaign.id, randomUserId(), NOW)).toEqual({
+        kind: 'unknown-campaign',
+      });
+      await t.redis.del(t.keys.campaign(plainCampaign.id), t.keys.count(plainCampaign.id));
     });
 
     it('fails closed when one sub-ledger lost its keys, and issues again once restored', async () => {
-      const t = setUp();
+      const ledger = t.ledger();
+      const campaign = await define(ledger, { totalQuantity: 10 });
+      const winner = usersOnShard(1, 1, t.shards)[0]!;
+      const won = await ledger.reserve(campaign.id, winner, NOW);
+      expect(won.kind).toBe('issued');
+      const { layout } = await t.stock(campaign.id);
+      const lost = layout.tags[1]!;
+      // What a master restarting without persistence does to the sub-ledgers it owned.
+      await t.redis.del(t.keys.campaign(lost), t.keys.users(lost), t.keys.count(lost));
+
+      expect(await ledger.reserve(campaign.id, usersOnShard(1, 1, t.shards)[0]!, NOW)).toEqual({
+        kind: 'unknown-campaign',
+      });
+      expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
+
+      await ledger.restore(campaign, won.kind === 'issued' ? [won.coupon] : []);
+      expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
+      const rest = await applyAtOnce(ledger, campaign.id, strangers(15));
+      expect(kinds(rest)).toEqual({ issued: 9, 'sold-out': 6 });
+    });
+  });
+}
+
+/**
+ * Sharded stock on the cluster: one sub-ledger per master (the layout places them so), and
+ * defines whose XGROUPs land on many slots at once.
+ */
+export function describeShardedStockOnCluster(
+  redisLayout: RedisLayout,
+  redis: () => RedisConnection,
+): void {
+  const shards = shardsOf(redisLayout);
+
+  describe('sharded stock: placement on the cluster', () => {
+    /** The master (host:port) serving each slot, from CLUSTER SLOTS. */
+    const owners = async (): Promise<(slot: number) => string | undefined> => {
+      const ranges = (await redis().call('CLUSTER', 'SLOTS')) as [
+        number,
+        number,
+        [string, number],
+      ][];
+      return (slot) => {
+        const range = ranges.find(([low, high]) => slot >= low && slot <= high);
+        return range ? `${range[2][0]}:${range[2][1]}` : undefined;
+      };
+    };
+
+    it('computes the slot of a sub-ledger tag exactly as the cluster does', async () => {
+      const keys = testNamespace();
+      for (let i = 0; i < 20; i++) {
+        for (const tag of layoutOf(randomCampaignId(), 4).tags) {
+          const slot = await redis().call('CLUSTER', 'KEYSLOT', keys.users(tag));
+          expect(slot).toBe(clusterSlot(tag));
+        }
+      }
+    });
+
+    it('puts the 3 sub-ledgers of every campaign on the 3 different masters', async () => {
+      const ownerOf = await owners();
+      for (let i = 0; i < 50; i++) {
+        const { tags } = layoutOf(randomCampaignId(), shards);
+        const masters = new Set(tags.map((tag) => ownerOf(clusterSlot(tag))));
+        expect(masters.size).toBe(3);
+      }
+    });
+  });
+
+  describe('campaigns defined at once on the cluster', () => {
+    it('defines many campaigns concurrently, sharded and not (XGROUPs on many slots at once)', async () => {
+      const keys = testNamespace();
+      const sharded = new RedisShardedIssuanceLedger(redis(), { shards, keyPrefix: keys.prefix });
+      const plain = new RedisIssuanceLedger(redis(), { keyPrefix: keys.prefix });
       try {
-        const ledger = t.ledger();
-        const campaign = await define(ledger, { totalQuantity: 10 });
-        const winner = usersOnShard(1, 1, t.shards)[0]!;
-        const won = await ledger.reserve(campaign.id, winner, NOW);
-        expect(won.kind).toBe('issued');
-        const { layout } = await t.stock(campaign.id);
-        const lost = layout.tags[1]!;
-        // What a master restarting without persistence does to the sub-ledgers it owned.
-        await t.redis.del(t.keys.campaign(lost), t.keys.users(lost), t.keys.count(lost));
-
-        expect(await ledger.reserve(campaign.id, usersOnShard(1, 1, t.shards)[0]!, NOW)).toEqual({
-          kind: 'unknown-campaign',
-        });
-        expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
-
-        await ledger.restore(campaign, won.kind === 'issued' ? [won.coupon] : []);
-        expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
-        const rest = await Promise.all(
-          Array.from({ length: 15 }, () => ledger.reserve(campaign.id, randomUserId(), NOW)),
-        );
-        expect(kinds(rest)).toEqual({ issued: 9, 'sold-out': 6 });
+        await Promise.all([
+          ...Array.from({ length: 8 }, () => sharded.define(CampaignMother.open())),
+          ...Array.from({ length: 8 }, () => plain.define(CampaignMother.open())),
+        ]);
       } finally {
-        await t.close();
+        await forgetNamespace(redis(), keys);
       }
     });
   });

@@ -1,15 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
-import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
-import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
-import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
+import type { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import type { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
-import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
-import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
+import type { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
+import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { ApplyForCoupon, type ApplyOutcome } from '../../src/application/apply-for-coupon.ts';
 import { CreateCampaign } from '../../src/application/create-campaign.ts';
 import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
-import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { UserId } from '../../src/domain/ids.ts';
@@ -20,7 +17,7 @@ import {
   randomUserId,
   userIds,
 } from '../support/mothers.ts';
-import { ManualClock } from './fakes.ts';
+import { inMemoryReconciliation, type ManualClock } from './fakes.ts';
 
 describe('ApplyForCoupon', () => {
   let store: InMemoryLedgerStore;
@@ -32,16 +29,15 @@ describe('ApplyForCoupon', () => {
   let rebuild: RebuildLedger;
 
   beforeEach(() => {
-    store = new InMemoryLedgerStore();
-    ledger = new InMemoryIssuanceLedger(store);
-    campaigns = new InMemoryCampaignRepository();
-    coupons = new InMemoryCouponRepository(campaigns);
-    clock = new ManualClock();
-    const failures = new InMemoryFailedIssuanceRepository();
-    const log = new InMemoryCouponLog();
-    const reconcile = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
+    const memory = inMemoryReconciliation();
+    ({ store, ledger, campaigns, coupons, clock } = memory);
     apply = new ApplyForCoupon(ledger, campaigns, clock, { request: () => undefined });
-    rebuild = new RebuildLedger(reconcile, new InMemoryIssuanceOutbox(store), log, failures);
+    rebuild = new RebuildLedger(
+      memory.reconcile,
+      new InMemoryIssuanceOutbox(store),
+      memory.log,
+      memory.failures,
+    );
   });
 
   const create = async (overrides: Partial<Campaign> = {}): Promise<Campaign> => {
@@ -120,32 +116,43 @@ describe('ApplyForCoupon', () => {
   });
 
   describe('rebuild-ledger', () => {
+    /** The durable record holds `stored`; the ledger then lost all its data. */
+    const storedThenLost = async (stored: readonly Coupon[]) => {
+      await coupons.saveAll(stored);
+      store.wipe();
+    };
+
+    const rebuilt = (winners: number, fromRecord = winners) => ({
+      kind: 'rebuilt',
+      winners,
+      fromRecord,
+    });
+
+    /** The sequence a new applicant gets (false when refused). */
+    const nextSequence = async (campaign: Campaign) => {
+      const next = await apply.execute(campaign.id, randomUserId());
+      return next.kind === 'issued' && next.coupon.sequence;
+    };
+
     it('restores winners, the count and the next sequence from the durable record', async () => {
       const campaign = await create({ totalQuantity: 5 });
       const winners = userIds(3);
-      await coupons.saveAll(await grantAll(campaign, winners));
-      store.wipe();
+      await storedThenLost(await grantAll(campaign, winners));
 
-      expect(await rebuild.execute(campaign.id)).toEqual({
-        kind: 'rebuilt',
-        winners: 3,
-        fromRecord: 3,
-      });
+      expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(3));
 
       for (const winner of winners) {
         expect(await apply.execute(campaign.id, winner)).toMatchObject({ kind: 'already-issued' });
       }
       expect(await ledger.issuedCount(campaign.id)).toBe(3);
-      const next = await apply.execute(campaign.id, randomUserId());
-      expect(next.kind === 'issued' && next.coupon.sequence).toBe(4);
+      expect(await nextSequence(campaign)).toBe(4);
       // The restored coupons are already persisted: only the new grant is in the outbox.
       expect([...store.outbox.values()].map((e) => e.coupon.sequence)).toEqual([4]);
     });
 
     it('restores the cap: a rebuilt sold-out campaign stays sold out', async () => {
       const campaign = await create({ totalQuantity: 2 });
-      await coupons.saveAll(await grantAll(campaign, userIds(2)));
-      store.wipe();
+      await storedThenLost(await grantAll(campaign, userIds(2)));
 
       await rebuild.execute(campaign.id);
 
@@ -155,20 +162,11 @@ describe('ApplyForCoupon', () => {
     it('is idempotent: running it twice gives the same ledger', async () => {
       const campaign = await create({ totalQuantity: 10 });
       const granted = await grantAll(campaign, userIds(4));
-      await coupons.saveAll(granted);
-      store.wipe();
+      await storedThenLost(granted);
 
-      expect(await rebuild.execute(campaign.id)).toEqual({
-        kind: 'rebuilt',
-        winners: 4,
-        fromRecord: 4,
-      });
+      expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(4));
       // The second run finds every winner in the ledger already: nothing to bring back.
-      expect(await rebuild.execute(campaign.id)).toEqual({
-        kind: 'rebuilt',
-        winners: 4,
-        fromRecord: 0,
-      });
+      expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(4, 0));
 
       expect(await ledger.issuedCount(campaign.id)).toBe(4);
       for (const coupon of granted) {
@@ -177,29 +175,22 @@ describe('ApplyForCoupon', () => {
           sequence: coupon.sequence,
         });
       }
-      const next = await apply.execute(campaign.id, randomUserId());
-      expect(next.kind === 'issued' && next.coupon.sequence).toBe(5);
+      expect(await nextSequence(campaign)).toBe(5);
     });
 
     it('reads the durable record page by page (more than one page of 5000)', async () => {
       const campaign = await create({ totalQuantity: 20_000 });
       const stored = Array.from({ length: 10_001 }, (_, i) => CouponMother.of(campaign.id, i + 1));
-      await coupons.saveAll(stored);
-      store.wipe();
+      await storedThenLost(stored);
 
-      expect(await rebuild.execute(campaign.id)).toEqual({
-        kind: 'rebuilt',
-        winners: 10_001,
-        fromRecord: 10_001,
-      });
+      expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(10_001));
 
       expect(await ledger.issuedCount(campaign.id)).toBe(10_001);
       expect(await ledger.findGrant(campaign.id, stored.at(-1)!.userId)).toEqual({
         kind: 'granted',
         sequence: 10_001,
       });
-      const next = await apply.execute(campaign.id, randomUserId());
-      expect(next.kind === 'issued' && next.coupon.sequence).toBe(10_002);
+      expect(await nextSequence(campaign)).toBe(10_002);
     });
 
     it('restores a campaign with no coupons yet, so it issues again from 1', async () => {
@@ -207,14 +198,9 @@ describe('ApplyForCoupon', () => {
       store.wipe();
       expect((await apply.execute(campaign.id, randomUserId())).kind).toBe('ledger-not-ready');
 
-      expect(await rebuild.execute(campaign.id)).toEqual({
-        kind: 'rebuilt',
-        winners: 0,
-        fromRecord: 0,
-      });
+      expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(0));
 
-      const first = await apply.execute(campaign.id, randomUserId());
-      expect(first.kind === 'issued' && first.coupon.sequence).toBe(1);
+      expect(await nextSequence(campaign)).toBe(1);
     });
 
     it('answers unknown-campaign for a campaign that is not in the durable record', async () => {

@@ -1,5 +1,12 @@
+import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
+import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
+import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
+import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
+import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import type { Clock } from '../../src/application/ports/clock.port.ts';
 import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
+import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 
@@ -80,4 +87,20 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * The in-memory adapters one process holds, and the reconciliation over them, on a ManualClock:
+ * a fresh set per call, so each test starts from nothing.
+ */
+export function inMemoryReconciliation() {
+  const store = new InMemoryLedgerStore();
+  const ledger = new InMemoryIssuanceLedger(store);
+  const campaigns = new InMemoryCampaignRepository();
+  const coupons = new InMemoryCouponRepository(campaigns);
+  const failures = new InMemoryFailedIssuanceRepository();
+  const log = new InMemoryCouponLog();
+  const clock = new ManualClock();
+  const reconcile = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
+  return { store, ledger, campaigns, coupons, failures, log, clock, reconcile };
 }

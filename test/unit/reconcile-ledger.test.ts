@@ -1,18 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
-import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
-import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
-import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
-import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
+import type { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
+import type { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
+import type { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
+import type { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
+import type { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
-import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
+import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { encodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
 import { CreateCampaign } from '../../src/application/create-campaign.ts';
 import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
-import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
+import type { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import { CampaignMother, CouponMother, randomUserId } from '../support/mothers.ts';
-import { ManualClock } from './fakes.ts';
+import { inMemoryReconciliation, type ManualClock } from './fakes.ts';
 
 /**
  * The reconciliation's promises, on the in-memory adapters: merge, never replace; never lower a
@@ -29,14 +29,8 @@ describe('ReconcileLedger', () => {
   let reconcile: ReconcileLedger;
 
   beforeEach(() => {
-    store = new InMemoryLedgerStore();
-    ledger = new InMemoryIssuanceLedger(store);
-    campaigns = new InMemoryCampaignRepository();
-    coupons = new InMemoryCouponRepository(campaigns);
-    failures = new InMemoryFailedIssuanceRepository();
-    log = new InMemoryCouponLog();
-    clock = new ManualClock();
-    reconcile = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
+    ({ store, ledger, campaigns, coupons, failures, log, clock, reconcile } =
+      inMemoryReconciliation());
   });
 
   const created = async (totalQuantity: number): Promise<Campaign> => {
