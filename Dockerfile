@@ -26,6 +26,6 @@ USER node
 EXPOSE 3000
 # The consumer overrides the port in docker-compose.yml (its /health/live is on METRICS_PORT).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "dist/bootstrap/healthcheck.js"]
+  CMD ["node", "dist/bootstrap/entrypoints/healthcheck.js"]
 # Plain node, not npm: signals reach the process directly and shutdown stays graceful.
-CMD ["node", "dist/bootstrap/main-api.js"]
+CMD ["node", "dist/bootstrap/entrypoints/main-api.js"]

@@ -34,7 +34,7 @@ export interface ConsumerResult {
 const PUBLISH_BATCH = 5_000;
 const STALL_TIMEOUT_MS = 30_000;
 const entry = {
-  batched: fileURLToPath(new URL('../src/bootstrap/main-consumer.ts', import.meta.url)),
+  batched: fileURLToPath(new URL('../src/bootstrap/entrypoints/main-consumer.ts', import.meta.url)),
   'row-by-row': fileURLToPath(new URL('./consumers/row-by-row-consumer.ts', import.meta.url)),
 };
 

@@ -166,12 +166,12 @@ export async function startVariant(
         LOG_LEVEL: 'warn',
       };
       const consumer = await startNodeProcess(
-        path('../src/bootstrap/main-consumer.ts'),
+        path('../src/bootstrap/entrypoints/main-consumer.ts'),
         { ...shared, KAFKA_CONSUMER_GROUP: `${options.topic}-persister`, METRICS_PORT: '0' },
         { execArgv: profile('consumer'), log: logTo('consumer') },
       );
       const api = await startNodeProcess(
-        path('../src/bootstrap/main-api.ts'),
+        path('../src/bootstrap/entrypoints/main-api.ts'),
         { ...shared, ADMIN_TOKEN: token, AUTH_MODE: 'body' },
         {
           execArgv: [...(options.apiNodeFlags ?? []), ...profile('api')],

@@ -18,11 +18,11 @@ const importsOf = new Map();
 function targets(file) {
   let found = importsOf.get(file);
   if (found) return found;
-  let source = '';
+  let source;
   try {
     source = readFileSync(file, 'utf8');
   } catch {
-    source = '';
+    source = ''; // a file that went away imports nothing
   }
   found = ts
     .preProcessFile(source, true, true)

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   if (!baseUrl) {
     token = randomBytes(16).toString('hex');
     service = await startEntrypoint(
-      'src/bootstrap/main-embedded.ts',
+      'src/bootstrap/entrypoints/main-embedded.ts',
       { ADMIN_TOKEN: token },
       { readyPath: '/health/ready' },
     );

@@ -6,7 +6,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { createPool } from 'mysql2/promise';
-import { decodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
+import { decodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
 
 const env = (name: string) => process.env[name] ?? '';
 const pool = createPool({ uri: env('DATABASE_URL'), connectionLimit: 20, timezone: 'Z' });

@@ -1,5 +1,5 @@
 /**
- * API requests per second of ONE api process (src/bootstrap/main-api.ts: HTTP + relay, real
+ * API requests per second of ONE api process (src/bootstrap/entrypoints/main-api.ts: HTTP + relay, real
  * Redis, Kafka and MariaDB), driven by autocannon from this process for a few seconds.
  *
  *   eval "$(bash scripts/services.sh env)"
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   }).toString();
   const runId = randomUUID().slice(0, 8);
   const api = await startEntrypoint(
-    'src/bootstrap/main-api.ts',
+    'src/bootstrap/entrypoints/main-api.ts',
     {
       REDIS_URL: redisUrl,
       KAFKA_BROKERS: required('KAFKA_BROKERS'),

@@ -1,7 +1,7 @@
 /**
  * Consumer rows per second for ONE partition: a topic with a single partition is filled with
  * CouponIssued events (the real publisher, as the relay writes them), then ONE consumer process
- * (src/bootstrap/main-consumer.ts: kafkajs eachBatch → RecordIssuedCoupons → one multi-row
+ * (src/bootstrap/entrypoints/main-consumer.ts: kafkajs eachBatch → RecordIssuedCoupons → one multi-row
  * INSERT … ON DUPLICATE KEY UPDATE per batch, offsets committed after) drains it into MariaDB.
  *
  *   eval "$(bash scripts/services.sh env)"
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
     const mariadb = pidOf(/^\S*mariadbd\b/);
     const consumer = await startEntrypoint(
-      'src/bootstrap/main-consumer.ts',
+      'src/bootstrap/entrypoints/main-consumer.ts',
       {
         KAFKA_BROKERS: brokers,
         ...BENCH_SIGNING_ENV,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeCouponIssued,
   encodeCouponIssued,
-} from '../../src/application/coupon-issued-event.ts';
+} from '../../src/application/persist/coupon-issued-event.ts';
 import type { CouponPublisher } from '../../src/application/ports/coupon-publisher.port.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import { useFixture } from '../support/contract-fixture.ts';

@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { startHttp } from '../../src/bootstrap/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
-import { seedDefaultCampaign } from '../../src/bootstrap/seed.ts';
-import { startConsumer, startRelay } from '../../src/bootstrap/workers.ts';
+import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
+import { startHttp } from '../../src/bootstrap/runtime/http.ts';
+import { METRICS, metricsModule } from '../../src/bootstrap/wiring/metrics.module.ts';
+import { seedDefaultCampaign } from '../../src/bootstrap/runtime/seed.ts';
+import { startConsumer, startRelay } from '../../src/bootstrap/runtime/workers.ts';
 import { randomCampaignId, userIds } from '../support/mothers.ts';
 import { silentLogger } from '../support/test-logger.ts';
 

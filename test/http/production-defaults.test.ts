@@ -22,7 +22,7 @@ async function start(entry: string, env: Record<string, string>) {
 
 describe('safe production defaults', () => {
   it('main-api refuses to start without an explicit AUTH_MODE, in one clear line', async () => {
-    const result = await start('src/bootstrap/main-api.ts', {});
+    const result = await start('src/bootstrap/entrypoints/main-api.ts', {});
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -32,7 +32,7 @@ describe('safe production defaults', () => {
   });
 
   it('with AUTH_MODE set, the same check passes and the next one speaks (services missing)', async () => {
-    const result = await start('src/bootstrap/main-api.ts', { AUTH_MODE: 'body' });
+    const result = await start('src/bootstrap/entrypoints/main-api.ts', { AUTH_MODE: 'body' });
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(/AUTH_MODE/);
     expect(result.stderr).toMatch(/KAFKA_BROKERS: is required/);

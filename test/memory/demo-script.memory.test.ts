@@ -37,7 +37,7 @@ describe('npm run demo -- --url', () => {
 
   beforeAll(async () => {
     service = await startEntrypoint(
-      'src/bootstrap/main-embedded.ts',
+      'src/bootstrap/entrypoints/main-embedded.ts',
       { ...MEMORY_ONLY, ADMIN_TOKEN: token, DEFAULT_CAMPAIGN_QUANTITY: '100' },
       { readyPath: '/health/ready' },
     );

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { startHttp } from '../../src/bootstrap/http.ts';
-import { TOKENS } from '../../src/bootstrap/tokens.ts';
-import { startConsumer, startRelay } from '../../src/bootstrap/workers.ts';
+import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
+import { startHttp } from '../../src/bootstrap/runtime/http.ts';
+import { TOKENS } from '../../src/bootstrap/wiring/tokens.ts';
+import { startConsumer, startRelay } from '../../src/bootstrap/runtime/workers.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 import { randomCampaignId, randomUserId, userIds } from '../support/mothers.ts';
 import { CapturingLogger } from '../support/test-logger.ts';

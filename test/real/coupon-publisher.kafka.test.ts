@@ -9,7 +9,7 @@ import {
 } from '../../src/adapters/kafka/kafka-client.ts';
 import { KafkaCouponPublisher } from '../../src/adapters/kafka/kafka-coupon-publisher.ts';
 import { EventSigner, EventVerifier } from '../../src/adapters/kafka/event-signature.ts';
-import { encodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
+import { encodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
 import { PublisherUnavailableError } from '../../src/application/errors.ts';
 import { describeCouponPublisherContract } from '../contract/coupon-publisher.contract.ts';
 import { CouponMother, randomCampaignId } from '../support/mothers.ts';

@@ -19,10 +19,10 @@ import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
 import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
-import { encodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
+import { encodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
 import { StoreUnavailableError } from '../../src/application/errors.ts';
 import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
-import { RecordIssuedCoupons } from '../../src/application/record-issued-coupons.ts';
+import { RecordIssuedCoupons } from '../../src/application/persist/record-issued-coupons.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';

@@ -15,12 +15,12 @@ import { MarkingCouponRepository } from '../../src/application/read/marking-coup
 import { PersistedRecord } from '../../src/application/read/persisted-record.ts';
 import { SettledCampaignLedger } from '../../src/application/read/settled-campaign-ledger.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
-import { ApplyForCoupon } from '../../src/application/apply-for-coupon.ts';
-import { CreateCampaign } from '../../src/application/create-campaign.ts';
+import { ApplyForCoupon } from '../../src/application/issue/apply-for-coupon.ts';
+import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
 import { LedgerUnavailableError } from '../../src/application/errors.ts';
-import { GetCampaignSummary } from '../../src/application/get-campaign-summary.ts';
-import { GetIssuanceStatus } from '../../src/application/get-issuance-status.ts';
-import { ListCampaigns } from '../../src/application/list-campaigns.ts';
+import { GetCampaignSummary } from '../../src/application/read/get-campaign-summary.ts';
+import { GetIssuanceStatus } from '../../src/application/read/get-issuance-status.ts';
+import { ListCampaigns } from '../../src/application/read/list-campaigns.ts';
 import type { HealthCheck } from '../../src/application/ports/health-check.port.ts';
 import type {
   GrantLookup,
@@ -28,12 +28,12 @@ import type {
   LedgerLayout,
   Reservation,
 } from '../../src/application/ports/issuance-ledger.port.ts';
-import { LedgerReconciler } from '../../src/application/ledger-reconciler.ts';
-import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
-import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
-import { RecordIssuedCoupons } from '../../src/application/record-issued-coupons.ts';
-import { RelayIssuedCoupons } from '../../src/application/relay-issued-coupons.ts';
-import { loadConfig } from '../../src/bootstrap/config.ts';
+import { LedgerReconciler } from '../../src/application/operate/ledger-reconciler.ts';
+import { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
+import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
+import { RecordIssuedCoupons } from '../../src/application/persist/record-issued-coupons.ts';
+import { RelayIssuedCoupons } from '../../src/application/relay/relay-issued-coupons.ts';
+import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
@@ -179,7 +179,7 @@ export interface CreateCampaignInput {
 }
 
 /**
- * One fresh in-memory service per call, wired exactly as src/bootstrap/http.ts wires the app
+ * One fresh in-memory service per call, wired exactly as src/bootstrap/runtime/http.ts wires the app
  * (same use cases over the same in-memory adapters), but with the parts a test needs within
  * reach: the ledger store to wipe, a ledger that can go down, the log, the use cases and a
  * logger that keeps every line. Requests go through `app.request`: no network.

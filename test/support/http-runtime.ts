@@ -2,10 +2,10 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Registry } from 'prom-client';
 import { afterEach, expect } from 'vitest';
 import type { Logger } from '../../src/application/ports/logger.port.ts';
-import { loadConfig } from '../../src/bootstrap/config.ts';
-import { createRuntime, type Runtime } from '../../src/bootstrap/container.ts';
-import { buildHttpApp } from '../../src/bootstrap/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/metrics.module.ts';
+import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
+import { buildHttpApp } from '../../src/bootstrap/runtime/http.ts';
+import { METRICS, metricsModule } from '../../src/bootstrap/wiring/metrics.module.ts';
 import { silentLogger } from './test-logger.ts';
 
 export interface RuntimeApp {

@@ -4,9 +4,9 @@ import type { InMemoryCouponRepository } from '../../src/adapters/memory/in-memo
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
 import type { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
-import { ApplyForCoupon, type ApplyOutcome } from '../../src/application/apply-for-coupon.ts';
-import { CreateCampaign } from '../../src/application/create-campaign.ts';
-import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
+import { ApplyForCoupon, type ApplyOutcome } from '../../src/application/issue/apply-for-coupon.ts';
+import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
+import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { UserId } from '../../src/domain/ids.ts';

@@ -4,7 +4,7 @@ import {
   decodeCouponIssued,
   encodeCouponIssued,
   peekIds,
-} from '../../src/application/coupon-issued-event.ts';
+} from '../../src/application/persist/coupon-issued-event.ts';
 import { CouponMother, randomCampaignId, randomUserId } from '../support/mothers.ts';
 
 const valid = () => ({

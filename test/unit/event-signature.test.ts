@@ -11,11 +11,11 @@ import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-m
 import {
   encodeCouponIssued,
   isUntrustedFailure,
-} from '../../src/application/coupon-issued-event.ts';
-import { RetryFailedIssuances } from '../../src/application/retry-failed-issuances.ts';
-import { ConfigError, loadConfig } from '../../src/bootstrap/config.ts';
-import { kafkaModule } from '../../src/bootstrap/kafka.module.ts';
-import { Lifecycle } from '../../src/bootstrap/lifecycle.ts';
+} from '../../src/application/persist/coupon-issued-event.ts';
+import { RetryFailedIssuances } from '../../src/application/persist/retry-failed-issuances.ts';
+import { ConfigError, loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { kafkaModule } from '../../src/bootstrap/wiring/kafka.module.ts';
+import { Lifecycle } from '../../src/bootstrap/runtime/lifecycle.ts';
 import { CampaignMother, CouponMother } from '../support/mothers.ts';
 import { silentLogger } from '../support/test-logger.ts';
 

@@ -6,7 +6,7 @@ import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issu
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import type { Clock } from '../../src/application/ports/clock.port.ts';
 import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
-import { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
+import { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 

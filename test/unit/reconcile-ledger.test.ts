@@ -6,10 +6,10 @@ import type { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory
 import type { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
 import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
-import { encodeCouponIssued } from '../../src/application/coupon-issued-event.ts';
-import { CreateCampaign } from '../../src/application/create-campaign.ts';
-import { RebuildLedger } from '../../src/application/rebuild-ledger.ts';
-import type { ReconcileLedger } from '../../src/application/reconcile-ledger.ts';
+import { encodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
+import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
+import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
+import type { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import { CampaignMother, CouponMother, randomUserId } from '../support/mothers.ts';
 import { inMemoryReconciliation, type ManualClock } from './fakes.ts';

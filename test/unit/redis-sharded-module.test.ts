@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
 import { RedisShardedIssuanceLedger } from '../../src/adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
-import { redisIssuanceLedger } from '../../src/bootstrap/redis-sharded.module.ts';
+import { redisIssuanceLedger } from '../../src/bootstrap/wiring/redis-sharded.module.ts';
 
 describe('LEDGER_SHARDS picks the Redis ledger', () => {
   // Never connected (lazyConnect): building the adapters needs no server.

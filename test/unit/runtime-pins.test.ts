@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_NODE_MAJOR } from '../../src/bootstrap/require-node.ts';
+import { REQUIRED_NODE_MAJOR } from '../../src/bootstrap/entrypoints/require-node.ts';
 
 const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
 

@@ -1,4 +1,4 @@
-import type { ApplyOutcome } from '../../application/apply-for-coupon.ts';
+import type { ApplyOutcome } from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { errorBody } from './error-body.ts';
 

@@ -1,4 +1,4 @@
-import type { CampaignSummary } from '../../application/get-campaign-summary.ts';
+import type { CampaignSummary } from '../../application/read/get-campaign-summary.ts';
 
 export function campaignSummaryBody(summary: CampaignSummary) {
   const { campaign } = summary;

@@ -1,8 +1,8 @@
-import type { ApplyForCouponUseCase } from '../../application/apply-for-coupon.ts';
-import type { CreateCampaign } from '../../application/create-campaign.ts';
-import type { GetCampaignSummary } from '../../application/get-campaign-summary.ts';
-import type { GetIssuanceStatus } from '../../application/get-issuance-status.ts';
-import type { ListCampaigns } from '../../application/list-campaigns.ts';
+import type { ApplyForCouponUseCase } from '../../application/issue/apply-for-coupon.ts';
+import type { CreateCampaign } from '../../application/operate/create-campaign.ts';
+import type { GetCampaignSummary } from '../../application/read/get-campaign-summary.ts';
+import type { GetIssuanceStatus } from '../../application/read/get-issuance-status.ts';
+import type { ListCampaigns } from '../../application/read/list-campaigns.ts';
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { RateLimits } from './rate-limit.ts';

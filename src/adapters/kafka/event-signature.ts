@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
-import { UNTRUSTED_EVENT } from '../../application/coupon-issued-event.ts';
+import { UNTRUSTED_EVENT } from '../../application/persist/coupon-issued-event.ts';
 
 /**
  * Trusted events (G4 against a producer that is not ours): the relay signs every CouponIssued

@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { peekIds } from '../../application/coupon-issued-event.ts';
+import { peekIds } from '../../application/persist/coupon-issued-event.ts';
 import { StoreUnavailableError } from '../../application/errors.ts';
 import type { Clock } from '../../application/ports/clock.port.ts';
 import type {
@@ -7,7 +7,7 @@ import type {
   NewFailedIssuance,
 } from '../../application/ports/failed-issuance-repository.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
-import type { RecordIssuedCoupons } from '../../application/record-issued-coupons.ts';
+import type { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
 import type { EventVerifier } from './event-signature.ts';
 
 export interface KafkaCouponConsumerOptions {

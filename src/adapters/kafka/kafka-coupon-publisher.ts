@@ -2,7 +2,7 @@ import type { Message, Producer } from 'kafkajs';
 import {
   COUPON_ISSUED_SCHEMA_VERSION,
   encodeCouponIssued,
-} from '../../application/coupon-issued-event.ts';
+} from '../../application/persist/coupon-issued-event.ts';
 import { PublisherUnavailableError } from '../../application/errors.ts';
 import type { CouponPublisher } from '../../application/ports/coupon-publisher.port.ts';
 import type { Coupon } from '../../domain/coupon.ts';

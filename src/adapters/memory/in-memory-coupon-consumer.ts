@@ -1,4 +1,4 @@
-import type { RecordIssuedCoupons } from '../../application/record-issued-coupons.ts';
+import type { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
 import type { InMemoryCouponLog } from './in-memory-coupon-log.ts';
 
 /**

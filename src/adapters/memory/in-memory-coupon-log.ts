@@ -1,6 +1,6 @@
 import type { CouponPublisher } from '../../application/ports/coupon-publisher.port.ts';
 import type { PersistenceBacklog } from '../../application/ports/persistence-backlog.port.ts';
-import { encodeCouponIssued } from '../../application/coupon-issued-event.ts';
+import { encodeCouponIssued } from '../../application/persist/coupon-issued-event.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 
 /**

@@ -6,7 +6,7 @@ import {
   type CounterSeries,
   type HistogramSeries,
 } from './labelled-series.ts';
-import type { ApplyOutcome } from '../../application/apply-for-coupon.ts';
+import type { ApplyOutcome } from '../../application/issue/apply-for-coupon.ts';
 import type { FailedIssuanceRepository } from '../../application/ports/failed-issuance-repository.port.ts';
 import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
 

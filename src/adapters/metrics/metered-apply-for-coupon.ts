@@ -1,4 +1,7 @@
-import type { ApplyForCouponUseCase, ApplyOutcome } from '../../application/apply-for-coupon.ts';
+import type {
+  ApplyForCouponUseCase,
+  ApplyOutcome,
+} from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
 

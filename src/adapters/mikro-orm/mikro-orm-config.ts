@@ -84,7 +84,7 @@ export function ormConfig(databaseUrl: string, options: OrmOptions = {}): Option
       // failing migration; keep each migration small enough to repair by hand.
       transactional: false,
       allOrNothing: false,
-      // We print what ran ourselves (src/bootstrap/migrate.ts).
+      // We print what ran ourselves (src/bootstrap/entrypoints/migrate.ts).
       silent: true,
       snapshot: false,
       emit: 'ts',

@@ -1,0 +1,84 @@
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
+import type { Clock } from '../ports/clock.port.ts';
+import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+
+/** Asks for a campaign's ledger to be reconciled (LedgerReconciler), without waiting. */
+export interface ReconcileRequests {
+  request(campaignId: CampaignId): unknown;
+}
+
+export type ApplyOutcome =
+  | { readonly kind: 'issued'; readonly coupon: Coupon }
+  /** The holder's coupon, so a retry after a lost 201 is as good as the 201 (issuedAt if known). */
+  | {
+      readonly kind: 'already-issued';
+      readonly sequence: number | undefined;
+      readonly issuedAt: Date | undefined;
+    }
+  | { readonly kind: 'sold-out' }
+  | { readonly kind: 'not-open'; readonly opensAt: Date }
+  | { readonly kind: 'closed'; readonly closedAt: Date }
+  | { readonly kind: 'unknown-campaign' }
+  /**
+   * The campaign exists but the ledger lost it, or holds it without having been reconciled
+   * since it (re)started or failed over: refuse until it is (G1, G5). Reconciliation was asked.
+   */
+  | { readonly kind: 'ledger-not-ready' };
+
+/** The apply use case as its callers (the HTTP adapter) and its decorators (metering) see it. */
+export interface ApplyForCouponUseCase {
+  execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome>;
+}
+
+/** How long an "is this campaign known durably?" answer is reused on the rare unknown path. */
+const CATALOG_TTL_MS = 1000;
+
+/**
+ * A user applies for a coupon. The ledger alone decides (one atomic step, no database on the
+ * hot path). Only when the ledger does not know the campaign is the durable catalog asked,
+ * to tell "no such campaign" (404) from "the ledger lost its data" (503, fail closed). A ledger
+ * that lost or is not sure of a campaign gets it reconciled in the background.
+ */
+export class ApplyForCoupon implements ApplyForCouponUseCase {
+  readonly #known = new Map<CampaignId, { exists: boolean; until: number }>();
+
+  constructor(
+    private readonly ledger: IssuanceLedger,
+    private readonly campaigns: CampaignRepository,
+    private readonly clock: Clock,
+    private readonly reconciler: ReconcileRequests,
+  ) {}
+
+  async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+    const now = this.clock.now();
+    const reservation = await this.ledger.reserve(campaignId, userId, now);
+    if (reservation.kind === 'not-ready') {
+      this.reconciler.request(campaignId);
+      return { kind: 'ledger-not-ready' };
+    }
+    if (reservation.kind === 'already-issued') return this.holding(campaignId, userId);
+    if (reservation.kind !== 'unknown-campaign') return reservation;
+    if (!(await this.existsDurably(campaignId, now))) return { kind: 'unknown-campaign' };
+    this.reconciler.request(campaignId);
+    return { kind: 'ledger-not-ready' };
+  }
+
+  /** The coupon the user already holds, from the ledger (one read, only on this rare path). */
+  private async holding(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+    const grant = await this.ledger.findGrant(campaignId, userId);
+    return grant.kind === 'granted'
+      ? { kind: 'already-issued', sequence: grant.sequence, issuedAt: grant.issuedAt }
+      : { kind: 'already-issued', sequence: undefined, issuedAt: undefined };
+  }
+
+  private async existsDurably(campaignId: CampaignId, now: Date): Promise<boolean> {
+    const cached = this.#known.get(campaignId);
+    if (cached && cached.until > now.getTime()) return cached.exists;
+    const exists = (await this.campaigns.find(campaignId)) !== undefined;
+    if (this.#known.size > 10_000) this.#known.clear(); // bounded: ids come from callers
+    this.#known.set(campaignId, { exists, until: now.getTime() + CATALOG_TTL_MS });
+    return exists;
+  }
+}

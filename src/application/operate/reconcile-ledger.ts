@@ -1,0 +1,123 @@
+import type { Campaign } from '../../domain/campaign.ts';
+import type { Coupon } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
+import { campaignCoupons } from '../campaign-coupons.ts';
+import { decodeCouponIssued } from '../persist/coupon-issued-event.ts';
+import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
+import type { Clock } from '../ports/clock.port.ts';
+import type { CouponRepository } from '../ports/coupon-repository.port.ts';
+import type { FailedIssuanceRepository } from '../ports/failed-issuance-repository.port.ts';
+import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import type { PersistenceBacklog } from '../ports/persistence-backlog.port.ts';
+
+/** Open failures read per reconciliation; a campaign with more is not reconciled by itself. */
+const MAX_FAILURES = 10_000;
+/** How long one process holds a campaign's reconcile claim (a crashed holder's lapses). */
+export const RECONCILE_CLAIM_MS = 5_000;
+
+export type ReconcileOutcome =
+  | {
+      readonly kind: 'reconciled';
+      /** Winners in the reconciled ledger; `fromRecord` of them came back from the durable record. */
+      readonly winners: number;
+      readonly fromRecord: number;
+    }
+  | { readonly kind: 'unknown-campaign' }
+  /** Held in the other LEDGER_SHARDS layout: left alone unless the caller switches layouts. */
+  | { readonly kind: 'other-layout' }
+  /** Another process holds the claim and is reconciling it. */
+  | { readonly kind: 'busy' }
+  /** Events are in the log and not yet durable: the record is incomplete, try again later. */
+  | { readonly kind: 'events-in-flight'; readonly pending: number };
+
+export interface ReconcileOptions {
+  /** Rebuild in this process's layout even when the campaign is held in the other one. */
+  readonly switchLayout?: boolean;
+  /**
+   * Go ahead with events not yet persisted (the operator's --force): what the ledger holds is
+   * still merged in, but grants the ledger lost and the record does not have yet are not.
+   */
+  readonly ignoreBacklog?: boolean;
+}
+
+/**
+ * Brings a campaign's ledger back in line with the durable record, never the other way round.
+ *
+ * A ledger can come back OLDER than what it acknowledged (a restart from a stale AOF, a failover
+ * to a lagging replica, a restored backup, a rebuild run too early). Trusting it would hand out
+ * sequences and users again (G1, G2). So:
+ * 1. fence: the campaign decides nothing in either layout from now on (503 LEDGER_NOT_READY);
+ * 2. wait for a complete record: the consumer group must have no lag, so every grant that
+ *    reached the log is in MySQL or in failed_issuance (grants still in the outbox are in the
+ *    ledger itself: the same script wrote both);
+ * 3. merge: every durable winner, every decodable open failure of the campaign, and every winner
+ *    the ledger still holds (it may hold grants MySQL does not have yet): a reconcile never drops
+ *    a winner, and on a conflict the durable record's sequence wins;
+ * 4. restore the merge atomically: the count becomes at least the highest sequence and never
+ *    goes down, and the campaign is ready again.
+ * Idempotent, and safe when several processes run it at once (each merge is a superset of what
+ * any of them read); the claim only keeps them from doing the same work together.
+ */
+export class ReconcileLedger {
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly coupons: CouponRepository,
+    private readonly failures: FailedIssuanceRepository,
+    private readonly ledger: IssuanceLedger,
+    private readonly backlog: PersistenceBacklog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(campaignId: CampaignId, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+    const campaign = await this.campaigns.find(campaignId);
+    if (!campaign) return { kind: 'unknown-campaign' };
+    if (!options.switchLayout && (await this.ledger.layout(campaignId)) === 'other') {
+      return { kind: 'other-layout' };
+    }
+    if (!(await this.ledger.claimReconcile(campaignId, RECONCILE_CLAIM_MS)))
+      return { kind: 'busy' };
+    try {
+      return await this.reconcileClaimed(campaign, options);
+    } finally {
+      await this.ledger.releaseReconcile(campaignId);
+    }
+  }
+
+  private async reconcileClaimed(
+    campaign: Campaign,
+    options: ReconcileOptions,
+  ): Promise<ReconcileOutcome> {
+    const campaignId = campaign.id;
+    await this.ledger.fence(campaignId);
+    if (!options.ignoreBacklog) {
+      const pending = await this.backlog.pending();
+      if (pending > 0) return { kind: 'events-in-flight', pending };
+    }
+
+    // The ledger's winners are read AFTER the fence: no grant can be added behind this read.
+    const held = await this.ledger.winners(campaignId);
+    const merged = new Map<UserId, Coupon>();
+    for (const coupon of await this.durableCoupons(campaignId)) {
+      if (!merged.has(coupon.userId)) merged.set(coupon.userId, coupon);
+    }
+    const fromRecord = [...merged.keys()].filter((userId) => !held.has(userId)).length;
+    // A restore keeps only user and sequence; the instant of a grant not yet durable is unknown.
+    const now = this.clock.now();
+    for (const [userId, sequence] of held) {
+      if (!merged.has(userId)) merged.set(userId, { campaignId, userId, sequence, issuedAt: now });
+    }
+    await this.ledger.restore(campaign, [...merged.values()]);
+    return { kind: 'reconciled', winners: merged.size, fromRecord };
+  }
+
+  /** MySQL's coupons of the campaign, then its decodable open failures (granted, not stored). */
+  private async durableCoupons(campaignId: CampaignId): Promise<Coupon[]> {
+    const all = await campaignCoupons(this.coupons, campaignId);
+    for (const failure of await this.failures.listOpen(MAX_FAILURES)) {
+      if (failure.campaignId !== campaignId) continue;
+      const decoded = decodeCouponIssued(failure.payload);
+      if (decoded.ok && decoded.coupon.campaignId === campaignId) all.push(decoded.coupon);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,25 @@
+import './require-node.ts'; // first: stops an older Node with one clear line
+import { runMain } from './main.ts';
+import { startHttp } from '../runtime/http.ts';
+import { seedDefaultCampaign } from '../runtime/seed.ts';
+import { startConsumer, startLedgerCheck, startRelay } from '../runtime/workers.ts';
+
+/**
+ * `npm start`: API + relay + consumer in ONE process, on the in-memory adapters unless
+ * REDIS_URL / KAFKA_BROKERS / DATABASE_URL switch a family to its real adapter.
+ */
+await runMain('embedded', async (runtime) => {
+  await startConsumer(runtime);
+  startRelay(runtime);
+  startLedgerCheck(runtime);
+  const campaignId = await seedDefaultCampaign(runtime);
+  const { url } = await startHttp(runtime);
+  runtime.logger.info(
+    {
+      url,
+      wiring: runtime.wiring,
+      try: `curl -X POST ${url}/campaigns/${campaignId}/issuances -H 'content-type: application/json' -d '{"userId":"alice"}'`,
+    },
+    `coupon service listening on ${url}`,
+  );
+});

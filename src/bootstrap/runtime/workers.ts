@@ -1,0 +1,64 @@
+import { WorkerLoop } from '../../application/worker-loop.ts';
+import { InMemoryCouponConsumer } from '../../adapters/memory/in-memory-coupon-consumer.ts';
+import type { InMemoryCouponLog } from '../../adapters/memory/in-memory-coupon-log.ts';
+import { MEMORY } from '../wiring/memory.module.ts';
+import type { Runtime } from '../wiring/container.ts';
+import { TOKENS } from '../wiring/tokens.ts';
+
+/** The outbox relay: runs in the API process, flushes on stop. */
+export function startRelay(runtime: Runtime): WorkerLoop {
+  const { config, container, logger, lifecycle } = runtime;
+  const relay = container.get(TOKENS.relayIssuedCoupons);
+  const loop = new WorkerLoop(
+    'relay',
+    () => relay.relayBatch(config.RELAY_BATCH_SIZE, config.RELAY_WAIT_MS),
+    // Capped at 1 s: a failed publish to a broker that is down is a refused connect (cheap), and
+    // the cap bounds how long after Kafka's return the outbox starts to drain (issue 12: < 5 s).
+    { idleDelayMs: 0, minBackoffMs: 100, maxBackoffMs: 1000 },
+    logger,
+  );
+  loop.start();
+  lifecycle.onStop('relay', () => loop.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
+  return loop;
+}
+
+/** The consumer: Kafka's consumer group in production, the in-memory log when embedded. */
+export async function startConsumer(runtime: Runtime): Promise<void> {
+  const { config, container, logger, lifecycle } = runtime;
+  const record = container.get(TOKENS.recordIssuedCoupons);
+  if (runtime.wiring.log === 'memory') {
+    const consumer = new InMemoryCouponConsumer(
+      container.get<InMemoryCouponLog>(MEMORY.couponLog),
+      record,
+    );
+    const loop = new WorkerLoop(
+      'consumer',
+      () => consumer.step(),
+      { idleDelayMs: 20, minBackoffMs: 100, maxBackoffMs: 5000 },
+      logger,
+    );
+    loop.start();
+    lifecycle.onStop('consumer', () => loop.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
+    return;
+  }
+  const { startKafkaConsumer } = await import('./kafka-consumer.ts');
+  await startKafkaConsumer(runtime, record);
+}
+
+/**
+ * The API process's periodic ledger check (CheckLedgers) and its background reconciler: a
+ * ledger found behind the durable record is fenced and reconciled, with no operator.
+ */
+export function startLedgerCheck(runtime: Runtime): void {
+  const { config, container, logger, lifecycle } = runtime;
+  const check = container.get(TOKENS.checkLedgers);
+  const reconciler = container.get(TOKENS.ledgerReconciler);
+  const timer = setInterval(() => {
+    check.run().catch((error: unknown) => logger.warn({ err: error }, 'ledger check failed'));
+  }, config.LEDGER_CHECK_INTERVAL_MS);
+  timer.unref();
+  lifecycle.onStop('ledger-check', async () => {
+    clearInterval(timer);
+    reconciler.stop();
+  });
+}

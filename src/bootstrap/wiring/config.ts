@@ -1,0 +1,234 @@
+import { createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * An RS256 verification key: PEM (SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`; `\n` escapes
+ * accepted, as env files often hold one line), normalised to SPKI PEM. A private key is refused:
+ * it has no business in the API's environment.
+ */
+const rsaPublicKeyPem = z.string().transform((raw, ctx) => {
+  const pem = raw.replace(/\\n/g, '\n');
+  if (/PRIVATE KEY/.test(pem)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a public key, not a private key' });
+    return z.NEVER;
+  }
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
+    return key.export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an RSA public key in PEM format' });
+    return z.NEVER;
+  }
+});
+
+/**
+ * EVENT_SIGNING_KEYS: `keyId:secret[,keyId:secret…]`, the HMAC keys of trusted events
+ * (src/adapters/kafka/event-signature.ts). The relay signs with the FIRST key; the consumer
+ * accepts any listed one, which is how a key is rotated without a stop (README, operations).
+ */
+const signingKeys = z.string().transform((raw, ctx) => {
+  const keys: { id: string; secret: string }[] = [];
+  for (const entry of raw.split(',')) {
+    const at = entry.indexOf(':');
+    const id = entry.slice(0, at).trim();
+    const secret = entry.slice(at + 1).trim();
+    if (at < 1 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: 'must be keyId:secret[,keyId:secret…]' });
+      return z.NEVER;
+    }
+    if (secret.length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `key "${id}": secret must be at least 32 characters`,
+      });
+      return z.NEVER;
+    }
+    if (keys.some((key) => key.id === id)) {
+      ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
+      return z.NEVER;
+    }
+    keys.push({ id, secret });
+  }
+  return keys;
+});
+
+/** Every setting the processes read, validated once at start. */
+const ConfigSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  BODY_LIMIT_BYTES: int(4096, 64, 1_048_576),
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .optional(),
+  ),
+  /** Redis Sentinel addresses (host:port,…): the ledger and outbox follow the master they name. */
+  REDIS_SENTINELS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .optional(),
+  ),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('coupon-ledger'),
+  /** Replicas that must hold a grant (Redis WAIT) before its 201; 0 = the master's fsync only. */
+  LEDGER_MIN_REPLICAS: int(0, 0, 16),
+  /** How long a grant waits for LEDGER_MIN_REPLICAS; past it the answer is 503 LEDGER_NOT_REPLICATED. */
+  LEDGER_REPLICA_TIMEOUT_MS: int(200, 1, 400),
+  KAFKA_BROKERS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .optional(),
+  ),
+  KAFKA_TOPIC: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,200}$/)
+    .default('coupon-issued'),
+  KAFKA_TOPIC_PARTITIONS: int(3, 1, 1000),
+  KAFKA_REPLICATION_FACTOR: int(1, 1, 10),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('coupon-persister'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('coupon-issuance'),
+  CONSUMER_CONCURRENCY: int(3, 1, 100),
+  /**
+   * Consumer group liveness: a killed member is noticed after the session timeout (the broker
+   * allows 6 s at least by default), and the group rebalances without it. kafkajs' defaults
+   * (30 s / 3 s / 60 s) made a killed consumer cost ~30 s of stalled partitions.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: int(6_000, 1_000, 300_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: int(1_000, 100, 60_000),
+  KAFKA_REBALANCE_TIMEOUT_MS: int(10_000, 1_000, 300_000),
+  /** HMAC keys of trusted events; required whenever KAFKA_BROKERS is set (see signingKeys). */
+  EVENT_SIGNING_KEYS: optionalString.pipe(signingKeys.optional()),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^(mysql|mariadb)$/ }).optional()),
+  DATABASE_POOL_MAX: int(20, 1, 500),
+  RELAY_BATCH_SIZE: int(1000, 1, 10_000),
+  RELAY_WAIT_MS: int(20, 0, 10_000),
+  /** How often the API compares every campaign's ledger with the durable record. */
+  LEDGER_CHECK_INTERVAL_MS: int(15_000, 100, 3_600_000),
+  OUTBOX_CLAIM_AFTER_MS: int(30_000, 100, 3_600_000),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  DEFAULT_CAMPAIGN_ID: z.string().default('default'),
+  DEFAULT_CAMPAIGN_QUANTITY: int(1000, 1, 100_000_000),
+  /** `body`: the user id comes from the request body; `jwt`: only from a verified JWT's sub. */
+  AUTH_MODE: z.enum(['body', 'jwt']).default('body'),
+  JWT_SECRET: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
+  ),
+  JWT_PUBLIC_KEY: optionalString.pipe(rsaPublicKeyPem.optional()),
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  /** The consumer's ops server (/metrics, /health/*); 0 picks a free port. */
+  METRICS_PORT: int(9464, 0, 65535),
+  /** Sub-ledgers per campaign on Redis (sharded-stock mode, docs/scaling.md); 1 = off. */
+  LEDGER_SHARDS: int(1, 1, 64),
+  /**
+   * Requests per second per client on apply / status; 0 = off. Unset: the entrypoint's default
+   * (embedded: off; production API: on in jwt mode, see src/bootstrap/wiring/rate-limit.ts).
+   */
+  RATE_LIMIT_APPLY_PER_SECOND: optionalString.pipe(
+    z.coerce.number<string>().int().min(0).max(1_000_000).optional(),
+  ),
+  RATE_LIMIT_STATUS_PER_SECOND: optionalString.pipe(
+    z.coerce.number<string>().int().min(0).max(1_000_000).optional(),
+  ),
+  /** The rate limiter's own Redis; unset = the ledger's Redis (REDIS_URL / REDIS_CLUSTER_NODES). */
+  RATE_LIMIT_REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  /** A header set by the trusted proxy in front (e.g. x-forwarded-for); unset = socket address. */
+  TRUSTED_PROXY_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
+  /** How many of our proxies append to TRUSTED_PROXY_HEADER: the client is that hop from the right. */
+  TRUSTED_PROXY_HOPS: int(1, 1, 10),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Rules across variables: AUTH_MODE=jwt needs exactly one verification key. */
+const CheckedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
+  if (config.AUTH_MODE !== 'jwt') return;
+  if (config.JWT_SECRET === undefined && config.JWT_PUBLIC_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_SECRET'],
+      message: 'is required when AUTH_MODE=jwt (or set JWT_PUBLIC_KEY for RS256)',
+    });
+  }
+  if (config.JWT_SECRET !== undefined && config.JWT_PUBLIC_KEY !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_PUBLIC_KEY'],
+      message: 'set either JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256), not both',
+    });
+  }
+});
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value throws one line per variable, naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = CheckedConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map(
+    (issue) => `invalid configuration: ${issue.path.join('.')}: ${issue.message}`,
+  );
+  throw new ConfigError(lines.join('\n'));
+}
+
+/**
+ * Settings an entrypoint refuses to default (a safe choice needs the operator's decision): each
+ * must be set in the environment, even where the schema has a default for the quick start.
+ */
+export function requireExplicitSettings(
+  env: NodeJS.ProcessEnv,
+  names: { name: keyof Config; choices: string }[],
+): void {
+  const missing = names.filter(({ name }) => (env[name] ?? '').trim() === '');
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing
+        .map(
+          ({ name, choices }) =>
+            `invalid configuration: ${name}: must be set explicitly for this entrypoint (${choices})`,
+        )
+        .join('\n'),
+    );
+  }
+}
+
+/** The production entrypoints need a real ledger: REDIS_URL, or a cluster, or Sentinels. */
+export function requireLedger(config: Config): void {
+  if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES && !config.REDIS_SENTINELS) {
+    requireSettings(config, ['REDIS_URL']);
+  }
+}
+
+/** The production entrypoints need the real services; say which variable is missing. */
+export function requireSettings(config: Config, names: (keyof Config)[]): void {
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing
+        .map((name) => `invalid configuration: ${name}: is required by this entrypoint`)
+        .join('\n'),
+    );
+  }
+}
