@@ -5,10 +5,9 @@ import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-m
 import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import type { Clock } from '../../src/application/ports/clock.port.ts';
-import type { CouponRepository } from '../../src/application/ports/coupon-repository.port.ts';
+import { CouponRepositoryDecorator } from '../../src/application/coupon-repository-decorator.ts';
 import { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
-import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 
 /** A clock that only moves when the test moves it. */
 export class ManualClock implements Clock {
@@ -28,12 +27,10 @@ export class ManualClock implements Clock {
  * test queued instead of saving: `failNext(new StoreUnavailableError())` for an outage, a plain
  * Error for a write that can never succeed. Records every call so a test can count them.
  */
-export class ScriptedCouponRepository implements CouponRepository {
+export class ScriptedCouponRepository extends CouponRepositoryDecorator {
   readonly saveAllCalls: (readonly Coupon[])[] = [];
   readonly #failures: Error[] = [];
   #alwaysFail: Error | undefined;
-
-  constructor(private readonly inner: CouponRepository) {}
 
   /** The next saveAll calls throw these, in order; later calls reach the inner repository. */
   failNext(...errors: Error[]): this {
@@ -58,22 +55,6 @@ export class ScriptedCouponRepository implements CouponRepository {
     const next = this.#failures.shift();
     if (next !== undefined) throw next;
     await this.inner.saveAll(coupons);
-  }
-
-  find(campaignId: CampaignId, userId: UserId): Promise<Coupon | undefined> {
-    return this.inner.find(campaignId, userId);
-  }
-
-  countByCampaign(campaignId: CampaignId): Promise<number> {
-    return this.inner.countByCampaign(campaignId);
-  }
-
-  countAll(): Promise<ReadonlyMap<CampaignId, number>> {
-    return this.inner.countAll();
-  }
-
-  listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]> {
-    return this.inner.listByCampaign(campaignId, afterSequence, limit);
   }
 }
 

@@ -54,6 +54,20 @@ const LAG_BUCKETS = [
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** The gauges probed on scrape, and the `probe` label their failures are counted under. */
+const PROBED_GAUGES = {
+  outboxDepth: {
+    name: 'coupon_outbox_depth',
+    help: 'Granted coupons not yet acknowledged by the event log (NaN if the probe failed)',
+    probe: 'outbox_depth',
+  },
+  failedOpen: {
+    name: 'coupon_failed_issuance_open',
+    help: 'Open rows of failed_issuance (NaN if the probe failed)',
+    probe: 'failed_issuance_open',
+  },
+} as const;
+
 export interface CouponMetricsOptions {
   /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
   readonly processMetrics?: boolean;
@@ -131,45 +145,42 @@ export class CouponMetrics {
       LEDGER_BUCKETS,
       registry,
     );
-    this.#relayBatchSize = new Histogram({
-      name: 'coupon_relay_batch_size',
-      help: 'Coupons per successful publish to the event log',
-      buckets: BATCH_BUCKETS,
-      registers,
-    });
-    this.#relayLag = new Histogram({
-      name: 'coupon_relay_lag_seconds',
-      help: 'Age of the oldest coupon of each published batch (publish time - issuedAt)',
-      buckets: LAG_BUCKETS,
-      registers,
-    });
-    this.#relayPublished = new Counter({
-      name: 'coupon_relay_published_total',
-      help: 'Coupons acknowledged by the event log (a retried batch counts again)',
-      registers,
-    });
-    this.#relayFailures = new Counter({
-      name: 'coupon_relay_publish_failures_total',
-      help: 'Publish calls the event log did not acknowledge',
-      registers,
-    });
-    this.#consumerBatchSize = new Histogram({
-      name: 'coupon_consumer_batch_size',
-      help: 'Coupons per successful durable write (saveAll)',
-      buckets: BATCH_BUCKETS,
-      registers,
-    });
-    this.#consumerLag = new Histogram({
-      name: 'coupon_consumer_lag_seconds',
-      help: 'Age of the oldest coupon of each persisted batch (persist time - issuedAt)',
-      buckets: LAG_BUCKETS,
-      registers,
-    });
-    this.#consumerSaved = new Counter({
-      name: 'coupon_consumer_saved_total',
-      help: 'Coupons written durably (redelivered ones count again; the write is idempotent)',
-      registers,
-    });
+    // The relay's and the consumer's series: one observation per batch, prom-client's own kind.
+    const histogram = (name: string, help: string, buckets: number[]) =>
+      new Histogram({ name, help, buckets, registers });
+    const counter = (name: string, help: string) => new Counter({ name, help, registers });
+    this.#relayBatchSize = histogram(
+      'coupon_relay_batch_size',
+      'Coupons per successful publish to the event log',
+      BATCH_BUCKETS,
+    );
+    this.#relayLag = histogram(
+      'coupon_relay_lag_seconds',
+      'Age of the oldest coupon of each published batch (publish time - issuedAt)',
+      LAG_BUCKETS,
+    );
+    this.#relayPublished = counter(
+      'coupon_relay_published_total',
+      'Coupons acknowledged by the event log (a retried batch counts again)',
+    );
+    this.#relayFailures = counter(
+      'coupon_relay_publish_failures_total',
+      'Publish calls the event log did not acknowledge',
+    );
+    this.#consumerBatchSize = histogram(
+      'coupon_consumer_batch_size',
+      'Coupons per successful durable write (saveAll)',
+      BATCH_BUCKETS,
+    );
+    this.#consumerLag = histogram(
+      'coupon_consumer_lag_seconds',
+      'Age of the oldest coupon of each persisted batch (persist time - issuedAt)',
+      LAG_BUCKETS,
+    );
+    this.#consumerSaved = counter(
+      'coupon_consumer_saved_total',
+      'Coupons written durably (redelivered ones count again; the write is idempotent)',
+    );
     this.#probeErrors = new Counter({
       name: 'coupon_metrics_probe_errors_total',
       help: 'Scrape-time probes (outbox depth, open failures) that failed or timed out',
@@ -236,35 +247,20 @@ export class CouponMetrics {
    * exists only in a process that uses the outbox: elsewhere it would read a misleading 0.
    */
   watchOutbox(outbox: IssuanceOutbox): void {
-    if (this.#outboxDepth) return;
-    const probe = new CachedProbe(
-      () => outbox.depth(),
-      () => this.#probeErrors.inc({ probe: 'outbox_depth' }),
-    );
-    this.#outboxDepth = probe;
-    this.probedGauge(
-      'coupon_outbox_depth',
-      'Granted coupons not yet acknowledged by the event log (NaN if the probe failed)',
-      probe,
-    );
+    this.#outboxDepth ??= this.probedGauge(PROBED_GAUGES.outboxDepth, () => outbox.depth());
   }
 
   /** Reports the open failed_issuance count from now on, like watchOutbox. */
   watchFailures(failures: FailedIssuanceRepository): void {
-    if (this.#failedOpen) return;
-    const probe = new CachedProbe(
-      () => failures.countOpen(),
-      () => this.#probeErrors.inc({ probe: 'failed_issuance_open' }),
-    );
-    this.#failedOpen = probe;
-    this.probedGauge(
-      'coupon_failed_issuance_open',
-      'Open rows of failed_issuance (NaN if the probe failed)',
-      probe,
-    );
+    this.#failedOpen ??= this.probedGauge(PROBED_GAUGES.failedOpen, () => failures.countOpen());
   }
 
-  private probedGauge(name: string, help: string, probe: CachedProbe): void {
+  /** A gauge read on scrape through a CachedProbe; a failed read counts under `probe`. */
+  private probedGauge(
+    { name, help, probe: probeName }: (typeof PROBED_GAUGES)[keyof typeof PROBED_GAUGES],
+    read: () => Promise<number>,
+  ): CachedProbe {
+    const probe = new CachedProbe(read, () => this.#probeErrors.inc({ probe: probeName }));
     const gauge: Gauge = new Gauge({
       name,
       help,
@@ -273,6 +269,7 @@ export class CouponMetrics {
         gauge.set(await probe.get());
       },
     });
+    return probe;
   }
 
   async snapshot(): Promise<OperationalSnapshot> {

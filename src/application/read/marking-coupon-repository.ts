@@ -1,5 +1,5 @@
 import type { Coupon } from '../../domain/coupon.ts';
-import type { CampaignId, UserId } from '../../domain/ids.ts';
+import { CouponRepositoryDecorator } from '../coupon-repository-decorator.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
 import type { PersistenceMarks } from '../ports/persistence-marks.port.ts';
 
@@ -10,30 +10,16 @@ import type { PersistenceMarks } from '../ports/persistence-marks.port.ts';
  * failure open), the repeated insert is a no-op and the repeated mark lands. So the marks catch
  * up with every row, whoever wrote it (consumer, retry-failed).
  */
-export class MarkingCouponRepository implements CouponRepository {
+export class MarkingCouponRepository extends CouponRepositoryDecorator {
   constructor(
-    private readonly inner: CouponRepository,
+    inner: CouponRepository,
     private readonly marks: PersistenceMarks,
-  ) {}
+  ) {
+    super(inner);
+  }
 
   async saveAll(coupons: readonly Coupon[]): Promise<void> {
     await this.inner.saveAll(coupons);
     if (coupons.length > 0) await this.marks.mark(coupons);
-  }
-
-  find(campaignId: CampaignId, userId: UserId): Promise<Coupon | undefined> {
-    return this.inner.find(campaignId, userId);
-  }
-
-  countByCampaign(campaignId: CampaignId): Promise<number> {
-    return this.inner.countByCampaign(campaignId);
-  }
-
-  countAll(): Promise<ReadonlyMap<CampaignId, number>> {
-    return this.inner.countAll();
-  }
-
-  listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]> {
-    return this.inner.listByCampaign(campaignId, afterSequence, limit);
   }
 }

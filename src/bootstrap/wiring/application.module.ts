@@ -1,4 +1,8 @@
-import { ContainerModule } from 'inversify';
+import {
+  ContainerModule,
+  type MapToResolvedValueInjectOptions,
+  type ServiceIdentifier,
+} from 'inversify';
 import { ApplyForCoupon } from '../../application/issue/apply-for-coupon.ts';
 import { CheckLedgers } from '../../application/operate/check-ledgers.ts';
 import { LedgerReconciler } from '../../application/operate/ledger-reconciler.ts';
@@ -47,107 +51,105 @@ const METRICS_IF_LOADED = { serviceIdentifier: T.metrics, optional: true } as co
  * - ApplyForCoupon: each decision counted by outcome.
  */
 export const applicationModule = new ContainerModule(({ bind }) => {
-  bind(T.ledger)
-    .toResolvedValue(
-      (ledger, versions, metrics?: CouponMetrics) => {
-        const settled = new SettledCampaignLedger(ledger, versions, {
-          revalidateMs: SETTLED_REVALIDATE_MS,
-          maxWinners: SETTLED_MAX_WINNERS,
-        });
-        return metrics ? new MeteredIssuanceLedger(settled, metrics) : settled;
-      },
-      [ADAPTERS.ledger, T.ledgerVersions, METRICS_IF_LOADED],
-    )
-    .inSingletonScope();
-  bind(T.coupons)
-    .toResolvedValue(
-      (coupons, marks, clock, metrics?: CouponMetrics) => {
-        const marking = new MarkingCouponRepository(coupons, marks);
-        return metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking;
-      },
-      [ADAPTERS.coupons, T.persistenceMarks, T.clock, METRICS_IF_LOADED],
-    )
-    .inSingletonScope();
-  bind(T.publisher)
-    .toResolvedValue(
-      (publisher, clock, metrics?: CouponMetrics) =>
-        metrics ? new MeteredCouponPublisher(publisher, metrics, clock) : publisher,
-      [ADAPTERS.publisher, T.clock, METRICS_IF_LOADED],
-    )
-    .inSingletonScope();
-  bind(T.applyForCoupon)
-    .toResolvedValue(
-      (l, c, k, q, metrics?: CouponMetrics) => {
-        const useCase = new ApplyForCoupon(l, c, k, q);
-        return metrics ? new MeteredApplyForCoupon(useCase, metrics) : useCase;
-      },
-      [T.ledger, T.campaignCatalog, T.clock, T.ledgerReconciler, METRICS_IF_LOADED],
-    )
-    .inSingletonScope();
-  bind(T.campaignCatalog)
-    .toResolvedValue(
-      (c) => new CachedCampaignRepository(c, { ttlMs: READ_REFRESH_MS }),
-      [T.campaigns],
-    )
-    .inSingletonScope();
-  bind(T.persistedRecord)
-    .toResolvedValue(
-      (m, r) => new PersistedRecord(m, r, READ_REFRESH_MS),
-      [T.persistenceMarks, T.coupons],
-    )
-    .inSingletonScope();
-  bind(T.reconcileLedger)
-    .toResolvedValue(
-      (c, r, f, l, b, k) => new ReconcileLedger(c, r, f, l, b, k),
-      [T.campaigns, T.coupons, T.failures, T.ledger, T.backlog, T.clock],
-    )
-    .inSingletonScope();
-  bind(T.ledgerReconciler)
-    .toResolvedValue((r, log) => new LedgerReconciler(r, log), [T.reconcileLedger, T.logger])
-    .inSingletonScope();
-  bind(T.checkLedgers)
-    .toResolvedValue(
-      (c, r, l, q, log) => new CheckLedgers(c, r, l, q, log),
-      [T.campaigns, T.coupons, T.ledger, T.ledgerReconciler, T.logger],
-    )
-    .inSingletonScope();
-  bind(T.createCampaign)
-    .toResolvedValue((c, l) => new CreateCampaign(c, l), [T.campaignCatalog, T.ledger])
-    .inSingletonScope();
-  bind(T.getCampaignSummary)
-    .toResolvedValue(
-      (c, l, r) => new GetCampaignSummary(c, l, r),
-      [T.campaignCatalog, T.ledger, T.persistedRecord],
-    )
-    .inSingletonScope();
-  bind(T.getIssuanceStatus)
-    .toResolvedValue(
-      (c, l, r, q) => new GetIssuanceStatus(c, l, r, q),
-      [T.campaignCatalog, T.ledger, T.persistedRecord, T.ledgerReconciler],
-    )
-    .inSingletonScope();
-  bind(T.listCampaigns)
-    .toResolvedValue((c, s) => new ListCampaigns(c, s), [T.campaignCatalog, T.getCampaignSummary])
-    .inSingletonScope();
-  bind(T.recordIssuedCoupons)
-    .toResolvedValue(
-      (r, f, k, log) => new RecordIssuedCoupons(r, f, k, log),
-      [T.coupons, T.failures, T.clock, T.logger],
-    )
-    .inSingletonScope();
-  bind(T.relayIssuedCoupons)
-    .toResolvedValue((o, p) => new RelayIssuedCoupons(o, p), [T.outbox, T.publisher])
-    .inSingletonScope();
-  bind(T.rebuildLedger)
-    .toResolvedValue(
-      (r, o, b, f) => new RebuildLedger(r, o, b, f),
-      [T.reconcileLedger, T.outbox, T.backlog, T.failures],
-    )
-    .inSingletonScope();
-  bind(T.retryFailedIssuances)
-    .toResolvedValue(
-      (f, r, k) => new RetryFailedIssuances(f, r, k),
-      [T.failures, T.coupons, T.clock],
-    )
-    .inSingletonScope();
+  /** One instance per container, made by `make` from the resolved `deps`. */
+  const single = <V, A extends unknown[]>(
+    token: ServiceIdentifier<V>,
+    make: (...deps: A) => V,
+    deps: MapToResolvedValueInjectOptions<A>,
+  ) => {
+    bind(token).toResolvedValue(make, deps).inSingletonScope();
+  };
+  single(
+    T.ledger,
+    (ledger, versions, metrics?: CouponMetrics) => {
+      const settled = new SettledCampaignLedger(ledger, versions, {
+        revalidateMs: SETTLED_REVALIDATE_MS,
+        maxWinners: SETTLED_MAX_WINNERS,
+      });
+      return metrics ? new MeteredIssuanceLedger(settled, metrics) : settled;
+    },
+    [ADAPTERS.ledger, T.ledgerVersions, METRICS_IF_LOADED],
+  );
+  single(
+    T.coupons,
+    (coupons, marks, clock, metrics?: CouponMetrics) => {
+      const marking = new MarkingCouponRepository(coupons, marks);
+      return metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking;
+    },
+    [ADAPTERS.coupons, T.persistenceMarks, T.clock, METRICS_IF_LOADED],
+  );
+  single(
+    T.publisher,
+    (publisher, clock, metrics?: CouponMetrics) =>
+      metrics ? new MeteredCouponPublisher(publisher, metrics, clock) : publisher,
+    [ADAPTERS.publisher, T.clock, METRICS_IF_LOADED],
+  );
+  single(
+    T.applyForCoupon,
+    (l, c, k, q, metrics?: CouponMetrics) => {
+      const useCase = new ApplyForCoupon(l, c, k, q);
+      return metrics ? new MeteredApplyForCoupon(useCase, metrics) : useCase;
+    },
+    [T.ledger, T.campaignCatalog, T.clock, T.ledgerReconciler, METRICS_IF_LOADED],
+  );
+  single(T.campaignCatalog, (c) => new CachedCampaignRepository(c, { ttlMs: READ_REFRESH_MS }), [
+    T.campaigns,
+  ]);
+  single(T.persistedRecord, (m, r) => new PersistedRecord(m, r, READ_REFRESH_MS), [
+    T.persistenceMarks,
+    T.coupons,
+  ]);
+  single(T.reconcileLedger, (c, r, f, l, b, k) => new ReconcileLedger(c, r, f, l, b, k), [
+    T.campaigns,
+    T.coupons,
+    T.failures,
+    T.ledger,
+    T.backlog,
+    T.clock,
+  ]);
+  single(T.ledgerReconciler, (r, log) => new LedgerReconciler(r, log), [
+    T.reconcileLedger,
+    T.logger,
+  ]);
+  single(T.checkLedgers, (c, r, l, q, log) => new CheckLedgers(c, r, l, q, log), [
+    T.campaigns,
+    T.coupons,
+    T.ledger,
+    T.ledgerReconciler,
+    T.logger,
+  ]);
+  single(T.createCampaign, (c, l) => new CreateCampaign(c, l), [T.campaignCatalog, T.ledger]);
+  single(T.getCampaignSummary, (c, l, r) => new GetCampaignSummary(c, l, r), [
+    T.campaignCatalog,
+    T.ledger,
+    T.persistedRecord,
+  ]);
+  single(T.getIssuanceStatus, (c, l, r, q) => new GetIssuanceStatus(c, l, r, q), [
+    T.campaignCatalog,
+    T.ledger,
+    T.persistedRecord,
+    T.ledgerReconciler,
+  ]);
+  single(T.listCampaigns, (c, s) => new ListCampaigns(c, s), [
+    T.campaignCatalog,
+    T.getCampaignSummary,
+  ]);
+  single(T.recordIssuedCoupons, (r, f, k, log) => new RecordIssuedCoupons(r, f, k, log), [
+    T.coupons,
+    T.failures,
+    T.clock,
+    T.logger,
+  ]);
+  single(T.relayIssuedCoupons, (o, p) => new RelayIssuedCoupons(o, p), [T.outbox, T.publisher]);
+  single(T.rebuildLedger, (r, o, b, f) => new RebuildLedger(r, o, b, f), [
+    T.reconcileLedger,
+    T.outbox,
+    T.backlog,
+    T.failures,
+  ]);
+  single(T.retryFailedIssuances, (f, r, k) => new RetryFailedIssuances(f, r, k), [
+    T.failures,
+    T.coupons,
+    T.clock,
+  ]);
 });

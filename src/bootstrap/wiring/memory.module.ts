@@ -18,31 +18,13 @@ export const MEMORY = {
 /** Ledger + outbox in memory (they share one store, as Redis holds both). */
 export const memoryLedgerModule = () =>
   new ContainerModule(({ bind }) => {
-    bind(MEMORY.ledgerStore).toConstantValue(new InMemoryLedgerStore());
-    bind(ADAPTERS.ledger)
-      .toResolvedValue(
-        (s: InMemoryLedgerStore) => new InMemoryIssuanceLedger(s),
-        [MEMORY.ledgerStore],
-      )
-      .inSingletonScope();
-    bind(T.outbox)
-      .toResolvedValue(
-        (s: InMemoryLedgerStore) => new InMemoryIssuanceOutbox(s),
-        [MEMORY.ledgerStore],
-      )
-      .inSingletonScope();
-    bind(T.ledgerVersions)
-      .toResolvedValue(
-        (s: InMemoryLedgerStore) => new InMemoryLedgerVersions(s),
-        [MEMORY.ledgerStore],
-      )
-      .inSingletonScope();
-    bind(T.persistenceMarks)
-      .toResolvedValue(
-        (s: InMemoryLedgerStore) => new InMemoryPersistenceMarks(s),
-        [MEMORY.ledgerStore],
-      )
-      .inSingletonScope();
+    // One store, like one Redis: the ledger, the outbox, the versions and the marks share it.
+    const store = new InMemoryLedgerStore();
+    bind(MEMORY.ledgerStore).toConstantValue(store);
+    bind(ADAPTERS.ledger).toConstantValue(new InMemoryIssuanceLedger(store));
+    bind(T.outbox).toConstantValue(new InMemoryIssuanceOutbox(store));
+    bind(T.ledgerVersions).toConstantValue(new InMemoryLedgerVersions(store));
+    bind(T.persistenceMarks).toConstantValue(new InMemoryPersistenceMarks(store));
   });
 
 /** The event log in memory: the publisher and the consumer's source are the same object. */
