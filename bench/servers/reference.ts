@@ -64,16 +64,7 @@ app.post('/campaigns/:campaignId/issuances', async (c) => {
   const now = Date.now();
   let reply: unknown;
   try {
-    reply = await reserve(
-      keys.campaign(campaignId),
-      keys.users(campaignId),
-      keys.count(campaignId),
-      keys.outbox(campaignId),
-      keys.issuedAt(campaignId),
-      campaignId,
-      userId,
-      now,
-    );
+    reply = await reserve(...keys.reserveKeys(campaignId), campaignId, userId, now);
   } catch {
     return fail(c, 503, 'LEDGER_UNAVAILABLE');
   }

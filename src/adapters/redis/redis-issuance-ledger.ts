@@ -78,14 +78,9 @@ export class RedisIssuanceLedger extends ReconcilableRedisLedger implements Issu
   async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
     const at = now.getTime();
     if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
-    const keys = this.keys;
     return orUnavailable(async () => {
       const reply = await this.#reserve(
-        keys.campaign(campaignId),
-        keys.users(campaignId),
-        keys.count(campaignId),
-        keys.outbox(campaignId),
-        keys.issuedAt(campaignId),
+        ...this.keys.reserveKeys(campaignId),
         campaignId,
         userId,
         at,

@@ -99,6 +99,11 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:issued-at`;
   }
 
+  /** The five keys of reserve.lua, in its KEYS order: rules, users, count, outbox, issued-at. */
+  reserveKeys(id: LedgerTag): [string, string, string, string, string] {
+    return [this.campaign(id), this.users(id), this.count(id), this.outbox(id), this.issuedAt(id)];
+  }
+
   /** HASH userId → "sequence:issuedAt ms" of every coupon known to be durable (persistence marks). */
   persisted(id: CampaignId): string {
     return `${this.prefix}{${id}}:persisted`;
