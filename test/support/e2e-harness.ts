@@ -16,7 +16,10 @@ import { waitFor } from './e2e-wait.ts';
 import { randomCampaignId } from './mothers.ts';
 import { requireService } from './real-services.ts';
 
-/** The entrypoints, by name, as sources (run under tsx) or, in a built artefact, as `.js`. */
+/**
+ * The entrypoints (src/bootstrap/entrypoints/), by name, as sources (run under tsx) or, in a
+ * built artefact, as `.js`.
+ */
 const ENTRYPOINTS = {
   api: 'main-api',
   consumer: 'main-consumer',
@@ -165,8 +168,8 @@ export class E2eSystem {
   private entry(name: Entrypoint): string {
     const file = ENTRYPOINTS[name];
     return this.#artefact === undefined
-      ? `src/bootstrap/${file}.ts`
-      : join(this.#artefact, 'dist', 'bootstrap', `${file}.js`);
+      ? `src/bootstrap/entrypoints/${file}.ts`
+      : join(this.#artefact, 'dist', 'bootstrap', 'entrypoints', `${file}.js`);
   }
 
   /** The api entrypoint (HTTP + relay), ready once /health/ready says every dependency is up. */
