@@ -6,7 +6,11 @@ import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
 
 /** Asks for a campaign's ledger to be reconciled (LedgerReconciler), without waiting. */
 export interface ReconcileRequests {
-  request(campaignId: CampaignId): unknown;
+  /**
+   * Asks for the campaign to be reconciled. `background` (the periodic check) waits behind
+   * requests made because someone is applying or reading now.
+   */
+  request(campaignId: CampaignId, urgency?: 'now' | 'background'): unknown;
 }
 
 export type ApplyOutcome =

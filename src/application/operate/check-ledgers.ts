@@ -35,7 +35,7 @@ export class CheckLedgers {
         'ledger behind the durable record: fencing and reconciling',
       );
       behind.push(campaign.id);
-      this.reconciler.request(campaign.id);
+      this.reconciler.request(campaign.id, 'background');
     }
     return behind;
   }
