@@ -200,7 +200,12 @@ describe('KafkaCouponPublisher (kafka specifics)', () => {
     await publisher.publish([second]);
 
     const values = (await readAll(kafka, topic, 2)).map((message) => message.value);
-    expect(values.sort()).toEqual([encodeCouponIssued(first), encodeCouponIssued(second)].sort());
+    // Both arrived and nothing else did. The producer delivers at least once by design
+    // (kafka-client.ts: not idempotent), so an in-place retry on the fresh connection may write
+    // the second event twice (seen once in CI); the consumer's insert absorbs that.
+    expect([...new Set(values)].sort()).toEqual(
+      [encodeCouponIssued(first), encodeCouponIssued(second)].sort(),
+    );
   });
 
   it('fails fast with PublisherUnavailableError while the broker is unreachable, and works once it is back', async () => {
