@@ -159,20 +159,31 @@ async function measureVariant(
     }
     // The experiments keep no state, so the second scenario would only repeat the first.
     if (scenarioNames.includes('allGrants') && !EXPERIMENTS.includes(name)) {
-      runs.allGrants = await measureScenario(
-        environment,
-        variant,
-        'allGrants',
-        pids,
-        settings.allGrants.totalQuantity,
-        (phase) => freshUsers(`${phase}-${runId}-`),
-      );
+      runs.allGrants = await measureAllGrants(environment, variant, pids);
     }
     checkServicesUnchanged(services, name);
     return runs;
   } finally {
     await variant.stop();
   }
+}
+
+/** (b) all grants: a campaign of settings.allGrants.totalQuantity, a new user on every request. */
+function measureAllGrants(
+  environment: BenchEnvironment,
+  variant: Variant,
+  pids: Record<string, number>,
+  label?: string,
+): Promise<MeasuredRun> {
+  return measureScenario(
+    environment,
+    variant,
+    'allGrants',
+    pids,
+    settings.allGrants.totalQuantity,
+    (phase) => freshUsers(`${phase}-${runId}-`),
+    label,
+  );
 }
 
 async function measureScenario(
@@ -346,16 +357,7 @@ async function measureDurability(environment: BenchEnvironment): Promise<Measure
       ledger,
       `issued-${label}`,
       `${DURABILITY_LABEL}, ${level}`,
-      (variant, pids) =>
-        measureScenario(
-          environment,
-          variant,
-          'allGrants',
-          pids,
-          settings.allGrants.totalQuantity,
-          (phase) => freshUsers(`${phase}-${runId}-`),
-          label,
-        ),
+      (variant, pids) => measureAllGrants(environment, variant, pids, label),
     );
     runs.push({ ...run, level, ledger: ledger.description });
   }
