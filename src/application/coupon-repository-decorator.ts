@@ -20,8 +20,8 @@ export abstract class CouponRepositoryDecorator implements CouponRepository {
     return this.inner.countByCampaign(campaignId);
   }
 
-  countAll(): Promise<ReadonlyMap<CampaignId, number>> {
-    return this.inner.countAll();
+  countByCampaigns(campaignIds: readonly CampaignId[]): Promise<ReadonlyMap<CampaignId, number>> {
+    return this.inner.countByCampaigns(campaignIds);
   }
 
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]> {

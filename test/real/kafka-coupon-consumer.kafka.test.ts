@@ -105,8 +105,8 @@ class FlakyCouponRepository implements CouponRepository {
     return this.inner.countByCampaign(campaignId);
   }
 
-  countAll() {
-    return this.inner.countAll();
+  countByCampaigns(campaignIds: readonly CampaignId[]) {
+    return this.inner.countByCampaigns(campaignIds);
   }
 
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number) {

@@ -88,6 +88,7 @@ export async function forgetNamespace(redis: RedisConnection, keys: ShardedKeys)
     ),
   );
   await redis.del(keys.campaigns);
+  await redis.del(keys.outboxActive);
 }
 
 /**

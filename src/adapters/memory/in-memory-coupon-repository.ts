@@ -52,8 +52,15 @@ export class InMemoryCouponRepository implements CouponRepository {
     return this.#rows.get(campaignId)?.size ?? 0;
   }
 
-  async countAll(): Promise<ReadonlyMap<CampaignId, number>> {
-    return new Map([...this.#rows].map(([id, rows]) => [id, rows.size]));
+  async countByCampaigns(
+    campaignIds: readonly CampaignId[],
+  ): Promise<ReadonlyMap<CampaignId, number>> {
+    return new Map(
+      campaignIds.flatMap((id) => {
+        const size = this.#rows.get(id)?.size ?? 0;
+        return size > 0 ? [[id, size] as const] : [];
+      }),
+    );
   }
 
   async listByCampaign(

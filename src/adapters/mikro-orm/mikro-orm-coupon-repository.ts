@@ -158,13 +158,16 @@ export class MikroOrmCouponRepository implements CouponRepository {
     return withStoreErrors(() => this.orm.em.fork().count(CouponSchema, { campaignId }));
   }
 
-  async countAll(): Promise<ReadonlyMap<CampaignId, number>> {
+  async countByCampaigns(
+    campaignIds: readonly CampaignId[],
+  ): Promise<ReadonlyMap<CampaignId, number>> {
+    if (campaignIds.length === 0) return new Map();
     return withStoreErrors(async () => {
       const rows = await this.orm.em
         .fork()
         .execute<{ campaign_id: string; coupons: number | string }[]>(
-          'select campaign_id, count(*) as coupons from coupon group by campaign_id',
-          [],
+          `select campaign_id, count(*) as coupons from coupon where campaign_id in (${campaignIds.map(() => '?').join(',')}) group by campaign_id`,
+          [...campaignIds],
           'all',
         );
       return new Map(rows.map((row) => [row.campaign_id as CampaignId, Number(row.coupons)]));

@@ -20,6 +20,7 @@ import {
 } from './ledger-codec.ts';
 import { ReconcilableRedisLedger } from './ledger-layouts.ts';
 import type { KeyNamespace } from './redis-keys.ts';
+import { OutboxActivity } from './outbox-activity.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
   DEFINE,
@@ -54,9 +55,11 @@ export class RedisIssuanceLedger extends ReconcilableRedisLedger implements Issu
   readonly #restore: ScriptCall;
   readonly #issuedCount: ScriptCall;
   readonly #durability: GrantDurability | undefined;
+  readonly #activity: OutboxActivity;
 
   constructor(redis: RedisConnection, options: RedisIssuanceLedgerOptions = {}) {
     super(redis, options, 'plain');
+    this.#activity = OutboxActivity.of(redis, this.keys);
     this.#reserve = registerScript(redis, RESERVE);
     this.#findGrant = registerScript(redis, FIND_COUPON);
     this.#define = registerScript(redis, DEFINE);
@@ -79,6 +82,9 @@ export class RedisIssuanceLedger extends ReconcilableRedisLedger implements Issu
     const at = now.getTime();
     if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
     return orUnavailable(async () => {
+      // The outbox index lists the stream before any grant can land in it (outbox-activity.ts).
+      const marking = this.#activity.beforeGrant([campaignId]);
+      if (marking) await marking;
       const reply = await this.#reserve(
         ...this.keys.reserveKeys(campaignId),
         campaignId,
@@ -90,6 +96,7 @@ export class RedisIssuanceLedger extends ReconcilableRedisLedger implements Issu
         case Reply.unknownCampaign:
           return { kind: 'unknown-campaign' };
         case Reply.issued:
+          this.#activity.granted(campaignId);
           if (this.#durability) await this.#durability.confirm();
           // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
           return { kind: 'issued', coupon: { campaignId, userId, sequence: value, issuedAt: now } };

@@ -18,20 +18,28 @@ import {
   type RawStreamEntry,
 } from './redis-outbox-stream.ts';
 import { ACKNOWLEDGE, registerScript, type ScriptCall } from './redis-scripts.ts';
+import { MIN_QUIET_MS, OutboxActivity, type ActivityListener } from './outbox-activity.ts';
 
 export interface RedisIssuanceOutboxOptions extends KeyNamespace {
   /** This relay's name in the consumer group; unique per running relay (e.g. host + pid). */
   readonly consumerName: string;
   /** Entries another relay took but has not acknowledged for this long are taken over. */
   readonly claimAfterMs?: number;
-  /** How often a waiting `take` looks again. */
-  readonly pollIntervalMs?: number;
+  /**
+   * How often the relay sweeps the streams the index lists (outbox-activity.ts): what finds the
+   * grants of other processes and the entries of a relay that died. Its own grants wake it at once.
+   */
+  readonly sweepIntervalMs?: number;
+  /** How often the relay also reads the whole registry, for streams the index lacks. */
+  readonly fullSweepIntervalMs?: number;
+  /** An empty stream leaves the index once nobody marked it for this long (≥ MIN_QUIET_MS). */
+  readonly quietMs?: number;
 }
 
 const CLAIM_AFTER_MS = 30_000;
-const POLL_INTERVAL_MS = 50;
-/** The campaign registry changes rarely; reading it on every poll would be wasted round trips. */
-const CAMPAIGNS_REFRESH_MS = 1000;
+const SWEEP_INTERVAL_MS = 1000;
+const FULL_SWEEP_INTERVAL_MS = 600_000;
+const QUIET_MS = 60_000;
 /** Ids per acknowledge script call (Lua's unpack has a stack limit of a few thousand). */
 const ACK_BATCH = 1000;
 
@@ -46,10 +54,14 @@ interface OutboxStream {
 }
 
 interface StreamState extends OutboxStream {
+  /** Entries in the stream: acknowledged ones are deleted, so pending + undelivered. */
+  readonly length: number;
   /** Entries delivered to some relay and not yet acknowledged. */
   readonly pending: number;
   /** Entries no relay has been given yet. */
   readonly undelivered: number;
+  /** The tag's mark in the index (epoch ms). */
+  readonly markedAt: number;
 }
 
 /**
@@ -61,23 +73,29 @@ interface StreamState extends OutboxStream {
  * pending; after `claimAfterMs` of idleness another relay takes them over with XAUTOCLAIM and
  * publishes them again (the consumer is idempotent, so a duplicate is harmless, a loss is not).
  *
- * Streams are per campaign (one slot each in a cluster), or per sub-ledger for a campaign in
- * sharded-stock mode (each entry still names the campaign), so `take` reads them one by one. To
- * keep polls cheap with many campaigns it first asks every stream, in one pipelined round, how
- * many entries it holds and how many are pending, and only reads the streams with work.
- * Waiting is a short poll on the shared connection: a blocking XREADGROUP would hold the
- * auto-pipelined connection the API's reserves use, and could only block on one slot anyway.
+ * Streams are per campaign (one slot each in a cluster), or per sub-ledger in sharded-stock mode
+ * (each entry still names the campaign). What a relay reads, and what it costs when idle, is set
+ * by OutboxActivity: the streams this process just granted on, read at once with no probe; every
+ * `sweepIntervalMs`, the streams the index lists (probed: length and pending, then reclaimed or
+ * read), never the thousands of finished campaigns; rarely, the whole registry. An idle relay
+ * sends one ZRANGE per sweep. Waiting is on the local signal, not on Redis: a blocking
+ * XREADGROUP would hold the auto-pipelined connection the API's reserves use, and could only
+ * block on one slot anyway.
  */
 export class RedisIssuanceOutbox implements IssuanceOutbox {
   readonly #keys: RedisKeys;
   readonly #consumer: string;
   readonly #claimAfterMs: number;
-  readonly #pollIntervalMs: number;
+  readonly #sweepIntervalMs: number;
+  readonly #fullSweepIntervalMs: number;
+  readonly #quietMs: number;
   readonly #acknowledge: ScriptCall;
-  #campaigns: OutboxStream[] = [];
-  #campaignsReadAt = Number.NEGATIVE_INFINITY;
-  /** Members of the registry at the last read (unparsable ones included), compared with SCARD. */
-  #campaignsRead = -1;
+  readonly #activity: OutboxActivity;
+  readonly #signals: ActivityListener;
+  /** Tags granted on locally whose new entries this relay has not read to the end yet. */
+  readonly #due = new Set<LedgerTag>();
+  #nextSweepAt = 0;
+  #nextFullSweepAt = 0;
   #rotation = 0;
 
   constructor(
@@ -88,8 +106,13 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     this.#keys = new RedisKeys(options.keyPrefix);
     this.#consumer = options.consumerName;
     this.#claimAfterMs = options.claimAfterMs ?? CLAIM_AFTER_MS;
-    this.#pollIntervalMs = options.pollIntervalMs ?? POLL_INTERVAL_MS;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
+    this.#fullSweepIntervalMs = options.fullSweepIntervalMs ?? FULL_SWEEP_INTERVAL_MS;
+    this.#quietMs = options.quietMs ?? QUIET_MS;
+    if (this.#quietMs < MIN_QUIET_MS) throw new RangeError(`quietMs must be ≥ ${MIN_QUIET_MS}`);
     this.#acknowledge = registerScript(redis, ACKNOWLEDGE);
+    this.#activity = OutboxActivity.of(redis, this.#keys);
+    this.#signals = this.#activity.listen();
   }
 
   async take(max: number, waitMs: number): Promise<OutboxEntry[]> {
@@ -98,9 +121,9 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     for (;;) {
       const taken = await orUnavailable(() => this.takeNow(max));
       if (taken.length > 0) return taken;
-      const left = deadline - Date.now();
-      if (left <= 0) return [];
-      await sleep(Math.min(this.#pollIntervalMs, left));
+      const now = Date.now();
+      if (now >= deadline) return [];
+      await this.#signals.next(Math.min(deadline, this.#nextSweepAt) - now);
     }
   }
 
@@ -124,45 +147,103 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     await orUnavailable(() => Promise.all(calls));
   }
 
-  /** Entries still in the streams: acknowledged ones are deleted, so these are the unpublished. */
+  /**
+   * Entries still in the streams the index lists: acknowledged ones are deleted, and a stream
+   * outside the index is empty, so these are the unpublished. Costs one read per listed stream.
+   */
   async depth(): Promise<number> {
     return orUnavailable(async () => {
-      const campaigns = await this.campaigns(true);
+      if (this.#nextFullSweepAt === 0) await this.fullSweep();
+      const active = await this.#activity.active();
       const lengths = await Promise.all(
-        campaigns.map(({ tag }) => this.redis.xlen(this.#keys.outbox(tag))),
+        active.streams.map(({ tag }) => this.redis.xlen(this.#keys.outbox(tag))),
       );
       return lengths.reduce((sum, length) => sum + length, 0);
     });
   }
 
+  /** Stops listening for this process's grants (the relay is done). */
+  close(): void {
+    this.#signals.close();
+  }
+
   private async takeNow(max: number): Promise<OutboxEntry[]> {
-    const campaigns = await this.campaigns(false);
-    if (campaigns.length === 0) return [];
-    const states = await Promise.all(campaigns.map((stream) => this.probe(stream)));
     const taken: OutboxEntry[] = [];
-    // Reclaimed entries first: they are the oldest, and a dead relay must not delay them more.
-    for (const state of states) {
+    // This process's own grants: their streams hold new entries, read them with no probe.
+    for (const tag of this.#signals.drain()) this.#due.add(tag);
+    for (const tag of this.#due) {
       if (taken.length >= max) break;
-      if (state.pending > 0) taken.push(...(await this.reclaim(state, max - taken.length)));
+      const stream = streamOf(tag);
+      const want = max - taken.length;
+      const read = stream ? await this.readNew(stream, want) : [];
+      taken.push(...read);
+      if (read.length < want) this.#due.delete(tag); // read to the end
     }
-    // Then new entries, starting at another stream on each call so that one busy campaign
-    // cannot starve the others' relaying.
-    const start = this.#rotation;
-    this.#rotation = (this.#rotation + 1) % states.length;
-    for (let i = 0; i < states.length && taken.length < max; i++) {
-      const state = states[(start + i) % states.length];
-      if (state && state.undelivered > 0) {
-        taken.push(...(await this.readNew(state, max - taken.length)));
-      }
+    if (taken.length < max && Date.now() >= this.#nextSweepAt) {
+      taken.push(...(await this.sweep(max - taken.length)));
     }
     return taken;
+  }
+
+  /**
+   * The streams the index lists: reclaimed entries first (the oldest: a dead relay must not delay
+   * them more), then new ones, starting at another stream each sweep so that one busy campaign
+   * cannot starve the others. An empty stream whose mark is old leaves the index.
+   */
+  private async sweep(max: number): Promise<OutboxEntry[]> {
+    const now = Date.now();
+    this.#nextSweepAt = now + this.#sweepIntervalMs;
+    if (now >= this.#nextFullSweepAt) await this.fullSweep();
+    const active = await this.#activity.active();
+    const states = await Promise.all(
+      active.streams.flatMap(({ tag, markedAt }) => {
+        const stream = streamOf(tag);
+        return stream ? [this.probe(stream, markedAt)] : [];
+      }),
+    );
+    const taken: OutboxEntry[] = [];
+    for (const state of states) {
+      if (state.length === 0) {
+        // Judged by the server's clock, as the marks are written (the script checks it again).
+        if (active.now - state.markedAt >= this.#quietMs) {
+          await this.#activity.forget(state.tag, state.markedAt, this.#quietMs);
+        }
+      } else if (taken.length < max && state.pending > 0) {
+        taken.push(...(await this.reclaim(state, max - taken.length)));
+      }
+    }
+    const start = states.length > 0 ? this.#rotation % states.length : 0;
+    this.#rotation += 1;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[(start + i) % states.length];
+      if (!state || state.undelivered === 0) continue;
+      // A stream this take has no room left for is read first by the next one, not a sweep later.
+      if (taken.length < max) taken.push(...(await this.readNew(state, max - taken.length)));
+      if (taken.length >= max) this.#due.add(state.tag);
+    }
+    return taken;
+  }
+
+  /**
+   * Every registered stream's length, to put back into the index any non-empty stream it lacks
+   * (one from before the index, or whose mark a crash lost). At a relay's first take, then every
+   * `fullSweepIntervalMs`: one XLEN per campaign per ten minutes by default.
+   */
+  private async fullSweep(): Promise<void> {
+    this.#nextFullSweepAt = Date.now() + this.#fullSweepIntervalMs;
+    const members = await this.redis.smembers(this.#keys.campaigns);
+    const streams = members.flatMap((member) => parseLedgerTag(member) ?? []);
+    const lengths = await Promise.all(
+      streams.map(({ tag }) => this.redis.xlen(this.#keys.outbox(tag))),
+    );
+    await this.#activity.mark(streams.filter((_, i) => (lengths[i] ?? 0) > 0).map((s) => s.tag));
   }
 
   /**
    * How much work a stream holds. `acknowledge` deletes what it acks in the same step, so the
    * stream holds exactly the pending entries plus the undelivered ones.
    */
-  private async probe(source: OutboxStream): Promise<StreamState> {
+  private async probe(source: OutboxStream, markedAt: number): Promise<StreamState> {
     const stream = this.#keys.outbox(source.tag);
     const [length, pending] = await Promise.all([
       this.redis.xlen(stream),
@@ -177,7 +258,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
         },
       ),
     ]);
-    return { ...source, pending, undelivered: Math.max(0, length - pending) };
+    return { ...source, length, pending, undelivered: Math.max(0, length - pending), markedAt };
   }
 
   /** Takes over entries pending longer than claimAfterMs with anyone (their relay died). */
@@ -259,31 +340,11 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     }
     return entries;
   }
+}
 
-  /**
-   * The registry of streams (campaigns, and sub-ledgers of sharded campaigns), re-read once a
-   * second, when `fresh` is asked for, or as soon as its size changed. The size check (SCARD,
-   * O(1)) matters: with the time rule alone a campaign created after the last read stayed
-   * invisible for up to a second, and a relay draining at shutdown in that second found nothing
-   * to do and exited with the campaign's grants unpublished. Members are only ever added (or
-   * lost with Redis' data), so a changed size is what a change looks like.
-   */
-  private async campaigns(fresh: boolean): Promise<OutboxStream[]> {
-    const now = Date.now();
-    if (
-      fresh ||
-      now - this.#campaignsReadAt >= CAMPAIGNS_REFRESH_MS ||
-      (await this.redis.scard(this.#keys.campaigns)) !== this.#campaignsRead
-    ) {
-      const members = await this.redis.smembers(this.#keys.campaigns);
-      this.#campaignsRead = members.length;
-      this.#campaigns = members
-        .flatMap((member) => parseLedgerTag(member) ?? [])
-        .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-      this.#campaignsReadAt = now;
-    }
-    return this.#campaigns;
-  }
+/** The stream of a registry or index member, with the campaign its entries belong to. */
+function streamOf(tag: string): OutboxStream | undefined {
+  return parseLedgerTag(tag);
 }
 
 /** XPENDING summary form: [count, smallest id, greatest id, consumers]. */
@@ -294,5 +355,3 @@ function pendingCount(summary: unknown): number {
   }
   throw new Error('malformed XPENDING reply');
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

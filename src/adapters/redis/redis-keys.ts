@@ -67,6 +67,14 @@ export class RedisKeys {
   }
 
   /**
+   * ZSET ledger tag → when a process last marked it (epoch ms): the outbox streams that may hold
+   * entries, so an idle relay asks about those only (see outbox-activity.ts).
+   */
+  get outboxActive(): string {
+    return `${this.prefix}outbox-active`;
+  }
+
+  /**
    * HASH name, total, perUser, startsAt (epoch ms or ''), endsAt (epoch ms or ''); a sub-ledger's
    * also holds its layout and quota (see sharded/reserve-shard.lua).
    */

@@ -36,6 +36,9 @@ export const LEDGER_VERSION = script('couponLedgerVersion', 'ledger-version.lua'
 export const PERSISTED_READ = script('couponPersistedRead', 'persisted-read.lua', 2, 'read-only');
 export const PERSISTED_SEED = script('couponPersistedSeed', 'persisted-seed.lua', 1);
 export const ACKNOWLEDGE = script('couponAcknowledge', 'acknowledge.lua', 1);
+export const MARK_ACTIVE = script('couponMarkActive', 'mark-active.lua', 1);
+export const ACTIVE_STREAMS = script('couponActiveStreams', 'active-streams.lua', 1, 'read-only');
+export const FORGET_IF_QUIET = script('couponForgetIfQuiet', 'forget-if-quiet.lua', 1);
 
 const sources = new Map<string, string>();
 

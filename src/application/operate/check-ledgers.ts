@@ -1,16 +1,20 @@
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
+import type { Clock } from '../ports/clock.port.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
 import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
 import type { Logger } from '../ports/logger.port.ts';
 import type { ReconcileRequests } from '../issue/apply-for-coupon.ts';
 
 /**
- * The periodic comparison of every campaign's ledger with the durable record, the safety net
- * behind the ledger's own fence (a new server process is fenced by itself): a ledger that holds
- * fewer grants than MySQL has rows went back in time by some other way (keys deleted or
- * restored by hand). It is reconciled, which fences it first. A ledger that lost the campaign
- * altogether is reconciled too. MySQL behind the ledger is normal (events in flight).
- * One count query per campaign per run.
+ * The periodic comparison of the ledger with the durable record, the safety net behind the
+ * ledger's own fence (a new server process is fenced by itself): a ledger that holds fewer grants
+ * than MySQL has rows went back in time by some other way (keys deleted or restored by hand). It
+ * is reconciled, which fences it first. A ledger that lost the campaign altogether is reconciled
+ * too. MySQL behind the ledger is normal (events in flight).
+ *
+ * Only campaigns that can still grant are compared: an ended campaign answers CLOSED whatever its
+ * count, and a read of it reconciles it on demand. Their rows are counted in ONE grouped query
+ * per run, never one per campaign, so the catalog's size costs the database nothing.
  */
 export class CheckLedgers {
   constructor(
@@ -18,20 +22,25 @@ export class CheckLedgers {
     private readonly coupons: CouponRepository,
     private readonly ledger: IssuanceLedger,
     private readonly reconciler: ReconcileRequests,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
   /** Returns the campaigns found behind (and asked to be reconciled). */
   async run(): Promise<string[]> {
+    const now = this.clock.now().getTime();
+    const live = (await this.campaigns.list()).filter(
+      (campaign) => campaign.endsAt === undefined || campaign.endsAt.getTime() > now,
+    );
+    if (live.length === 0) return [];
+    const rows = await this.coupons.countByCampaigns(live.map((campaign) => campaign.id));
     const behind: string[] = [];
-    for (const campaign of await this.campaigns.list()) {
-      const [granted, rows] = await Promise.all([
-        this.ledger.issuedCount(campaign.id),
-        this.coupons.countByCampaign(campaign.id),
-      ]);
-      if (granted !== undefined && granted >= rows) continue;
+    for (const campaign of live) {
+      const granted = await this.ledger.issuedCount(campaign.id);
+      const durable = rows.get(campaign.id) ?? 0;
+      if (granted !== undefined && granted >= durable) continue;
       this.logger.warn(
-        { campaignId: campaign.id, ledger: granted ?? 'missing', durable: rows },
+        { campaignId: campaign.id, ledger: granted ?? 'missing', durable },
         'ledger behind the durable record: fencing and reconciling',
       );
       behind.push(campaign.id);

@@ -14,8 +14,11 @@ export interface CouponRepository {
 
   countByCampaign(campaignId: CampaignId): Promise<number>;
 
-  /** Coupons per campaign, for every campaign that has any, in one read. */
-  countAll(): Promise<ReadonlyMap<CampaignId, number>>;
+  /**
+   * Coupons per campaign of `campaignIds`, in ONE read (a grouped count over their keys only);
+   * a campaign without coupons is absent from the map.
+   */
+  countByCampaigns(campaignIds: readonly CampaignId[]): Promise<ReadonlyMap<CampaignId, number>>;
 
   /** Coupons of the campaign in sequence order, after `afterSequence`, at most `limit`. */
   listByCampaign(campaignId: CampaignId, afterSequence: number, limit: number): Promise<Coupon[]>;

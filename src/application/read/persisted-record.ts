@@ -16,7 +16,8 @@ import { SingleFlightCache } from './single-flight.ts';
 export class PersistedRecord {
   readonly #seeds: SingleFlightCache<CampaignId, boolean>;
   readonly #counts: SingleFlightCache<CampaignId, number>;
-  readonly #all: SingleFlightCache<'all', ReadonlyMap<CampaignId, number>>;
+  /** Keyed by the ids asked for (the list asks for the same ones each time). */
+  readonly #all: SingleFlightCache<string, ReadonlyMap<CampaignId, number>>;
 
   constructor(
     private readonly marks: PersistenceMarks,
@@ -59,7 +60,9 @@ export class PersistedRecord {
   async counts(campaignIds: readonly CampaignId[]): Promise<number[]> {
     const marked = await Promise.all(campaignIds.map((id) => this.marks.count(id)));
     if (marked.every((count) => count !== undefined)) return marked;
-    const all = await this.#all.get('all', () => this.coupons.countAll());
+    const unmarked = campaignIds.filter((_, i) => marked[i] === undefined);
+    const key = unmarked.join(',');
+    const all = await this.#all.get(key, () => this.coupons.countByCampaigns(unmarked));
     return marked.map((count, i) => count ?? all.get(campaignIds[i]!) ?? 0);
   }
 

@@ -111,11 +111,12 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     T.reconcileLedger,
     T.logger,
   ]);
-  single(T.checkLedgers, (c, r, l, q, log) => new CheckLedgers(c, r, l, q, log), [
+  single(T.checkLedgers, (c, r, l, q, k, log) => new CheckLedgers(c, r, l, q, k, log), [
     T.campaigns,
     T.coupons,
     T.ledger,
     T.ledgerReconciler,
+    T.clock,
     T.logger,
   ]);
   single(T.createCampaign, (c, l) => new CreateCampaign(c, l), [T.campaignCatalog, T.ledger]);

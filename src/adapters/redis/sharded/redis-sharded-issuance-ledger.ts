@@ -12,6 +12,7 @@ import type { GrantDurability } from '../replica-acknowledgement.ts';
 import { orUnavailable } from '../redis-errors.ts';
 import type { KeyNamespace } from '../redis-keys.ts';
 import { parseShardCount, ReconcilableRedisLedger } from '../ledger-layouts.ts';
+import { OutboxActivity } from '../outbox-activity.ts';
 import { LayoutCache } from './layout-cache.ts';
 import { StockRebalancing } from './shard-rebalancing.ts';
 import { ShardRouting } from './shard-routing.ts';
@@ -105,6 +106,7 @@ export class RedisShardedIssuanceLedger extends ReconcilableRedisLedger implemen
       this.#rebalancing,
       options.grantDurability,
       maxRebalances,
+      OutboxActivity.of(redis, this.keys),
     );
     this.#restore = new ShardedRestore(
       redis,

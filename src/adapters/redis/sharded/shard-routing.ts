@@ -1,6 +1,7 @@
 import type { GrantLookup, Reservation } from '../../../application/ports/issuance-ledger.port.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import { refusalOf } from '../ledger-codec.ts';
+import type { OutboxActivity } from '../outbox-activity.ts';
 import type { GrantDurability } from '../replica-acknowledgement.ts';
 import type { LayoutCache } from './layout-cache.ts';
 import type { StockRebalancing } from './shard-rebalancing.ts';
@@ -21,6 +22,7 @@ export class ShardRouting {
     private readonly rebalancing: StockRebalancing,
     private readonly durability: GrantDurability | undefined,
     private readonly maxRebalances: number,
+    private readonly activity: OutboxActivity,
   ) {}
 
   /** `now` is a valid date (checked by the caller). */
@@ -33,12 +35,16 @@ export class ShardRouting {
     let decided: [number, number] | undefined;
     for (let steps = 0; steps <= this.maxRebalances; steps++) {
       const shard = shardOf(userId, layout.shards);
+      // The outbox index lists the streams before any grant can land in them (outbox-activity.ts).
+      const marking = this.activity.beforeGrant(layout.tags);
+      if (marking) await marking;
       const [code, value] =
         decided ?? (await this.commands.reserve(layout, shard, campaignId, userId, at));
       decided = undefined;
       switch (code) {
         case ShardReply.issued:
           this.layouts.remember(layout);
+          this.activity.granted(layout.tags[shard]!);
           if (this.durability) await this.durability.confirm();
           return {
             kind: 'issued',
