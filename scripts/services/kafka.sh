@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Apache Kafka 3.9 for scripts/services.sh: single node in KRaft mode, port 9092 (controller
-# 9093). Jars from Maven Central (infra/kafka/pom.xml), run with plain `java -cp`.
+# Apache Kafka 4.4 for scripts/services.sh: single node in KRaft mode, port 9092 (controller
+# 9093). Jars from Maven Central (infra/kafka/pom.xml), run with plain `java -cp`, logging
+# through log4j2 (infra/kafka/log4j2.properties).
 #
 # The state folder outlives checkouts and upgrades, so the broker version is part of it: the
 # data lives in data-<version> (a broker formats its own and never opens another version's:
@@ -25,7 +26,7 @@ packages_kafka() {
 }
 
 kafka_pid() { pid_from "$KAFKA_PIDFILE" kafka.Kafka; }
-KAFKA_JVM_LOGGING=(-Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -Dkafka.logs.dir="$LOG_DIR")
+KAFKA_JVM_LOGGING=(-Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR")
 kafka_java() { java -cp "$KAFKA_LIBS/*" "${KAFKA_JVM_LOGGING[@]}" "$@"; }
 
 # kafka_running_version PID: the Kafka version of a running broker, from the
@@ -77,10 +78,11 @@ kafka_fetch_libs() {
 kafka_write_config() {
   mkdir -p "$KAFKA_DIR" "$KAFKA_DATA"
   sed "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" "$REPO_ROOT/infra/kafka/server.properties.template" >"$KAFKA_DIR/server.properties"
-  cp "$REPO_ROOT/infra/kafka/log4j.properties" "$KAFKA_DIR/log4j.properties"
+  cp "$REPO_ROOT/infra/kafka/log4j2.properties" "$KAFKA_DIR/log4j2.properties"
+  rm -f "$KAFKA_DIR/log4j.properties" # Kafka 3's, unused since 4
 }
 
-# Data folders of other Kafka versions (data/ is where older scripts kept theirs, unversioned):
+# Data folders of other Kafka versions (data/ is where the scripts before 4.4 kept 3.9's):
 # removed when this version starts, so the state folder keeps one broker's data. Only test
 # data lives there; the broker that owned it is not running (kafka_launch stops it first).
 kafka_drop_other_data() {
