@@ -5,7 +5,7 @@
 #   redis-sentinel a master and a replica (ports 6380, 6381), watched by three Sentinels
 #                  (ports 26380-26382) under the name coupon-ledger
 #   mariadb        MariaDB 10.11, port 3306, database/user/password coupon
-#   kafka          Apache Kafka 3.9 single node in KRaft mode, port 9092 (controller 9093)
+#   kafka          Apache Kafka 4.4 single node in KRaft mode, port 9092 (controller 9093)
 #
 # Usage: scripts/services.sh up | down | status | env | logs [svc]
 #                            start <svc> | stop <svc> | kill <svc>

@@ -1,12 +1,21 @@
 # shellcheck shell=bash
-# Apache Kafka 3.9 for scripts/services.sh: single node in KRaft mode, port 9092 (controller
-# 9093). Jars from Maven Central (infra/kafka/pom.xml), run with plain `java -cp`.
+# Apache Kafka 4.4 for scripts/services.sh: single node in KRaft mode, port 9092 (controller
+# 9093). Jars from Maven Central (infra/kafka/pom.xml), run with plain `java -cp`, logging
+# through log4j2 (infra/kafka/log4j2.properties).
+#
+# The state folder outlives checkouts and upgrades, so the broker version is part of it: the
+# data lives in data-<version> (a broker formats its own and never opens another version's:
+# Kafka 4.4 storage is not readable by older brokers, and 3.9 data would start 4.4 at the old
+# metadata.version), and a running broker of another version is stopped and replaced on start.
 
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
+KAFKA_POM="$REPO_ROOT/infra/kafka/pom.xml"
+# The version this checkout runs: the pom's <kafka.version>.
+KAFKA_VERSION=$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' "$KAFKA_POM" 2>/dev/null)
 KAFKA_DIR="$SERVICES_DIR/kafka"
 KAFKA_LIBS="$KAFKA_DIR/libs"
-KAFKA_DATA="$KAFKA_DIR/data"
+KAFKA_DATA="$KAFKA_DIR/data-$KAFKA_VERSION"
 KAFKA_PIDFILE="$KAFKA_DIR/kafka.pid"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 
@@ -17,7 +26,19 @@ packages_kafka() {
 }
 
 kafka_pid() { pid_from "$KAFKA_PIDFILE" kafka.Kafka; }
-kafka_java() { java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -Dkafka.logs.dir="$LOG_DIR" "$@"; }
+KAFKA_JVM_LOGGING=(-Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR")
+kafka_java() { java -cp "$KAFKA_LIBS/*" "${KAFKA_JVM_LOGGING[@]}" "$@"; }
+
+# kafka_running_version PID: the Kafka version of a running broker, from the
+# kafka_2.13-<version>.jar its JVM holds open. Read from the process rather than from a file of
+# ours: it is right for a broker started by an older script too, and after the libs folder was
+# replaced under it (the link then ends in " (deleted)").
+kafka_running_version() {
+  local jar
+  jar=$(find "/proc/$1/fd" -maxdepth 1 -lname '*/kafka_2.13-*.jar*' -printf '%l\n' 2>/dev/null | head -n 1)
+  [[ $jar =~ kafka_2\.13-([^/]+)\.jar ]] || return 1
+  echo "${BASH_REMATCH[1]}"
+}
 
 # A real readiness probe without a JVM: send an ApiVersions v0 request (api key 18,
 # correlation id 7, client id "probe") over /dev/tcp and expect correlation id 7 with
@@ -37,7 +58,7 @@ kafka_probe() {
 # Fetch the broker jars once (again only when infra/kafka/pom.xml changes), into a temporary
 # folder renamed at the end so an interrupted download is never mistaken for a complete one.
 kafka_fetch_libs() {
-  local pom="$REPO_ROOT/infra/kafka/pom.xml" want
+  local pom=$KAFKA_POM want
   want=$(sha256sum "$pom" | cut -d' ' -f1)
   [[ -f $KAFKA_LIBS/.pom.sha256 && $(<"$KAFKA_LIBS/.pom.sha256") == "$want" ]] && return
   command -v mvn >/dev/null || apt_install maven
@@ -57,7 +78,22 @@ kafka_fetch_libs() {
 kafka_write_config() {
   mkdir -p "$KAFKA_DIR" "$KAFKA_DATA"
   sed "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" "$REPO_ROOT/infra/kafka/server.properties.template" >"$KAFKA_DIR/server.properties"
-  cp "$REPO_ROOT/infra/kafka/log4j.properties" "$KAFKA_DIR/log4j.properties"
+  cp "$REPO_ROOT/infra/kafka/log4j2.properties" "$KAFKA_DIR/log4j2.properties"
+  rm -f "$KAFKA_DIR/log4j.properties" # Kafka 3's, unused since 4
+}
+
+# Data folders of other Kafka versions (data/ is where the scripts before 4.4 kept 3.9's):
+# removed when this version starts, so the state folder keeps one broker's data. Only test
+# data lives there; the broker that owned it is not running (kafka_launch stops it first).
+kafka_drop_other_data() {
+  local dir dropped=()
+  for dir in "$KAFKA_DIR"/data "$KAFKA_DIR"/data-*; do
+    [[ -d $dir && $dir != "$KAFKA_DATA" ]] || continue
+    rm -rf "$dir"
+    dropped+=("$dir")
+  done
+  ((${#dropped[@]} == 0)) ||
+    say "kafka: removed the data of another Kafka version (${dropped[*]}); Kafka $KAFKA_VERSION formats its own in $KAFKA_DATA"
 }
 
 # KRaft storage must be formatted with a cluster id once; the id is kept next to the data.
@@ -76,10 +112,19 @@ kafka_format_once() {
 # Start the broker without waiting (it is the slowest service, so `up` starts it first and
 # waits for it last). Sets KAFKA_ACTION to reused/started/external for kafka_wait.
 KAFKA_ACTION=""
+KAFKA_REPLACED=""
 kafka_launch() {
-  if kafka_pid >/dev/null; then
-    KAFKA_ACTION=reused
-    return
+  local pid running
+  [[ -n $KAFKA_VERSION ]] || die "no <kafka.version> in $KAFKA_POM"
+  if pid=$(kafka_pid); then
+    running=$(kafka_running_version "$pid") || running="of unknown version"
+    if [[ $running == "$KAFKA_VERSION" ]]; then
+      KAFKA_ACTION=reused
+      return
+    fi
+    say "kafka: the running broker (pid $pid) is Kafka $running, this checkout runs $KAFKA_VERSION: replacing it"
+    stop_kafka
+    KAFKA_REPLACED=" (replaced Kafka $running)"
   fi
   if port_open $KAFKA_PORT || port_open $KAFKA_CONTROLLER_PORT; then
     kafka_probe || die "port $KAFKA_PORT/$KAFKA_CONTROLLER_PORT is in use by something that is not a ready Kafka broker"
@@ -88,13 +133,13 @@ kafka_launch() {
   fi
   kafka_fetch_libs
   kafka_write_config
+  kafka_drop_other_data
   kafka_format_once
   # Heap as asked for a benchmark box; G1 settings are those of kafka-server-start.sh.
   detach "$KAFKA_PIDFILE" "$LOG_DIR/kafka.out" \
     java -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -Dkafka.logs.dir="$LOG_DIR" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_DIR/server.properties"
+    "${KAFKA_JVM_LOGGING[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_DIR/server.properties"
   KAFKA_ACTION=started
 }
 
@@ -108,7 +153,7 @@ kafka_wait() {
       wait_for "kafka" "$KAFKA_LOG" kafka_pid kafka_probe
       # shellcheck disable=SC2034 # read by fail_with_log (common.sh)
       EXTRA_LOG=""
-      say "kafka: $KAFKA_ACTION (port $KAFKA_PORT, pid $(kafka_pid))"
+      say "kafka: $KAFKA_ACTION Kafka $KAFKA_VERSION$KAFKA_REPLACED (port $KAFKA_PORT, pid $(kafka_pid))"
       ;;
   esac
 }
@@ -127,7 +172,11 @@ kill_kafka() { hard_kill kafka kafka_pid; }
 status_kafka() {
   local pid
   if kafka_probe; then
-    pid=$(kafka_pid) || pid="? (not started by this script)"
+    if pid=$(kafka_pid); then
+      pid="$pid  version $(kafka_running_version "$pid" || echo '?')"
+    else
+      pid="? (not started by this script)"
+    fi
     status_line kafka running "port $KAFKA_PORT  pid $pid"
   elif pid=$(kafka_pid); then
     status_line kafka starting "port $KAFKA_PORT  pid $pid"
