@@ -176,7 +176,7 @@ describe('KafkaCouponPublisher (kafka specifics)', () => {
     expect(message).toEqual({
       key: `${coupon.campaignId}:${coupon.userId}`,
       value: encodeCouponIssued(coupon),
-      headers: { 'schema-version': '1', ...signer.headers(value) },
+      headers: { 'schema-version': '2', ...signer.headers(value) },
     });
     // What the consumer will check: the MAC over the exact bytes that arrived.
     const arrived = Object.fromEntries(

@@ -141,16 +141,17 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
       expect(await redis.get(keys.count(campaign.id))).toBe('1');
       expect(await redis.smembers(keys.campaigns)).toEqual([campaign.id]);
       const entries = await redis.xrange(keys.outbox(campaign.id), '-', '+');
+      // One field: the coupon's primitives as JSON, the same encoding as its event.
       expect(entries.map(([, fields]) => fields)).toEqual([
         [
-          'campaignId',
-          campaign.id,
-          'userId',
-          userId,
-          'sequence',
-          '1',
-          'issuedAt',
-          String(NOW.getTime() - 1),
+          'coupon',
+          JSON.stringify({
+            v: 2,
+            campaignId: campaign.id,
+            userId,
+            sequence: 1,
+            issuedAt: NOW.getTime() - 1,
+          }),
         ],
       ]);
       const groups = (await redis.xinfo('GROUPS', keys.outbox(campaign.id))) as unknown[][];

@@ -43,4 +43,29 @@ describe('RedisPersistenceMarks', () => {
     await redis().del(keys.persistedRun(campaignId)); // a flush, or a restart from older data
     expect(await marks.count(campaignId)).toBeUndefined();
   });
+
+  it('holds each mark as the coupon codec encodes it, and still reads marks of the older "sequence:ms" form', async () => {
+    const { keys, marks } = make();
+    const campaignId = randomCampaignId();
+    const current = CouponMother.of(campaignId, 1);
+    const older = CouponMother.of(campaignId, 2);
+    await marks.completeSeed(campaignId, [current], await marks.beginSeed(campaignId));
+    await redis().hset(
+      keys.persisted(campaignId),
+      older.userId,
+      `${older.sequence}:${older.issuedAt.getTime()}`,
+    );
+
+    expect(
+      JSON.parse((await redis().hget(keys.persisted(campaignId), current.userId)) ?? ''),
+    ).toEqual({ v: 2, ...current, issuedAt: current.issuedAt.getTime() });
+    expect(await marks.lookup(campaignId, current.userId)).toEqual({
+      kind: 'persisted',
+      coupon: current,
+    });
+    expect(await marks.lookup(campaignId, older.userId)).toEqual({
+      kind: 'persisted',
+      coupon: older,
+    });
+  });
 });

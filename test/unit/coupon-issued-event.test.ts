@@ -12,7 +12,7 @@ const valid = () => ({
   campaignId: randomCampaignId(),
   userId: randomUserId(),
   sequence: 7,
-  issuedAt: '2026-11-25T12:00:00.123Z',
+  issuedAt: Date.parse('2026-11-25T12:00:00.123Z'),
 });
 const without = (key: string) => {
   const event: Record<string, unknown> = valid();
@@ -27,15 +27,28 @@ describe('CouponIssued event', () => {
     expect(decodeCouponIssued(encodeCouponIssued(coupon))).toEqual({ ok: true, coupon });
   });
 
-  it('encodes version 1 with an ISO-8601 issuedAt', () => {
+  it('encodes version 2: the coupon primitives, issuedAt in epoch milliseconds', () => {
     const coupon = CouponMother.of(randomCampaignId(), 1);
     expect(JSON.parse(encodeCouponIssued(coupon))).toEqual({
-      v: 1,
+      v: 2,
       campaignId: coupon.campaignId,
       userId: coupon.userId,
       sequence: 1,
+      issuedAt: coupon.issuedAt.getTime(),
+    });
+  });
+
+  it('still reads version 1 (issuedAt as ISO-8601), written before an upgrade', () => {
+    const coupon = CouponMother.of(randomCampaignId(), 3);
+    const v1 = JSON.stringify({
+      v: 1,
+      campaignId: coupon.campaignId,
+      userId: coupon.userId,
+      sequence: 3,
       issuedAt: coupon.issuedAt.toISOString(),
     });
+    expect(decodeCouponIssued(v1)).toEqual({ ok: true, coupon });
+    expect(decodeCouponIssued(JSON.stringify({ ...JSON.parse(v1), issuedAt: 5 })).ok).toBe(false);
   });
 
   it('ignores fields it does not know (forward compatible within a version)', () => {
@@ -44,8 +57,8 @@ describe('CouponIssued event', () => {
   });
 
   it.each([
-    ['version 2', withField('v', 2), 'unsupported schema version 2'],
-    ['version as a string', withField('v', '1'), 'unsupported schema version 1'],
+    ['version 3', withField('v', 3), 'unsupported schema version 3'],
+    ['version as a string', withField('v', '2'), 'unsupported schema version 2'],
     ['no version', without('v'), 'unsupported schema version undefined'],
     ['not JSON', 'garbage{', 'payload is not JSON'],
     ['empty string', '', 'payload is not JSON'],
@@ -62,7 +75,12 @@ describe('CouponIssued event', () => {
     ['sequence as a string', withField('sequence', '7'), 'invalid sequence'],
     ['missing issuedAt', without('issuedAt'), 'invalid issuedAt'],
     ['unparseable issuedAt', withField('issuedAt', 'yesterday'), 'invalid issuedAt'],
-    ['issuedAt as a number', withField('issuedAt', 1_700_000_000_000), 'invalid issuedAt'],
+    [
+      'issuedAt as an ISO string in version 2',
+      withField('issuedAt', '2026-11-25T12:00:00Z'),
+      'invalid issuedAt',
+    ],
+    ['fractional issuedAt', withField('issuedAt', 1.5), 'invalid issuedAt'],
   ])('refuses %s with a reason', (_name, payload, error) => {
     expect(decodeCouponIssued(payload)).toEqual({ ok: false, error });
   });

@@ -182,7 +182,7 @@ describe('RecordIssuedCoupons', () => {
   describe('undecodable payloads', () => {
     it('go to failed_issuance with the raw payload while the valid ones are persisted', async () => {
       const good = couponsOf(3);
-      const badVersion = JSON.stringify({ v: 2, campaignId: campaign.id, userId: 'someone' });
+      const badVersion = JSON.stringify({ v: 3, campaignId: campaign.id, userId: 'someone' });
 
       const result = await record.execute([
         'garbage{',
@@ -213,7 +213,7 @@ describe('RecordIssuedCoupons', () => {
           campaignId: campaign.id,
           userId: 'someone',
           payload: badVersion,
-          error: 'unsupported schema version 2',
+          error: 'unsupported schema version 3',
           attempts: 1,
         },
       ]);

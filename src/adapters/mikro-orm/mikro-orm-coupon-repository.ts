@@ -6,7 +6,7 @@ import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { CouponSchema } from './entity-schemas.ts';
 import { withStoreErrors } from './map-store-error.ts';
-import { couponFromRecord, toUtcDateTime } from './row-mapping.ts';
+import { couponFromRecord, couponToColumns } from './row-mapping.ts';
 
 /**
  * Rows per INSERT statement. 1000 rows of ~150 bytes stay far below max_allowed_packet and keep
@@ -54,9 +54,7 @@ function normalise(coupons: readonly Coupon[]): Coupon[] {
 
 function parameters(chunk: readonly Coupon[]): unknown[] {
   const params: unknown[] = [];
-  for (const coupon of chunk) {
-    params.push(coupon.campaignId, coupon.userId, coupon.sequence, toUtcDateTime(coupon.issuedAt));
-  }
+  for (const coupon of chunk) params.push(...couponToColumns(coupon));
   return params;
 }
 

@@ -1,7 +1,12 @@
 import type { FailedIssuance } from '../../application/ports/failed-issuance-repository.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
-import type { CampaignId, UserId } from '../../domain/ids.ts';
+import {
+  COUPON_SCHEMA_VERSION,
+  couponFromPrimitives,
+  couponToPrimitives,
+  type Coupon,
+} from '../../domain/coupon.ts';
+import type { CampaignId } from '../../domain/ids.ts';
 import type { CampaignRecord, CouponRecord, FailedIssuanceRecord } from './entity-schemas.ts';
 
 /*
@@ -32,13 +37,23 @@ export function campaignFromRecord(record: CampaignRecord): Campaign {
   };
 }
 
+/** A coupon row read back through the coupon's codec (the same one its events use). */
 export function couponFromRecord(record: CouponRecord): Coupon {
-  return {
-    campaignId: record.campaignId as CampaignId,
-    userId: record.userId as UserId,
+  const decoded = couponFromPrimitives({
+    v: COUPON_SCHEMA_VERSION,
+    campaignId: record.campaignId,
+    userId: record.userId,
     sequence: record.sequence,
-    issuedAt: record.issuedAt,
-  };
+    issuedAt: record.issuedAt.getTime(),
+  });
+  if (!decoded.ok) throw new Error(`malformed coupon row ${record.campaignId}/${record.userId}`);
+  return decoded.value;
+}
+
+/** A coupon's column values, in the order of the insert's columns, from its primitives. */
+export function couponToColumns(coupon: Coupon): [string, string, number, string] {
+  const { campaignId, userId, sequence, issuedAt } = couponToPrimitives(coupon);
+  return [campaignId, userId, sequence, toUtcDateTime(new Date(issuedAt))];
 }
 
 export function failedIssuanceFromRecord(record: FailedIssuanceRecord): FailedIssuance {

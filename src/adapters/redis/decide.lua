@@ -37,8 +37,12 @@ local function decide_and_grant(ledger)
   end
   local grants = count + 1
   local sequence = ledger.sequence(grants)
-  redis.call('XADD', KEYS[4], '*',
-    'campaignId', ARGV[1], 'userId', userId, 'sequence', sequence, 'issuedAt', at)
+  -- The coupon's primitives as JSON (CouponPrimitives in src/domain/coupon.ts, version 2): the
+  -- outbox reader decodes it with the domain's codec. Ids are parsed to plain characters before
+  -- they reach a script, so concatenation needs no escaping.
+  redis.call('XADD', KEYS[4], '*', 'coupon',
+    '{"v":2,"campaignId":"' .. ARGV[1] .. '","userId":"' .. userId .. '","sequence":' .. sequence
+    .. ',"issuedAt":' .. at .. '}')
   redis.call('SET', KEYS[3], grants)
   redis.call('HSET', KEYS[2], userId, sequence)
   return {1, sequence}

@@ -1,5 +1,6 @@
-import type { Coupon } from '../../domain/coupon.ts';
-import { parseCampaignId, parseUserId, type CampaignId } from '../../domain/ids.ts';
+import { decodeCouponIssued, type Decoded } from '../../application/persist/coupon-issued-event.ts';
+import { COUPON_SCHEMA_VERSION, couponFromPrimitives, type Coupon } from '../../domain/coupon.ts';
+import type { CampaignId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { isReplyError } from './redis-errors.ts';
 import { parseLedgerTag, RELAY_GROUP, type LedgerTag, type RedisKeys } from './redis-keys.ts';
@@ -63,9 +64,11 @@ export function parseStreamEntries(value: unknown): RawStreamEntry[] {
 }
 
 /**
- * Rebuilds the coupon from the fields reserve.lua wrote (campaignId, userId, sequence, issuedAt
- * in epoch ms), checking them as strictly as the event decoder does. Returns the problem as a
- * string when the entry is not a coupon of `campaignId`.
+ * The coupon of an outbox entry: its `coupon` field holds the primitives as JSON (written by
+ * decide.lua), read with the domain's codec, so the entry and the event in the log are the same
+ * encoding. Entries written before that (fields campaignId, userId, sequence, issuedAt in epoch
+ * ms) are read as the same primitives. Returns the problem as a string when the entry is not a
+ * coupon of `campaignId`.
  */
 export function couponFromFields(
   campaignId: CampaignId,
@@ -73,15 +76,29 @@ export function couponFromFields(
 ): Coupon | string {
   const values = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i] ?? '', fields[i + 1] ?? '');
-  const campaign = parseCampaignId(values.get('campaignId'));
-  const user = parseUserId(values.get('userId'));
-  const sequence = Number(values.get('sequence'));
-  const issuedAtMs = Number(values.get('issuedAt'));
-  if (!campaign.ok || campaign.value !== campaignId) return 'campaignId missing or not this stream';
-  if (!user.ok) return 'userId missing or invalid';
-  if (!Number.isSafeInteger(sequence) || sequence < 1) return 'sequence missing or invalid';
-  if (!Number.isSafeInteger(issuedAtMs)) return 'issuedAt missing or invalid';
-  return { campaignId, userId: user.value, sequence, issuedAt: new Date(issuedAtMs) };
+  const json = values.get('coupon');
+  const decoded = json !== undefined ? decodeCouponIssued(json) : legacyEntry(values);
+  if (!decoded.ok) return decoded.error;
+  if (decoded.coupon.campaignId !== campaignId) return 'campaignId is not this stream';
+  return decoded.coupon;
+}
+
+/** An entry of the field-per-value form, as version 2 primitives. */
+function legacyEntry(values: ReadonlyMap<string, string>): Decoded {
+  const number = (name: string) => {
+    const value = values.get(name);
+    return value === undefined || value === '' ? undefined : Number(value);
+  };
+  const decoded = couponFromPrimitives({
+    v: COUPON_SCHEMA_VERSION,
+    campaignId: values.get('campaignId'),
+    userId: values.get('userId'),
+    sequence: number('sequence'),
+    issuedAt: number('issuedAt'),
+  });
+  return decoded.ok
+    ? { ok: true, coupon: decoded.value }
+    : { ok: false, error: decoded.problems[0]?.message ?? 'invalid coupon' };
 }
 
 /** The outbox handle of an entry: which stream, and the id inside it (`<ledger tag>/<streamId>`). */

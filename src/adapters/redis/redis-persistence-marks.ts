@@ -2,7 +2,11 @@ import type {
   MarkLookup,
   PersistenceMarks,
 } from '../../application/ports/persistence-marks.port.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import {
+  decodeCouponIssued,
+  encodeCouponIssued,
+} from '../../application/persist/coupon-issued-event.ts';
+import { COUPON_SCHEMA_VERSION, type Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { hsetInBatches } from './hash-batches.ts';
@@ -17,7 +21,7 @@ import {
 
 /**
  * Persistence marks in Redis, beside the campaign's ledger keys (same hash tag, same slot):
- * `{id}:persisted` HASH userId → "sequence:issuedAt", and `{id}:persisted-run`, the run_id of
+ * `{id}:persisted` HASH userId → the coupon's primitives as JSON (the domain's codec), and `{id}:persisted-run`, the run_id of
  * the server process on which they were seeded complete. HSET makes a redelivered mark a no-op,
  * so the hash's length is the exact number of durable coupons; a restart, a failover to a
  * replica or a flush changes or removes the run, and the marks answer `incomplete` until the
@@ -42,7 +46,7 @@ export class RedisPersistenceMarks implements PersistenceMarks {
     for (const coupon of coupons) {
       let fields = byCampaign.get(coupon.campaignId);
       if (!fields) byCampaign.set(coupon.campaignId, (fields = []));
-      fields.push(coupon.userId, `${coupon.sequence}:${coupon.issuedAt.getTime()}`);
+      fields.push(coupon.userId, encodeCouponIssued(coupon));
     }
     return orUnavailable(async () => {
       await Promise.all(
@@ -58,14 +62,7 @@ export class RedisPersistenceMarks implements PersistenceMarks {
       const reply = await this.#read(...this.keysOf(campaignId), userId);
       if (reply === -1) return { kind: 'incomplete' };
       if (reply === null) return { kind: 'absent' };
-      const [sequence, issuedAt] = (typeof reply === 'string' ? reply : '').split(':').map(Number);
-      if (!Number.isSafeInteger(sequence) || !Number.isSafeInteger(issuedAt)) {
-        throw new Error(`malformed persistence mark ${JSON.stringify(reply)}`);
-      }
-      return {
-        kind: 'persisted',
-        coupon: { campaignId, userId, sequence: sequence!, issuedAt: new Date(issuedAt!) },
-      };
+      return { kind: 'persisted', coupon: markedCoupon(campaignId, userId, reply) };
     });
   }
 
@@ -96,4 +93,25 @@ export class RedisPersistenceMarks implements PersistenceMarks {
   private keysOf(campaignId: CampaignId): [string, string] {
     return [this.#keys.persisted(campaignId), this.#keys.persistedRun(campaignId)];
   }
+}
+
+/** A mark's coupon; marks written before the codec held "sequence:issuedAt ms". */
+function markedCoupon(campaignId: CampaignId, userId: UserId, reply: unknown): Coupon {
+  const text = typeof reply === 'string' ? reply : '';
+  const legacy = /^(\d+):(\d+)$/.exec(text);
+  const decoded = legacy
+    ? decodeCouponIssued(
+        JSON.stringify({
+          v: COUPON_SCHEMA_VERSION,
+          campaignId,
+          userId,
+          sequence: Number(legacy[1]),
+          issuedAt: Number(legacy[2]),
+        }),
+      )
+    : decodeCouponIssued(text);
+  if (!decoded.ok || decoded.coupon.campaignId !== campaignId || decoded.coupon.userId !== userId) {
+    throw new Error(`malformed persistence mark ${JSON.stringify(reply)}`);
+  }
+  return decoded.coupon;
 }

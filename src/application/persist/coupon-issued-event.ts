@@ -1,21 +1,21 @@
-import type { Coupon } from '../../domain/coupon.ts';
-import { parseCampaignId, parseUserId } from '../../domain/ids.ts';
+import {
+  COUPON_SCHEMA_VERSION,
+  couponFromPrimitives,
+  couponToPrimitives,
+  type Coupon,
+} from '../../domain/coupon.ts';
 
 /**
- * The `CouponIssued` event as it travels through the log, versioned so consumers can refuse
- * what they do not understand instead of guessing. Version 1:
- * `{"v":1,"campaignId":"…","userId":"…","sequence":1,"issuedAt":"<ISO-8601>"}`
+ * The `CouponIssued` event as it travels through the log: the coupon's primitives as JSON,
+ * versioned so consumers refuse what they do not understand instead of guessing (the version and
+ * the fields are the domain's, see CouponPrimitives). Version 2:
+ * `{"v":2,"campaignId":"…","userId":"…","sequence":1,"issuedAt":1764072000000}`; version 1
+ * (issuedAt as ISO-8601) is still read.
  */
-export const COUPON_ISSUED_SCHEMA_VERSION = 1;
+export const COUPON_ISSUED_SCHEMA_VERSION = COUPON_SCHEMA_VERSION;
 
 export function encodeCouponIssued(coupon: Coupon): string {
-  return JSON.stringify({
-    v: COUPON_ISSUED_SCHEMA_VERSION,
-    campaignId: coupon.campaignId,
-    userId: coupon.userId,
-    sequence: coupon.sequence,
-    issuedAt: coupon.issuedAt.toISOString(),
-  });
+  return JSON.stringify(couponToPrimitives(coupon));
 }
 
 /**
@@ -37,27 +37,13 @@ export function decodeCouponIssued(payload: string): Decoded {
   } catch {
     return { ok: false, error: 'payload is not JSON' };
   }
-  if (typeof raw !== 'object' || raw === null)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, error: 'payload is not an object' };
-  const event = raw as Record<string, unknown>;
-  if (event['v'] !== COUPON_ISSUED_SCHEMA_VERSION) {
-    return { ok: false, error: `unsupported schema version ${String(event['v'])}` };
   }
-  const campaignId = parseCampaignId(event['campaignId']);
-  const userId = parseUserId(event['userId']);
-  const sequence = event['sequence'];
-  const issuedAt = typeof event['issuedAt'] === 'string' ? new Date(event['issuedAt']) : undefined;
-  if (!campaignId.ok) return { ok: false, error: 'invalid campaignId' };
-  if (!userId.ok) return { ok: false, error: 'invalid userId' };
-  if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 1) {
-    return { ok: false, error: 'invalid sequence' };
-  }
-  if (!issuedAt || Number.isNaN(issuedAt.getTime()))
-    return { ok: false, error: 'invalid issuedAt' };
-  return {
-    ok: true,
-    coupon: { campaignId: campaignId.value, userId: userId.value, sequence, issuedAt },
-  };
+  const decoded = couponFromPrimitives(raw as Record<string, unknown>);
+  return decoded.ok
+    ? { ok: true, coupon: decoded.value }
+    : { ok: false, error: decoded.problems[0]?.message ?? 'invalid coupon' };
 }
 
 /** Best-effort ids of an undecodable payload, so a failure row can still be found by campaign. */
