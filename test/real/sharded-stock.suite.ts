@@ -274,7 +274,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       );
       await ledger.settle(campaign.id);
 
-      expect(folded).toEqual([0, 0]);
+      expect(folded).toEqual({ kind: 'unknown-campaign' });
       const donor = await t.commands.state(layout, 1);
       expect(donor?.outgoing.map((transfer) => transfer.entry)).toEqual([debit.transfer.entry]);
     });

@@ -17,23 +17,24 @@
 --   cap       how many grants this ledger may make in all
 --   sequence  function(grants) -> the campaign-wide sequence of this ledger's grants-th grant
 --
--- Reply {code, value}: {1, sequence} issued · {2, 0} already issued · {3, startsAt} not open yet ·
---                      {4, endsAt} closed · {5, 0} sold out (this ledger's cap is reached)
+-- Reply {kind, value}, the kind named as the domain's Decision names it: {'issued', sequence} ·
+-- {'already-issued'} · {'not-open', startsAt} · {'closed', endsAt} · {'sold-out'} (this ledger's
+-- cap is reached; a sub-ledger's caller names that 'exhausted'). Read by decisionOf (ledger-codec.ts).
 local function decide_and_grant(ledger)
   local userId, at = ARGV[2], ARGV[3]
   if redis.call('HEXISTS', KEYS[2], userId) == 1 then
-    return {2, 0}
+    return {'already-issued'}
   end
   local now = tonumber(at)
   if ledger.startsAt and now < ledger.startsAt then
-    return {3, ledger.startsAt}
+    return {'not-open', ledger.startsAt}
   end
   if ledger.endsAt and now >= ledger.endsAt then
-    return {4, ledger.endsAt}
+    return {'closed', ledger.endsAt}
   end
   local count = tonumber(redis.call('GET', KEYS[3])) or 0
   if count >= ledger.cap then
-    return {5, 0}
+    return {'sold-out'}
   end
   local grants = count + 1
   local sequence = ledger.sequence(grants)
@@ -45,5 +46,5 @@ local function decide_and_grant(ledger)
     .. ',"issuedAt":' .. at .. '}')
   redis.call('SET', KEYS[3], grants)
   redis.call('HSET', KEYS[2], userId, sequence)
-  return {1, sequence}
+  return {'issued', sequence}
 end

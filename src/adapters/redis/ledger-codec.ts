@@ -33,74 +33,72 @@ export function toCount(value: unknown): number {
   return count;
 }
 
-/** issued-count.lua's reply: the count, or undefined (-1) when the ledger holds no rules. */
+/** issued-count.lua's reply: the count, or undefined (nil) when the ledger holds no rules. */
 export function issuedCountOf(reply: unknown): number | undefined {
-  return reply === -1 ? undefined : toCount(reply);
+  return reply === null ? undefined : toCount(reply);
 }
-
-/** A `{code, value}` reply of two integers (reserve.lua, reserve-shard.lua, find-grant.lua). */
-export function codeAndValue(reply: unknown, script: string): [number, number] {
-  if (Array.isArray(reply) && reply.length === 2) {
-    const [code, value] = reply as unknown[];
-    if (typeof code === 'number' && typeof value === 'number') return [code, value];
-  }
-  throw new Error(`${script} answered ${JSON.stringify(reply)}`);
-}
-
-/** The reply codes reserve.lua and reserve-shard.lua share (see the scripts' headers). */
-export const ReserveReply = {
-  unknownCampaign: 0,
-  issued: 1,
-  alreadyIssued: 2,
-  notOpen: 3,
-  closed: 4,
-} as const;
 
 /**
- * The refusals both reserve scripts answer alike (already issued, not open yet, closed, with the
- * instant of the bound as `value`) as a Reservation; undefined for any other code.
+ * What a deciding script answers (reserve.lua, sharded/reserve-shard.lua): the decision's kind as
+ * the domain names it, with its value, plus what only a sub-ledger can say.
  */
-export function refusalOf(code: number, value: number): Reservation | undefined {
-  switch (code) {
-    case ReserveReply.alreadyIssued:
-      return { kind: 'already-issued' };
-    case ReserveReply.notOpen:
-      return { kind: 'not-open', opensAt: new Date(value) };
-    case ReserveReply.closed:
-      return { kind: 'closed', closedAt: new Date(value) };
+export type ScriptDecision =
+  | { readonly kind: 'issued'; readonly sequence: number }
+  | Exclude<Reservation, { kind: 'issued' }>
+  /** A sub-ledger's quota is used up; stock may remain in another (the caller rebalances). */
+  | { readonly kind: 'exhausted' }
+  /** The caller routed with a stale number of sub-ledgers: `shards` is the campaign's. */
+  | { readonly kind: 'stale-layout'; readonly shards: number }
+  /** The transfer to credit belongs to another epoch: nothing was credited or decided. */
+  | { readonly kind: 'other-epoch' };
+
+/**
+ * The ONE reader of a deciding script's `{kind, value}` reply. A reply it cannot read is thrown
+ * (and becomes LedgerUnavailableError): an unreadable answer is never taken for one.
+ */
+export function decisionOf(reply: unknown, script: string): ScriptDecision {
+  const [kind, value] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  switch (kind) {
+    case 'issued':
+      return { kind, sequence: toCount(value) };
+    case 'not-open':
+      return { kind, opensAt: instant(value, script) };
+    case 'closed':
+      return { kind, closedAt: instant(value, script) };
+    case 'stale-layout':
+      return { kind, shards: toCount(value) };
+    case 'already-issued':
+    case 'sold-out':
+    case 'unknown-campaign':
+    case 'not-ready':
+    case 'exhausted':
+    case 'other-epoch':
+      return { kind };
     default:
-      return undefined;
+      throw new Error(`${script} answered ${JSON.stringify(reply)}`);
   }
 }
 
-/** Reply codes of find-grant.lua (plain ledgers and sub-ledgers alike). */
-const Lookup = { unknownCampaign: 0, granted: 1, none: 2, notReady: 6 } as const;
-
-/** find-grant.lua's `{code, value}` reply as a GrantLookup; anything else is an error. */
-export function grantLookupOf(reply: unknown): GrantLookup {
-  const [code, value] = codeAndValue(reply, 'find-grant.lua');
-  switch (code) {
-    case Lookup.granted:
-      return { kind: 'granted', sequence: toCount(value) };
-    case Lookup.none:
-      return { kind: 'none' };
-    case Lookup.unknownCampaign:
-      return { kind: 'unknown-campaign' };
-    case Lookup.notReady:
-      return { kind: 'not-ready' };
+/** find-grant.lua's and find-coupon.lua's reply: `{kind, sequence, issuedAt?}`. */
+export function lookupOf(reply: unknown): GrantLookup {
+  const [kind, sequence, issuedAt] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  switch (kind) {
+    case 'granted':
+      return issuedAt === undefined || issuedAt === null
+        ? { kind, sequence: toCount(sequence) }
+        : { kind, sequence: toCount(sequence), issuedAt: new Date(toCount(issuedAt)) };
+    case 'none':
+    case 'unknown-campaign':
+    case 'not-ready':
+      return { kind };
     default:
-      throw new Error(`find-grant.lua answered an unknown code ${code}`);
+      throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);
   }
 }
 
-/** find-coupon.lua's `{code, sequence, issuedAt}` reply: a GrantLookup with the grant's instant. */
-export function couponLookupOf(reply: unknown): GrantLookup {
-  const parts = Array.isArray(reply) && reply.length === 3 ? (reply as unknown[]) : [];
-  const [code, sequence, issuedAt] = parts;
-  if (typeof issuedAt !== 'number')
-    throw new Error(`find-coupon.lua answered ${JSON.stringify(reply)}`);
-  const lookup = grantLookupOf([code, sequence]);
-  return lookup.kind === 'granted' && issuedAt >= 0
-    ? { ...lookup, issuedAt: new Date(issuedAt) }
-    : lookup;
+function instant(value: unknown, script: string): Date {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new Error(`${script} answered an instant ${JSON.stringify(value)}`);
+  }
+  return new Date(value);
 }

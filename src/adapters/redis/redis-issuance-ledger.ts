@@ -10,14 +10,7 @@ import type { RedisConnection } from './redis-client.ts';
 import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
 import { stageWinners } from './hash-batches.ts';
-import {
-  codeAndValue,
-  couponLookupOf,
-  issuedCountOf,
-  refusalOf,
-  ReserveReply,
-  rulesOf,
-} from './ledger-codec.ts';
+import { decisionOf, issuedCountOf, lookupOf, rulesOf } from './ledger-codec.ts';
 import { ReconcilableRedisLedger } from './ledger-layouts.ts';
 import type { KeyNamespace } from './redis-keys.ts';
 import { OutboxActivity } from './outbox-activity.ts';
@@ -36,9 +29,6 @@ export interface RedisIssuanceLedgerOptions extends KeyNamespace {
   /** Holds each grant until it is durable enough (replicas, see ReplicaAcknowledgement). */
   readonly grantDurability?: GrantDurability | undefined;
 }
-
-/** Reply codes of reserve.lua (see the script's header). */
-const Reply = { ...ReserveReply, soldOut: 5, notReady: 6 } as const;
 
 /**
  * The ledger in Redis. Every decision is ONE Lua script (reserve.lua) over one campaign's keys,
@@ -91,24 +81,27 @@ export class RedisIssuanceLedger extends ReconcilableRedisLedger implements Issu
         userId,
         at,
       );
-      const [code, value] = codeAndValue(reply, 'reserve.lua');
-      switch (code) {
-        case Reply.unknownCampaign:
-          return { kind: 'unknown-campaign' };
-        case Reply.issued:
+      const decision = decisionOf(reply, 'reserve.lua');
+      switch (decision.kind) {
+        case 'issued':
           this.#activity.granted(campaignId);
           if (this.#durability) await this.#durability.confirm();
           // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
-          return { kind: 'issued', coupon: { campaignId, userId, sequence: value, issuedAt: now } };
-        case Reply.soldOut:
-          return { kind: 'sold-out' };
-        case Reply.notReady:
-          return { kind: 'not-ready' };
-        default: {
-          const refusal = refusalOf(code, value);
-          if (refusal) return refusal;
-          throw new Error(`reserve.lua answered an unknown code ${code}`);
-        }
+          return {
+            kind: 'issued',
+            coupon: { campaignId, userId, sequence: decision.sequence, issuedAt: now },
+          };
+        case 'exhausted':
+        case 'stale-layout':
+        case 'other-epoch':
+          throw new Error(`reserve.lua answered ${decision.kind}, which only a sub-ledger may`);
+        case 'already-issued':
+        case 'not-open':
+        case 'closed':
+        case 'sold-out':
+        case 'unknown-campaign':
+        case 'not-ready':
+          return decision;
       }
     });
   }
@@ -121,7 +114,7 @@ export class RedisIssuanceLedger extends ReconcilableRedisLedger implements Issu
         this.keys.issuedAt(campaignId),
         userId,
       );
-      return couponLookupOf(reply);
+      return lookupOf(reply);
     });
   }
 

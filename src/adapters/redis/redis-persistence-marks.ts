@@ -59,17 +59,21 @@ export class RedisPersistenceMarks implements PersistenceMarks {
 
   lookup(campaignId: CampaignId, userId: UserId): Promise<MarkLookup> {
     return orUnavailable(async () => {
-      const reply = await this.#read(...this.keysOf(campaignId), userId);
-      if (reply === -1) return { kind: 'incomplete' };
-      if (reply === null) return { kind: 'absent' };
-      return { kind: 'persisted', coupon: markedCoupon(campaignId, userId, reply) };
+      const [kind, mark] = replyOf(await this.#read(...this.keysOf(campaignId), userId));
+      if (kind === 'incomplete' || kind === 'absent') return { kind };
+      if (kind === 'persisted') {
+        return { kind, coupon: markedCoupon(campaignId, userId, mark) };
+      }
+      throw new Error(`persisted-read.lua answered ${kind} to a lookup`);
     });
   }
 
   count(campaignId: CampaignId): Promise<number | undefined> {
     return orUnavailable(async () => {
-      const reply = await this.#read(...this.keysOf(campaignId), '');
-      return reply === -1 ? undefined : Number(reply);
+      const [kind, count] = replyOf(await this.#read(...this.keysOf(campaignId), ''));
+      if (kind === 'incomplete') return undefined;
+      if (kind === 'count' && typeof count === 'number') return count;
+      throw new Error(`persisted-read.lua answered ${kind} to a count`);
     });
   }
 
@@ -93,6 +97,12 @@ export class RedisPersistenceMarks implements PersistenceMarks {
   private keysOf(campaignId: CampaignId): [string, string] {
     return [this.#keys.persisted(campaignId), this.#keys.persistedRun(campaignId)];
   }
+}
+
+/** persisted-read.lua's `{kind, value}` reply. */
+function replyOf(reply: unknown): [string, unknown] {
+  const [kind, value] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  return [String(kind), value];
 }
 
 /** A mark's coupon; marks written before the codec held "sequence:issuedAt ms". */

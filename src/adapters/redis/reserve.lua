@@ -14,21 +14,16 @@
 -- KEYS[5] issued-at hash (userId -> now of the grant: what a 409 and a status read carry)
 -- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock)
 --
--- Reply {code, value}:
---   {0, 0} unknown campaign (no rules: never defined, or the data was lost -> fail closed)
---   {1, sequence} issued
---   {2, 0} already issued
---   {3, startsAt} not open yet
---   {4, endsAt} closed
---   {5, 0} sold out
---   {6, 0} not ready: not reconciled on this server process (see ledger-run.lua)
+-- Reply {kind, value}: decide.lua's, or before it
+--   {'unknown-campaign'} no rules: never defined, or the data was lost (fail closed)
+--   {'not-ready'} not reconciled on this server process (see ledger-run.lua)
 local rules = redis.call('HMGET', KEYS[1], 'total', 'startsAt', 'endsAt', 'run')
 local total = tonumber(rules[1])
 if not total then
-  return {0, 0}
+  return {'unknown-campaign'}
 end
 if rules[4] ~= current_run() then
-  return {6, 0}
+  return {'not-ready'}
 end
 
 local reply = decide_and_grant({
@@ -39,7 +34,7 @@ local reply = decide_and_grant({
   sequence = function(grants) return grants end,
 })
 -- The instant of the grant, in the same step: what a 409 and a status read carry (find-coupon.lua).
-if reply[1] == 1 then
+if reply[1] == 'issued' then
   redis.call('HSET', KEYS[5], ARGV[2], ARGV[3])
 end
 return reply

@@ -16,30 +16,28 @@
 -- ARGV[3] now (epoch ms), ARGV[4] the caller's sub-ledger count N, ARGV[5] the caller's index,
 -- ARGV[6..9] optional transfer to credit first: donor index, number, amount, epoch
 --
--- Reply {code, value}:
---   {0, 0} unknown (no rules: never defined, or lost -> fail closed)
---   {1, sequence} issued: sequence = (local - 1) * N + shard + 1, unique in the campaign, with
---              local = grants + seqBase (a restore sets seqBase past every restored sequence)
---   {2, 0} already issued
---   {3, startsAt} not open yet
---   {4, endsAt} closed
---   {5, 0} this sub-ledger's quota is used up, stock may remain elsewhere: the caller rebalances
---   {5, 1} sold out for good (every sub-ledger was seen exhausted under these rules)
---   {6, N} the caller routed with a stale sub-ledger count: N is the campaign's
---   {7, 0} the transfer to credit belongs to another epoch: nothing credited, nothing decided
---   {8, 0} not ready: not reconciled on this server process (see ../ledger-run.lua)
+-- Reply {kind, value}: decide.lua's (a grant's sequence = (local - 1) * N + shard + 1, unique in
+-- the campaign, with local = grants + seqBase: a restore sets seqBase past every restored
+-- sequence), except that a full quota is named by what it means here:
+--   {'exhausted'} this sub-ledger's quota is used up, stock may remain elsewhere: rebalance
+--   {'sold-out'} sold out for good (every sub-ledger was seen exhausted under these rules)
+-- and before the decision:
+--   {'unknown-campaign'} no rules: never defined, or lost (fail closed)
+--   {'not-ready'} not reconciled on this server process (see ../ledger-run.lua)
+--   {'stale-layout', N} the caller routed with a stale sub-ledger count: N is the campaign's
+--   {'other-epoch'} the transfer to credit belongs to another epoch: nothing credited or decided
 local rules = redis.call('HMGET', KEYS[1],
   'shards', 'shard', 'base', 'net', 'startsAt', 'endsAt', 'epoch', 'total', 'soldOut', 'seqBase',
   'run')
 local shards = tonumber(rules[1])
 if not shards then
-  return {0, 0}
+  return {'unknown-campaign'}
 end
 if rules[11] ~= current_run() then
-  return {8, 0}
+  return {'not-ready'}
 end
 if shards ~= tonumber(ARGV[4]) then
-  return {6, shards}
+  return {'stale-layout', shards}
 end
 local shard = tonumber(rules[2])
 if shard ~= tonumber(ARGV[5]) then
@@ -49,7 +47,7 @@ end
 local net = tonumber(rules[4]) or 0
 if ARGV[6] then
   if rules[7] ~= ARGV[9] then
-    return {7, 0}
+    return {'other-epoch'}
   end
   local number = tonumber(ARGV[7])
   local credited = tonumber(redis.call('HGET', KEYS[5], 'in:' .. ARGV[6])) or 0
@@ -69,7 +67,10 @@ local reply = decide_and_grant({
 })
 -- The sold-out mark is valid only for the rules it was computed under (a restore changes the
 -- epoch, a redefinition may change the total).
-if reply[1] == 5 and rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8])) then
-  return {5, 1}
+if reply[1] == 'sold-out' then
+  if rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8])) then
+    return reply
+  end
+  return {'exhausted'}
 end
 return reply

@@ -1,7 +1,16 @@
 import type { UserId } from '../../../domain/ids.ts';
 import type { ShardLayout } from './sharded-layout.ts';
 import type { SubLedgerCommands } from './sub-ledger-commands.ts';
-import { ShardReply, type ShardState, type StockTransfer } from './sub-ledger-replies.ts';
+import type { ScriptDecision } from '../ledger-codec.ts';
+import type { ShardState, StockTransfer } from './sub-ledger-replies.ts';
+
+/** What reserve-shard.lua answers before it credits a transfer (see the script). */
+const BEFORE_THE_CREDIT: ReadonlySet<ScriptDecision['kind']> = new Set([
+  'unknown-campaign',
+  'not-ready',
+  'stale-layout',
+  'other-epoch',
+]);
 
 /** One application waiting for stock: the rebalance it started decides it on the stock it moved. */
 export interface Applicant {
@@ -14,7 +23,7 @@ export type RebalanceOutcome =
   | 'sold-out'
   | 'unknown-campaign'
   /** The applicant's own answer, decided on its sub-ledger together with the transfer's credit. */
-  | { readonly reply: [number, number] };
+  | { readonly decided: ScriptDecision };
 
 /**
  * Moves stock between a campaign's sub-ledgers (see RedisShardedIssuanceLedger for the quotas and
@@ -141,7 +150,7 @@ export class StockRebalancing {
       if (applicant && needed <= 0) {
         // Credit and decide in one step: the stock cannot be moved away before the application
         // that moved it has its answer. Then forget the journal entry (it is credited).
-        const reply = await this.commands.reserve(
+        const decided = await this.commands.reserve(
           layout,
           recipient,
           layout.campaignId,
@@ -149,12 +158,12 @@ export class StockRebalancing {
           applicant.at,
           debit.transfer,
         );
-        // Codes 1..5 come after the credit in the script; 0, 6 and 7 return before it (nothing
-        // credited): then the entry must stay in the journal for a later replay.
-        if (reply[0] >= ShardReply.issued && reply[0] <= ShardReply.exhausted) {
+        // A decision comes after the credit in the script; the kinds that return before it
+        // credited nothing, and the entry must stay in the journal for a later replay.
+        if (!BEFORE_THE_CREDIT.has(decided.kind)) {
           await this.commands.clear(layout, debit.transfer);
         }
-        return { reply };
+        return { decided };
       }
       await this.complete(layout, debit.transfer);
       if (needed <= 0) return 'retry';

@@ -1,13 +1,12 @@
 import type { GrantLookup, Reservation } from '../../../application/ports/issuance-ledger.port.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
-import { refusalOf } from '../ledger-codec.ts';
+import type { ScriptDecision } from '../ledger-codec.ts';
 import type { OutboxActivity } from '../outbox-activity.ts';
 import type { GrantDurability } from '../replica-acknowledgement.ts';
 import type { LayoutCache } from './layout-cache.ts';
 import type { StockRebalancing } from './shard-rebalancing.ts';
 import { layoutOf, shardOf, validShardCount } from './sharded-layout.ts';
 import type { SubLedgerCommands } from './sub-ledger-commands.ts';
-import { ShardReply } from './sub-ledger-replies.ts';
 
 /**
  * Routing of the user-facing calls: a user always applies (and is looked up) at sub-ledger
@@ -32,63 +31,65 @@ export class ShardRouting {
     let layout = remembered ?? (await this.layouts.storedLayout(campaignId));
     if (!layout) return { kind: 'unknown-campaign' };
     let fresh = remembered === undefined;
-    let decided: [number, number] | undefined;
+    let decided: ScriptDecision | undefined;
     for (let steps = 0; steps <= this.maxRebalances; steps++) {
       const shard = shardOf(userId, layout.shards);
       // The outbox index lists the streams before any grant can land in them (outbox-activity.ts).
       const marking = this.activity.beforeGrant(layout.tags);
       if (marking) await marking;
-      const [code, value] =
+      const decision =
         decided ?? (await this.commands.reserve(layout, shard, campaignId, userId, at));
       decided = undefined;
-      switch (code) {
-        case ShardReply.issued:
+      switch (decision.kind) {
+        case 'issued':
           this.layouts.remember(layout);
           this.activity.granted(layout.tags[shard]!);
           if (this.durability) await this.durability.confirm();
           return {
             kind: 'issued',
-            coupon: { campaignId, userId, sequence: value, issuedAt: now },
+            coupon: { campaignId, userId, sequence: decision.sequence, issuedAt: now },
           };
-        case ShardReply.unknownCampaign: {
+        case 'unknown-campaign': {
           // A remembered layout may be stale (rebuilt with another number of sub-ledgers):
           // look at the stored one once before answering that the campaign is unknown.
           this.layouts.forget(campaignId);
-          if (fresh) return { kind: 'unknown-campaign' };
+          if (fresh) return decision;
           fresh = true;
           const stored = await this.layouts.storedLayout(campaignId);
-          if (!stored || stored.shards === layout.shards) return { kind: 'unknown-campaign' };
+          if (!stored || stored.shards === layout.shards) return decision;
           layout = stored;
           continue;
         }
-        case ShardReply.staleLayout: {
+        case 'stale-layout': {
           // The sub-ledger knows the campaign's real number of sub-ledgers: route with it.
-          if (value === layout.shards || !validShardCount(value)) {
-            throw new Error(`sub-ledger of ${campaignId} answered a stale layout of ${value}`);
+          if (decision.shards === layout.shards || !validShardCount(decision.shards)) {
+            throw new Error(
+              `sub-ledger of ${campaignId} answered a stale layout of ${decision.shards}`,
+            );
           }
-          layout = this.layouts.remember(layoutOf(campaignId, value));
+          layout = this.layouts.remember(layoutOf(campaignId, decision.shards));
           continue;
         }
-        case ShardReply.exhausted: {
+        case 'exhausted': {
           this.layouts.remember(layout);
-          if (value === 1) return { kind: 'sold-out' };
           const outcome = await this.rebalancing.forApplicant(layout, shard, { userId, at });
           if (outcome === 'retry') continue;
           if (typeof outcome === 'object') {
-            decided = outcome.reply;
+            decided = outcome.decided;
             continue;
           }
           return { kind: outcome };
         }
-        case ShardReply.transferOfAnotherEpoch:
+        case 'other-epoch':
           continue;
-        case ShardReply.notReady:
-          return { kind: 'not-ready' };
-        default: {
-          const refusal = refusalOf(code, value);
-          if (refusal) return refusal;
-          throw new Error(`reserve-shard.lua answered an unknown code ${code}`);
-        }
+        case 'sold-out':
+          this.layouts.remember(layout);
+          return decision;
+        case 'already-issued':
+        case 'not-open':
+        case 'closed':
+        case 'not-ready':
+          return decision;
       }
     }
     throw new Error(

@@ -2,7 +2,13 @@ import type { GrantLookup } from '../../../application/ports/issuance-ledger.por
 import type { Campaign } from '../../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
-import { codeAndValue, grantLookupOf, issuedCountOf, rulesOf } from '../ledger-codec.ts';
+import {
+  decisionOf,
+  issuedCountOf,
+  lookupOf,
+  rulesOf,
+  type ScriptDecision,
+} from '../ledger-codec.ts';
 import { registerCampaign } from '../redis-outbox-stream.ts';
 import {
   FIND_GRANT,
@@ -99,14 +105,14 @@ export class SubLedgerCommands {
     userId: UserId,
     at: number,
     credit?: StockTransfer,
-  ): Promise<[number, number]> {
+  ): Promise<ScriptDecision> {
     const k = this.keysOf(layout, shard);
     const transfer = credit ? [credit.donor, credit.number, credit.amount, credit.epoch] : [];
     const reply = await this.#run.reserve(
       ...[k.campaign, k.users, k.count, k.outbox, k.transfers],
       ...[campaignId, userId, at, layout.shards, shard, ...transfer],
     );
-    return codeAndValue(reply, 'sharded/reserve-shard.lua');
+    return decisionOf(reply, 'sharded/reserve-shard.lua');
   }
 
   /** Writes the sub-ledger's rules and base quota; returns its spare stock (negative: a debt). */
@@ -172,7 +178,7 @@ export class SubLedgerCommands {
   /** The user's entry in the sub-ledger they route to, with the sub-ledger's readiness. */
   async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<GrantLookup> {
     const k = this.keysOf(layout, shard);
-    return grantLookupOf(await this.#run.findGrant(k.campaign, k.users, userId));
+    return lookupOf(await this.#run.findGrant(k.campaign, k.users, userId));
   }
 
   /** Grants on one sub-ledger, or undefined when it holds no rules. */

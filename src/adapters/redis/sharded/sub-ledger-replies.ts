@@ -1,18 +1,7 @@
-import { ReserveReply } from '../ledger-codec.ts';
-
 /**
  * What the sub-ledger scripts answer, read into typed values (see each script's header). A reply
  * that does not read is thrown, never guessed at: the ledger then answers 503.
  */
-
-/** Reply codes of reserve-shard.lua (see the script's header). */
-export const ShardReply = {
-  ...ReserveReply,
-  exhausted: 5,
-  staleLayout: 6,
-  transferOfAnotherEpoch: 7,
-  notReady: 8,
-} as const;
 
 /** A transfer of stock from one sub-ledger to another, as journaled by the donor. */
 export interface StockTransfer {
@@ -72,20 +61,17 @@ export function stateOf(shard: number, reply: unknown): ShardState | undefined {
   return { epoch, total, quota, count, outgoing };
 }
 
-/** transfer-debit.lua's `{code, entry}` reply, for a transfer from `donor` to `recipient`. */
+/** transfer-debit.lua's `{kind, entry}` reply, for a transfer from `donor` to `recipient`. */
 export function debitOf(donor: number, recipient: number, reply: unknown): DebitReply {
-  const [code, entry] = Array.isArray(reply) ? (reply as unknown[]) : [];
-  switch (code) {
-    case 0:
-      return { kind: 'unknown' };
-    case 1:
-      return { kind: 'debited', transfer: transferOf(donor, recipient, String(entry)) };
-    case 2:
-      return { kind: 'pending', transfer: transferOf(donor, recipient, String(entry)) };
-    case 3:
-      return { kind: 'no-spare' };
-    case 4:
-      return { kind: 'other-epoch' };
+  const [kind, entry] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  switch (kind) {
+    case 'debited':
+    case 'pending':
+      return { kind, transfer: transferOf(donor, recipient, String(entry)) };
+    case 'unknown':
+    case 'no-spare':
+    case 'other-epoch':
+      return { kind };
     default:
       throw new Error(`transfer-debit.lua answered ${JSON.stringify(reply)}`);
   }
@@ -94,14 +80,11 @@ export function debitOf(donor: number, recipient: number, reply: unknown): Debit
 /** transfer-credit.lua's reply. */
 export function creditOf(reply: unknown): CreditReply {
   switch (reply) {
-    case 1:
-      return 'credited';
-    case 2:
-      return 'already-credited';
-    case 0:
-      return 'recipient-unknown';
-    case -1:
-      return 'other-epoch';
+    case 'credited':
+    case 'already-credited':
+    case 'recipient-unknown':
+    case 'other-epoch':
+      return reply;
     default:
       throw new Error(`transfer-credit.lua answered ${JSON.stringify(reply)}`);
   }

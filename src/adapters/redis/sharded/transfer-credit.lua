@@ -6,21 +6,21 @@
 -- KEYS[1] recipient rules hash, KEYS[2] recipient transfers hash
 -- ARGV[1] donor index, ARGV[2] transfer number, ARGV[3] amount, ARGV[4] epoch of the transfer
 --
--- Reply: 1 credited now · 2 credited before (a replay) · 0 recipient unknown (lost: the entry
--- stays in the donor's journal until a restore) · -1 another epoch (a restore is under way or
+-- Reply: 'credited' now · 'already-credited' (a replay) · 'recipient-unknown' (lost: the entry
+-- stays in the donor's journal until a restore) · 'other-epoch' (a restore is under way or
 -- happened: the entry is void or will be, never credited across epochs)
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
-  return 0
+  return 'recipient-unknown'
 end
 if epoch ~= ARGV[4] then
-  return -1
+  return 'other-epoch'
 end
 local number = tonumber(ARGV[2])
 local credited = tonumber(redis.call('HGET', KEYS[2], 'in:' .. ARGV[1])) or 0
 if number <= credited then
-  return 2
+  return 'already-credited'
 end
 redis.call('HSET', KEYS[2], 'in:' .. ARGV[1], number)
 redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[3]))
-return 1
+return 'credited'

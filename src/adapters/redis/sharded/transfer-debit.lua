@@ -11,28 +11,28 @@
 -- KEYS[1] donor rules hash, KEYS[2] donor grants count, KEYS[3] donor transfers hash
 -- ARGV[1] recipient index, ARGV[2] amount wanted, ARGV[3] epoch the caller saw
 --
--- Reply: {0, ''} donor unknown · {1, entry} debited: entry = '<number>:<amount>:<epoch>' ·
---        {2, entry} a transfer to this recipient is still pending: complete it ·
---        {3, ''} no spare stock · {4, ''} another epoch (restored meanwhile): look again
+-- Reply: {'unknown'} donor unknown · {'debited', entry}: entry = '<number>:<amount>:<epoch>' ·
+--        {'pending', entry} a transfer to this recipient is still pending: complete it ·
+--        {'no-spare'} · {'other-epoch'} (restored meanwhile): look again
 local rules = redis.call('HMGET', KEYS[1], 'base', 'net', 'epoch')
 if not rules[3] then
-  return {0, ''}
+  return {'unknown'}
 end
 if rules[3] ~= ARGV[3] then
-  return {4, ''}
+  return {'other-epoch'}
 end
 local pending = redis.call('HGET', KEYS[3], 'out:' .. ARGV[1])
 if pending then
-  return {2, pending}
+  return {'pending', pending}
 end
 local count = tonumber(redis.call('GET', KEYS[2])) or 0
 local spare = (tonumber(rules[1]) or 0) + (tonumber(rules[2]) or 0) - count
 if spare <= 0 then
-  return {3, ''}
+  return {'no-spare'}
 end
 local amount = math.min(spare, tonumber(ARGV[2]))
 local number = redis.call('HINCRBY', KEYS[3], 'next:' .. ARGV[1], 1)
 redis.call('HINCRBY', KEYS[1], 'net', -amount)
 local entry = number .. ':' .. amount .. ':' .. rules[3]
 redis.call('HSET', KEYS[3], 'out:' .. ARGV[1], entry)
-return {1, entry}
+return {'debited', entry}
