@@ -28,7 +28,9 @@ const OPENAPI_CONFIG = {
       'Every GET operation also answers HEAD, with the same status, headers and authentication ' +
       'and no body. A documented path asked with a method it does not list answers 405 ' +
       'METHOD_NOT_ALLOWED with an `Allow` header. Every error has the `Error` shape ' +
-      '(`{ error: { code, message, fields? } }`); 429 and 503 carry `Retry-After` (seconds).',
+      '(`{ error: { code, message, fields? } }`); 429 and 503 carry `Retry-After` (seconds). ' +
+      'A service started without ADMIN_TOKEN has no admin operations: `/admin/*` answers 404 ' +
+      'ADMIN_DISABLED.',
   },
 };
 
@@ -43,6 +45,12 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   // First: every response (even a 413 or a 404) carries the request id and is measured.
   app.use('*', requestContext(deps.logger, deps.metrics));
   app.use('*', methodNotAllowed(app));
+  if (!deps.adminToken) {
+    // Before the body checks: whatever was sent, the answer is that admin is off, and how to
+    // turn it on (a plain "no route" read like a typo in the path).
+    app.use('/admin', adminDisabled);
+    app.use('/admin/*', adminDisabled);
+  }
   if (auth.mode === 'jwt') {
     // Before the body checks: without a valid token nothing about the request matters. HEAD is
     // served by the GET handler (Hono), so it must pass the same identity check.
@@ -158,6 +166,17 @@ function bodyChecks(maxBytes: number, mayBeEmpty: (c: Context) => boolean): Midd
 }
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/** `/admin/*` of a service started without ADMIN_TOKEN. */
+const adminDisabled: MiddlewareHandler = async (c) =>
+  c.json(
+    errorBody(
+      'ADMIN_DISABLED',
+      'admin is disabled on this service: start it with ADMIN_TOKEN set (at least 16 ' +
+        'characters) to enable /admin/*',
+    ),
+    404,
+  );
 
 function onlyFor(methods: readonly string[], middleware: MiddlewareHandler): MiddlewareHandler {
   return (c, next) => (methods.includes(c.req.method) ? middleware(c, next) : next());
