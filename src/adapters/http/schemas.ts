@@ -200,6 +200,15 @@ export const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Live');
 export const ReadySchema = z
   .object({
     status: z.enum(['ready', 'not-ready']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+    checks: z.record(
+      z.string(),
+      z.object({
+        ok: z.boolean(),
+        error: z.string().optional(),
+        adapter: z.string().optional().openapi({
+          description: '"memory" for a part held in this process (embedded mode)',
+        }),
+      }),
+    ),
   })
   .openapi('Ready');
