@@ -7,7 +7,8 @@
 #   bash scripts/fuzz-openapi.sh --max-examples 500   # extra arguments go to `schemathesis run`
 #
 # Schemathesis is Python: a pinned version is installed once into a virtualenv under
-# ~/.cache/coupon-issuance (FUZZ_CACHE to move it), nothing outside it. What the schema cannot
+# ~/.cache/coupon-issuance (FUZZ_CACHE to move it), nothing outside it; it runs from a folder
+# there too (`cd` into it to `st replay` a failure). What the schema cannot
 # state is told to it in scripts/fuzz/: the one cross-field rule (endsAt after startsAt) in
 # schemathesis_hooks.py, and that a sold-out campaign answers 410 in schemathesis.toml.
 set -euo pipefail
@@ -48,6 +49,10 @@ done
 curl -fsS "$URL/health/ready" >/dev/null || { say "the service did not become ready"; exit 1; }
 say "service on $URL; schemathesis run --checks all (seed ${FUZZ_SEED:-1})"
 
+# Run from a folder of the cache: Schemathesis keeps its crash cache (what `st replay` reads) in
+# ./.schemathesis, which does not belong in the repository.
+mkdir -p "$CACHE/work"
+cd "$CACHE/work"
 status=0
 PYTHONPATH="$REPO_ROOT/scripts/fuzz" SCHEMATHESIS_HOOKS=schemathesis_hooks \
   "$CACHE/bin/schemathesis" --config-file "$REPO_ROOT/scripts/fuzz/schemathesis.toml" \
