@@ -1,6 +1,6 @@
 /**
  * npm run demo [-- --url http://host:port --token ADMIN_TOKEN --campaign ID --requests 10000
- *               --users 5000 --quantity 1000 --concurrency 200]
+ *               --users 5000 --quantity 1000 --concurrency 200 --verbose]
  *
  * Fires a real concurrent stampede at the service (the embedded one it starts itself, or --url),
  * prints what came back and what was persisted, and exits 1 if any guarantee G1–G4 is broken.
@@ -9,14 +9,45 @@
  * token (always, on the embedded service) and no --campaign it creates a fresh campaign of its
  * own; otherwise it reads the campaign's counts first and checks only what this run added on top
  * of them (the README's `curl … alice` leaves one grant in `default`).
+ *
+ * Every failure it can name (nothing listening at --url, an unknown campaign, a refused token,
+ * admin off, an older Node) is one line and exit 1; --verbose adds the stack.
  */
+// First: on an older Node, one line naming the version to install, before anything else loads.
+import '../src/bootstrap/entrypoints/require-node.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import {
+  CliFailure,
+  connectionCode,
+  describeError,
+  parseCli,
+  runCli,
+} from '../src/bootstrap/entrypoints/cli-options.ts';
 import { startEntrypoint, type StartedProcess } from './lib/embedded-process.ts';
 import { stampede, usersWithRepeats } from './lib/stampede.ts';
 
-const { values: args } = parseArgs({
+const USAGE = `
+npm run demo [-- options]
+
+A real concurrent stampede against the coupon service, with a table of what came back and a
+check of the guarantees G1-G4 (exit 1 if one breaks). Without --url it starts an embedded
+service of its own and creates a fresh campaign there.
+
+  --url URL          a running service, e.g. http://127.0.0.1:3000 (default: start one)
+  --token TOKEN      its ADMIN_TOKEN: create a fresh campaign (default: $ADMIN_TOKEN)
+  --campaign ID      stampede this existing campaign instead (default: fresh, or "default")
+  --requests N       applications to send (default 10000)
+  --users N          distinct users among them (default 5000)
+  --quantity N       coupons of the fresh campaign (default 1000)
+  --concurrency N    requests in flight at once (default 200)
+  --verbose          show the stack of an unexpected error
+  -h, --help         this text
+`;
+
+const cli = parseCli({
+  name: 'demo',
+  usage: USAGE,
   options: {
     url: { type: 'string' },
     token: { type: 'string', default: process.env['ADMIN_TOKEN'] },
@@ -27,10 +58,16 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '200' },
   },
 });
-const requests = Number(args.requests);
-const distinctUsers = Number(args.users);
-const quantity = Number(args.quantity);
-const concurrency = Number(args.concurrency);
+const args = cli.values;
+
+/** A whole number ≥ 1 given as `--name`, or one line saying what is wrong. */
+function count(name: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new CliFailure(`--${name} must be a whole number from 1 up, not ${raw}`, 2);
+  }
+  return value;
+}
 
 interface Summary {
   totalQuantity: number;
@@ -40,23 +77,34 @@ interface Summary {
 }
 
 async function main(): Promise<number> {
+  const requests = count('requests', args.requests);
+  const distinctUsers = count('users', args.users);
+  const quantity = count('quantity', args.quantity);
+  const concurrency = count('concurrency', args.concurrency);
   let service: StartedProcess | undefined;
-  let baseUrl = args.url;
+  let baseUrl = args.url === undefined ? undefined : serviceUrl(args.url);
   let token = args.token === '' ? undefined : args.token;
   if (!baseUrl) {
     token = randomBytes(16).toString('hex');
-    service = await startEntrypoint(
-      'src/bootstrap/entrypoints/main-embedded.ts',
-      { ADMIN_TOKEN: token },
-      { readyPath: '/health/ready' },
-    );
+    try {
+      service = await startEntrypoint(
+        'src/bootstrap/entrypoints/main-embedded.ts',
+        { ADMIN_TOKEN: token },
+        { readyPath: '/health/ready' },
+      );
+    } catch (error) {
+      throw new CliFailure(
+        `the embedded service did not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     baseUrl = service.url;
   }
   try {
     // A fresh campaign when we may create one, otherwise the given (or default) one as it is.
     const fresh = args.campaign === undefined && token !== undefined;
     const campaignId =
-      args.campaign ?? (token === undefined ? 'default' : await createCampaign(baseUrl, token));
+      args.campaign ??
+      (token === undefined ? 'default' : await createCampaign(baseUrl, token, quantity));
     const before = await readSummary(baseUrl, campaignId);
     if (before.issued === null) {
       console.log(`campaign ${campaignId}: its ledger is not ready (503 LEDGER_NOT_READY); stop`);
@@ -138,23 +186,92 @@ async function main(): Promise<number> {
   }
 }
 
-async function createCampaign(baseUrl: string, token: string): Promise<string> {
+/** `--url` as the base of every request, or one line saying what a valid one looks like. */
+function serviceUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  } catch {
+    // said below
+  }
+  throw new CliFailure(`--url must be an http(s) URL such as http://127.0.0.1:3000, not ${raw}`, 2);
+}
+
+interface Answer {
+  readonly status: number;
+  readonly code: string;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+/**
+ * One request to the service. Nothing listening, a wrong host, or an answer that is not the
+ * coupon service's JSON become one line that says so.
+ */
+async function call(baseUrl: string, path: string, init?: RequestInit): Promise<Answer> {
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}${path}`, init);
+  } catch (error) {
+    const code = connectionCode(error) ?? describeError(error);
+    throw new CliFailure(
+      `cannot reach the service at ${baseUrl} (${code}): is it running? Start it with ` +
+        '`npm start`, or leave out --url and the demo starts one of its own',
+    );
+  }
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliFailure(
+      `${baseUrl} answered ${init?.method ?? 'GET'} ${path} with ${response.status} and no ` +
+        'JSON: is that the coupon service?',
+    );
+  }
+  const code = (json as { error?: { code?: string } } | null)?.error?.code ?? '';
+  return { status: response.status, code, text, json };
+}
+
+async function createCampaign(baseUrl: string, token: string, quantity: number): Promise<string> {
   const id = `demo-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const response = await fetch(`${baseUrl}/admin/campaigns`, {
+  const answer = await call(baseUrl, '/admin/campaigns', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ id, name: 'Demo drop', totalQuantity: quantity }),
   });
-  if (response.status !== 201)
-    throw new Error(`creating the campaign failed: ${response.status} ${await response.text()}`);
-  return id;
+  if (answer.status === 201) return id;
+  if (answer.status === 401) {
+    throw new CliFailure(
+      `the service at ${baseUrl} refused the admin token (401 UNAUTHORIZED): pass its ` +
+        'ADMIN_TOKEN with --token, or leave out --token to use its default campaign',
+    );
+  }
+  if (answer.code === 'ADMIN_DISABLED') {
+    throw new CliFailure(
+      `admin is disabled on ${baseUrl} (it was started without ADMIN_TOKEN): leave out ` +
+        '--token to use its default campaign, or restart it with ADMIN_TOKEN set',
+    );
+  }
+  throw new CliFailure(`creating a campaign at ${baseUrl} failed: ${answer.status} ${answer.text}`);
 }
 
 async function readSummary(baseUrl: string, campaignId: string): Promise<Summary> {
-  const response = await fetch(`${baseUrl}/campaigns/${campaignId}`);
-  if (response.status !== 200)
-    throw new Error(`campaign ${campaignId}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Summary;
+  const answer = await call(baseUrl, `/campaigns/${encodeURIComponent(campaignId)}`);
+  if (answer.status === 200) return answer.json as Summary;
+  if (answer.status === 404) {
+    throw new CliFailure(
+      `no campaign ${campaignId} at ${baseUrl} (404 ${answer.code}): create it first, or ` +
+        'leave out --campaign (with --token ADMIN_TOKEN the demo creates a fresh one)',
+    );
+  }
+  if (answer.status === 400) {
+    throw new CliFailure(
+      `--campaign ${campaignId} is not a campaign id: it must be 1-64 characters of a-z, 0-9 and -`,
+      2,
+    );
+  }
+  throw new CliFailure(`reading campaign ${campaignId} failed: ${answer.status} ${answer.text}`);
 }
 
 /** The consumer persists asynchronously: poll until it caught up (or 60 s passed). */
@@ -176,8 +293,8 @@ async function countPersisted(
   for (let i = 0; i < users.length; i += 100) {
     const answers = await Promise.all(
       users.slice(i, i + 100).map(async (user) => {
-        const response = await fetch(`${baseUrl}/campaigns/${campaignId}/issuances/${user}`);
-        return ((await response.json()) as { persisted?: boolean }).persisted === true;
+        const answer = await call(baseUrl, `/campaigns/${campaignId}/issuances/${user}`);
+        return (answer.json as { persisted?: boolean }).persisted === true;
       }),
     );
     persisted += answers.filter(Boolean).length;
@@ -214,4 +331,4 @@ function sumWhere(counts: Map<number, number>, keep: (status: number) => boolean
   return total;
 }
 
-process.exitCode = await main();
+await runCli('demo', cli.verbose, main);

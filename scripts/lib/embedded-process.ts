@@ -61,7 +61,13 @@ export async function startEntrypoint(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const forward = (chunk: Buffer) => options.log?.(chunk.toString());
+  // The end of its output is kept: a process that dies before it is ready says why there.
+  let tail = '';
+  const forward = (chunk: Buffer) => {
+    const text = chunk.toString();
+    tail = (tail + text).slice(-4096);
+    options.log?.(text);
+  };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   const url = `http://127.0.0.1:${port}`;
@@ -72,7 +78,10 @@ export async function startEntrypoint(
     await Promise.race([
       waitUntilReady(url + options.readyPath),
       exited.then((code) => {
-        throw new Error(`${entry} exited with ${code} before it was ready`);
+        const last = tail.trim().split('\n').at(-1)?.trim();
+        throw new Error(
+          `${entry} exited with ${code} before it was ready${last ? `: ${last}` : ''}`,
+        );
       }),
     ]);
   }

@@ -214,17 +214,39 @@ describe('HTTP: admin routes', () => {
       ['POST', '/admin/campaigns'],
       ['GET', '/admin/campaigns'],
       ['GET', '/admin/campaigns/anything'],
-    ])('%s %s is 404 NOT_FOUND, even with a token', async (method, path) => {
+      ['GET', '/admin'],
+      ['DELETE', '/admin/campaigns/anything'],
+    ])(
+      '%s %s is 404 ADMIN_DISABLED naming ADMIN_TOKEN, even with a token',
+      async (method, path) => {
+        const noAdmin = createHttpFixture({ adminToken: null });
+
+        const response = await noAdmin.request(method, path, {
+          ...(method === 'POST' ? { json: { id: randomCampaignId(), name: 'x' } } : {}),
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+
+        expect(response.status).toBe(404);
+        expect(response.body.error?.code).toBe('ADMIN_DISABLED');
+        expect(response.body.error?.message).toContain('ADMIN_TOKEN');
+        expect(await noAdmin.campaigns.list()).toEqual([]);
+      },
+    );
+
+    it('says so before looking at the body (a wrong media type is not the problem)', async () => {
       const noAdmin = createHttpFixture({ adminToken: null });
-
-      const response = await noAdmin.request(method, path, {
-        ...(method === 'POST' ? { json: { id: randomCampaignId(), name: 'x' } } : {}),
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      const response = await noAdmin.request('POST', '/admin/campaigns', {
+        raw: 'id=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
-
       expect(response.status).toBe(404);
+      expect(response.body.error?.code).toBe('ADMIN_DISABLED');
+    });
+
+    it('leaves other unknown paths a plain 404 NOT_FOUND', async () => {
+      const noAdmin = createHttpFixture({ adminToken: null });
+      const response = await noAdmin.request('GET', '/administrator');
       expect(response.body.error?.code).toBe('NOT_FOUND');
-      expect(await noAdmin.campaigns.list()).toEqual([]);
     });
   });
 });

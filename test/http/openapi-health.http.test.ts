@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthCheck } from '../../src/application/ports/health-check.port.ts';
 import { createHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
+import { useRuntimeApps } from '../support/http-runtime.ts';
 
 interface OpenApiDocument {
   openapi: string;
@@ -71,6 +72,8 @@ describe('HTTP: /openapi.json', () => {
 });
 
 describe('HTTP: health', () => {
+  const runtimeApp = useRuntimeApps();
+
   it('/health/live is 200', async () => {
     const response = await createHttpFixture({ healthChecks: [failing('redis', 'down')] }).request(
       'GET',
@@ -97,6 +100,22 @@ describe('HTTP: health', () => {
     const response = await createHttpFixture().request('GET', '/health/ready');
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ready');
+  });
+
+  it('/health/ready of the embedded wiring lists its in-memory parts, not an empty {}', async () => {
+    const { app } = await runtimeApp();
+
+    const response = await app.request('/health/ready');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: {
+        ledger: { ok: true, adapter: 'memory' },
+        log: { ok: true, adapter: 'memory' },
+        store: { ok: true, adapter: 'memory' },
+      },
+    });
   });
 
   it('/health/ready is 503 naming the failing check and its reason', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -7,6 +8,7 @@ import { registerAdminRoutes } from './admin.route.ts';
 import { registerCampaignRoutes } from './campaign.route.ts';
 import { registerDashboardRoutes } from './dashboard.route.ts';
 import { registerDocsRoutes } from './docs/docs.route.ts';
+import { OPENAPI_TAGS, tidyDocument } from './docs/openapi-document.ts';
 import { errorBody } from './error-body.ts';
 import { registerHealthRoutes } from './health.route.ts';
 import type { HttpDependencies, HttpMetrics } from './http-dependencies.ts';
@@ -18,18 +20,31 @@ import { rateLimit } from './rate-limit.ts';
 import { handlerRoute, requestContext } from './request-context.ts';
 import { validationHook } from './validation-hook.ts';
 
+/**
+ * The API's version is the package's (package.json sits three folders up from this file in
+ * src/ and in the built dist/ alike): one number to bump, never a second one that drifts.
+ */
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 const OPENAPI_CONFIG = {
   openapi: '3.1.0',
   info: {
     title: 'Coupon issuance',
-    version: '1.0.0',
+    version: PACKAGE_VERSION,
     description:
       'First-come-first-served coupons: Redis decides, Kafka buffers, MySQL keeps.\n\n' +
       'Every GET operation also answers HEAD, with the same status, headers and authentication ' +
       'and no body. A documented path asked with a method it does not list answers 405 ' +
       'METHOD_NOT_ALLOWED with an `Allow` header. Every error has the `Error` shape ' +
-      '(`{ error: { code, message, fields? } }`); 429 and 503 carry `Retry-After` (seconds).',
+      '(`{ error: { code, message, fields? } }`); 429 and 503 carry `Retry-After` (seconds). ' +
+      'A service started without ADMIN_TOKEN has no admin operations: `/admin/*` answers 404 ' +
+      'ADMIN_DISABLED.',
   },
+  tags: [...OPENAPI_TAGS],
 };
 
 const APPLY_ROUTE = '/campaigns/:campaignId/issuances';
@@ -43,6 +58,12 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   // First: every response (even a 413 or a 404) carries the request id and is measured.
   app.use('*', requestContext(deps.logger, deps.metrics));
   app.use('*', methodNotAllowed(app));
+  if (!deps.adminToken) {
+    // Before the body checks: whatever was sent, the answer is that admin is off, and how to
+    // turn it on (a plain "no route" read like a typo in the path).
+    app.use('/admin', adminDisabled);
+    app.use('/admin/*', adminDisabled);
+  }
   if (auth.mode === 'jwt') {
     // Before the body checks: without a valid token nothing about the request matters. HEAD is
     // served by the GET handler (Hono), so it must pass the same identity check.
@@ -84,12 +105,17 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
     method: 'get',
     path: '/openapi.json',
     summary: 'This document (OpenAPI 3.1, generated from the validation schemas)',
-    tags: ['dashboard'],
+    tags: ['docs'],
     responses: {
       200: { description: 'The OpenAPI document', content: { 'application/json': { schema: {} } } },
     },
   });
-  app.doc31('/openapi.json', OPENAPI_CONFIG);
+  // Generated once, on the first request (every route is registered by then), and tidied:
+  // each operation under a tag that reads well (tidyDocument).
+  let document: object | undefined;
+  app.get('/openapi.json', (c) =>
+    c.json((document ??= tidyDocument(app.getOpenAPI31Document(OPENAPI_CONFIG)))),
+  );
 
   app.notFound((c) =>
     c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404),
@@ -158,6 +184,17 @@ function bodyChecks(maxBytes: number, mayBeEmpty: (c: Context) => boolean): Midd
 }
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/** `/admin/*` of a service started without ADMIN_TOKEN. */
+const adminDisabled: MiddlewareHandler = async (c) =>
+  c.json(
+    errorBody(
+      'ADMIN_DISABLED',
+      'admin is disabled on this service: start it with ADMIN_TOKEN set (at least 16 ' +
+        'characters) to enable /admin/*',
+    ),
+    404,
+  );
 
 function onlyFor(methods: readonly string[], middleware: MiddlewareHandler): MiddlewareHandler {
   return (c, next) => (methods.includes(c.req.method) ? middleware(c, next) : next());

@@ -12,7 +12,26 @@ const CHECK_TIMEOUT_MS = 2000;
  */
 export const READY_CACHE_MS = 500;
 
-async function probe(check: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+interface CheckResult {
+  ok: boolean;
+  error?: string;
+  adapter?: string;
+}
+
+/**
+ * A part of the service that lives in this process (the embedded mode's in-memory ledger, event
+ * log and store). It is ready whenever the process answers; it is listed anyway, so readiness
+ * shows what the service stands on instead of an empty `checks: {}` that reads like "nothing
+ * was checked".
+ */
+export function inProcessPart(name: string): HealthCheck & { readonly adapter: 'memory' } {
+  return { name, adapter: 'memory', check: async () => {} };
+}
+
+const adapterOf = (check: HealthCheck): string | undefined =>
+  'adapter' in check && typeof check.adapter === 'string' ? check.adapter : undefined;
+
+async function probe(check: () => Promise<void>): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
@@ -29,12 +48,16 @@ async function probe(check: () => Promise<void>): Promise<{ ok: boolean; error?:
 
 interface Readiness {
   readonly ready: boolean;
-  readonly checks: Record<string, { ok: boolean; error?: string }>;
+  readonly checks: Record<string, CheckResult>;
 }
 
 async function probeAll(checks: readonly HealthCheck[]): Promise<Readiness> {
   const results = await Promise.all(
-    checks.map(async (h) => [h.name, await probe(() => h.check())] as const),
+    checks.map(async (h) => {
+      const adapter = adapterOf(h);
+      const result = await probe(() => h.check());
+      return [h.name, adapter === undefined ? result : { ...result, adapter }] as const;
+    }),
   );
   return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
 }
@@ -56,7 +79,9 @@ export function registerHealthRoutes(
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/health/ready',
-    summary: 'Readiness: every dependency answers (each reported by name)',
+    summary:
+      'Readiness: every dependency answers (each reported by name; in-process parts of the ' +
+      'embedded mode are listed with adapter "memory")',
     tags: ['operations'],
     responses: {
       200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } },

@@ -1,16 +1,41 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_NAME_LENGTH, MAX_TOTAL_QUANTITY, PER_USER_LIMIT } from '../../domain/campaign.ts';
+import {
+  DEFAULT_TOTAL_QUANTITY,
+  MAX_NAME_LENGTH,
+  MAX_TOTAL_QUANTITY,
+  PER_USER_LIMIT,
+} from '../../domain/campaign.ts';
 import { CAMPAIGN_ID, CAMPAIGN_ID_RULE, USER_ID, USER_ID_RULE } from '../../domain/ids.ts';
 
 /**
  * The zod schemas validate requests AND generate the OpenAPI document, so the two cannot drift.
- * The id rules come from the domain.
+ * The limits and id rules come from the domain.
+ *
+ * Every check of a field says the field's one rule, in our words (`ourWords`): a client reads
+ * "must be a whole number from 1 to 100000000" once, never zod's "Too big: expected int to be
+ * <=9007199254740991" next to it (the validation hook keeps one problem per field).
  */
+const ourWords = (rule: string) => ({
+  error: (issue: { readonly input?: unknown }) =>
+    issue.input === undefined ? 'is required' : rule,
+});
+
+export const NAME_RULE = `must be 1-${MAX_NAME_LENGTH} characters, not only spaces`;
+export const TOTAL_QUANTITY_RULE = `must be a whole number from 1 to ${MAX_TOTAL_QUANTITY}`;
+export const PER_USER_LIMIT_RULE = `only ${PER_USER_LIMIT} coupon per user is supported`;
+/** zod's own "Invalid ISO datetime" never said that the offset is what was missing. */
+export const DATE_TIME_RULE =
+  'must be an ISO-8601 date-time with an offset, e.g. 2027-01-01T00:00:00Z';
+export const OBJECT_RULE = 'must be a JSON object';
+
 export const CampaignIdSchema = z
-  .string()
-  .regex(CAMPAIGN_ID, CAMPAIGN_ID_RULE)
+  .string(ourWords(CAMPAIGN_ID_RULE))
+  .regex(CAMPAIGN_ID, ourWords(CAMPAIGN_ID_RULE))
   .openapi({ example: 'default' });
-export const UserIdSchema = z.string().regex(USER_ID, USER_ID_RULE).openapi({ example: 'user-42' });
+export const UserIdSchema = z
+  .string(ourWords(USER_ID_RULE))
+  .regex(USER_ID, ourWords(USER_ID_RULE))
+  .openapi({ example: 'user-42' });
 
 export const CampaignParams = z.object({
   campaignId: CampaignIdSchema.openapi({ param: { name: 'campaignId', in: 'path' } }),
@@ -20,10 +45,12 @@ export const IssuanceParams = z.object({
   userId: UserIdSchema.openapi({ param: { name: 'userId', in: 'path' } }),
 });
 
-export const ApplyBody = z.strictObject({ userId: UserIdSchema }).openapi('ApplyRequest');
+export const ApplyBody = z
+  .strictObject({ userId: UserIdSchema }, ourWords(OBJECT_RULE))
+  .openapi('ApplyRequest');
 /** AUTH_MODE=jwt: the user is the token's subject; a body userId may only repeat it. */
 export const ApplyBodyJwt = z
-  .strictObject({ userId: UserIdSchema.optional() })
+  .strictObject({ userId: UserIdSchema.optional() }, ourWords(OBJECT_RULE))
   .openapi('ApplyRequestJwt');
 
 export const FieldProblemSchema = z.object({ field: z.string(), message: z.string() });
@@ -88,29 +115,67 @@ export const CampaignSummarySchema = z
   })
   .openapi('CampaignSummary');
 
+const dateTime = (description: string, example: string) =>
+  z.iso
+    .datetime({ offset: true, ...ourWords(DATE_TIME_RULE) })
+    .optional()
+    .openapi({ description, example });
+
 /**
- * The cross-field rule (endsAt after startsAt) cannot be said in JSON Schema: it is stated in the
- * descriptions, and the domain (defineCampaign) enforces it with a field-level 400.
+ * The cross-field rule (endsAt strictly after startsAt) cannot be said in JSON Schema, which
+ * compares no two values: it is stated in the descriptions (and shown by the examples), and the
+ * domain (defineCampaign) enforces it with a field-level 400 on endsAt. scripts/fuzz-openapi.sh
+ * tells Schemathesis the same rule, so it does not count that 400 as a valid body refused.
  */
 export const CreateCampaignBody = z
-  .strictObject({
-    id: CampaignIdSchema,
-    // Trimmed by the domain: a name of spaces only is no name.
-    name: z.string().min(1).max(MAX_NAME_LENGTH).regex(/\S/, 'must contain a non-space character'),
-    totalQuantity: z.number().int().min(1).max(MAX_TOTAL_QUANTITY).optional(),
-    perUserLimit: z.literal(PER_USER_LIMIT).optional(),
-    startsAt: z.iso.datetime({ offset: true }).optional(),
-    endsAt: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .openapi({
-        description:
-          'When startsAt is given too, endsAt must be strictly later (an equal or earlier endsAt ' +
-          'is 400 VALIDATION_FAILED on field endsAt).',
-      }),
-  })
+  .strictObject(
+    {
+      id: CampaignIdSchema,
+      // Trimmed by the domain: a name of spaces only is no name.
+      name: z
+        .string(ourWords(NAME_RULE))
+        .min(1, ourWords(NAME_RULE))
+        .max(MAX_NAME_LENGTH, ourWords(NAME_RULE))
+        .regex(/\S/, ourWords(NAME_RULE))
+        .openapi({ example: 'Black Friday' }),
+      // The defaults are the domain's (defineCampaign fills them in); declared here so a client
+      // reading the document knows what leaving the field out means.
+      totalQuantity: z
+        .number(ourWords(TOTAL_QUANTITY_RULE))
+        .int(ourWords(TOTAL_QUANTITY_RULE))
+        .min(1, ourWords(TOTAL_QUANTITY_RULE))
+        .max(MAX_TOTAL_QUANTITY, ourWords(TOTAL_QUANTITY_RULE))
+        .optional()
+        .openapi({
+          default: DEFAULT_TOTAL_QUANTITY,
+          description: `How many coupons the campaign has; ${DEFAULT_TOTAL_QUANTITY} when left out.`,
+          example: 1000,
+        }),
+      perUserLimit: z
+        .literal(PER_USER_LIMIT, ourWords(PER_USER_LIMIT_RULE))
+        .optional()
+        .openapi({
+          default: PER_USER_LIMIT,
+          description: `Coupons per user: ${PER_USER_LIMIT}, the only limit supported.`,
+        }),
+      startsAt: dateTime(
+        'First instant applications are taken (ISO-8601 with an offset, e.g. `Z`); ' +
+          'open at once when left out.',
+        '2027-01-01T09:00:00Z',
+      ),
+      endsAt: dateTime(
+        'First instant applications are refused as CLOSED (ISO-8601 with an offset); never ' +
+          'when left out. With startsAt, it must be strictly later: an equal or earlier endsAt ' +
+          'is 400 VALIDATION_FAILED on field endsAt.',
+        '2027-01-02T00:00:00Z',
+      ),
+    },
+    ourWords(OBJECT_RULE),
+  )
   .openapi('CreateCampaign', {
-    description: 'Cross-field rule: endsAt, when both are given, is strictly later than startsAt.',
+    description:
+      'Cross-field rule: when both are given, endsAt is strictly later than startsAt ' +
+      '(endsAt == startsAt is refused with 400 VALIDATION_FAILED on field endsAt).',
   });
 
 export const CampaignListSchema = z
@@ -135,6 +200,15 @@ export const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Live');
 export const ReadySchema = z
   .object({
     status: z.enum(['ready', 'not-ready']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+    checks: z.record(
+      z.string(),
+      z.object({
+        ok: z.boolean(),
+        error: z.string().optional(),
+        adapter: z.string().optional().openapi({
+          description: '"memory" for a part held in this process (embedded mode)',
+        }),
+      }),
+    ),
   })
   .openapi('Ready');

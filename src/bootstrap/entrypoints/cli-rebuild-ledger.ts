@@ -8,44 +8,71 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
 import { parseCampaignId } from '../../domain/ids.ts';
 import { runCommand } from './cli.ts';
+import { CliFailure } from './cli-options.ts';
+import { requireLedger } from '../wiring/config.ts';
 import { TOKENS } from '../wiring/tokens.ts';
 
-await runCommand('rebuild-ledger', ['DATABASE_URL', 'KAFKA_BROKERS'], async (runtime) => {
-  if (runtime.wiring.ledger === 'memory') {
-    process.stderr.write(
-      'rebuild-ledger: set REDIS_URL or REDIS_CLUSTER_NODES (the ledger to rebuild)\n',
-    );
-    return 2;
-  }
-  const args = process.argv.slice(2);
-  const force = args.includes('--force');
-  const id = parseCampaignId(args.find((arg) => arg !== '--force'));
-  if (!id.ok) {
-    process.stderr.write(
-      `usage: npm run rebuild-ledger -- <campaignId> [--force] (${id.problems[0]?.message})\n`,
-    );
-    return 2;
-  }
-  const outcome = await runtime.container.get(TOKENS.rebuildLedger).execute(id.value, { force });
-  switch (outcome.kind) {
-    case 'unknown-campaign':
-      process.stderr.write(`rebuild-ledger: no campaign ${id.value} in the database\n`);
-      return 1;
-    case 'refused':
-      process.stderr.write(
-        `rebuild-ledger: refused for ${id.value}: ${outcome.reason}; wait, or pass --force\n`,
+const USAGE = `
+npm run rebuild-ledger -- <campaignId> [--force] [--verbose]
+
+Reconciles one campaign's ledger with the durable record, as the API does by itself: merges
+MySQL's winners with the ledger's, never lowers a count, and lays the campaign out in this
+process's LEDGER_SHARDS mode (how a campaign switches layout). Refuses while events are still
+in flight or the campaign has open failed_issuance rows. Idempotent. Needs REDIS_URL (or
+REDIS_CLUSTER_NODES / REDIS_SENTINELS), KAFKA_BROKERS and DATABASE_URL.
+
+  --force       reconcile even with events in flight or open failures
+  --verbose     show the run's log, and the stack of an unexpected error
+  -h, --help    this text
+`;
+
+await runCommand(
+  {
+    name: 'rebuild-ledger',
+    usage: USAGE,
+    needs: ['DATABASE_URL', 'KAFKA_BROKERS'],
+    // Before connecting to anything: an in-memory ledger is nothing to rebuild.
+    check: requireLedger,
+    options: { force: { type: 'boolean' } },
+    maxPositionals: 1,
+  },
+  async (runtime, args) => {
+    const id = parseCampaignId(args.positionals[0]);
+    if (!id.ok) {
+      throw new CliFailure(
+        `give the campaign to rebuild: npm run rebuild-ledger -- <campaignId> ` +
+          `(${args.positionals[0] === undefined ? 'none given' : id.problems[0]?.message})`,
+        2,
       );
-      return 1;
-    case 'busy':
-      process.stderr.write(
-        `rebuild-ledger: another process is reconciling ${id.value}; try again\n`,
+    }
+    if (runtime.wiring.ledger === 'memory') {
+      throw new CliFailure(
+        'set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (the ledger to rebuild)',
+        2,
       );
-      return 1;
-    case 'rebuilt':
-      process.stdout.write(
-        `rebuild-ledger: ${id.value} reconciled: ${outcome.winners} winners, ` +
-          `${outcome.fromRecord} of them restored from the durable record\n`,
-      );
-      return 0;
-  }
-});
+    }
+    const force = args.values.force === true;
+    const outcome = await runtime.container.get(TOKENS.rebuildLedger).execute(id.value, { force });
+    switch (outcome.kind) {
+      case 'unknown-campaign':
+        process.stderr.write(`rebuild-ledger: no campaign ${id.value} in the database\n`);
+        return 1;
+      case 'refused':
+        process.stderr.write(
+          `rebuild-ledger: refused for ${id.value}: ${outcome.reason}; wait, or pass --force\n`,
+        );
+        return 1;
+      case 'busy':
+        process.stderr.write(
+          `rebuild-ledger: another process is reconciling ${id.value}; try again\n`,
+        );
+        return 1;
+      case 'rebuilt':
+        process.stdout.write(
+          `rebuild-ledger: ${id.value} reconciled: ${outcome.winners} winners, ` +
+            `${outcome.fromRecord} of them restored from the durable record\n`,
+        );
+        return 0;
+    }
+  },
+);

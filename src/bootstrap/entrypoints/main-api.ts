@@ -1,6 +1,7 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
 import { requireExplicitSettings, requireLedger, requireSettings } from '../wiring/config.ts';
 import { startHttp } from '../runtime/http.ts';
+import { announceStart } from './banner.ts';
 import { runMain } from './main.ts';
 import { productionRateLimits } from '../wiring/rate-limit.ts';
 import { startLedgerCheck, startRelay } from '../runtime/workers.ts';
@@ -18,7 +19,7 @@ await runMain(
     startLedgerCheck(runtime);
     const rateLimitDefaults = productionRateLimits(runtime.config);
     const { url } = await startHttp(runtime, { rateLimitDefaults });
-    runtime.logger.info({ url, wiring: runtime.wiring }, `coupon api listening on ${url}`);
+    announceStart(runtime.logger, { url, wiring: runtime.wiring, config: runtime.config });
   },
   (config) => {
     requireExplicitSettings(process.env, [

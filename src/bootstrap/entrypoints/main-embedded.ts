@@ -1,4 +1,5 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
+import { announceStart } from './banner.ts';
 import { runMain } from './main.ts';
 import { startHttp } from '../runtime/http.ts';
 import { seedDefaultCampaign } from '../runtime/seed.ts';
@@ -14,12 +15,10 @@ await runMain('embedded', async (runtime) => {
   startLedgerCheck(runtime);
   const campaignId = await seedDefaultCampaign(runtime);
   const { url } = await startHttp(runtime);
-  runtime.logger.info(
-    {
-      url,
-      wiring: runtime.wiring,
-      try: `curl -X POST ${url}/campaigns/${campaignId}/issuances -H 'content-type: application/json' -d '{"userId":"alice"}'`,
-    },
-    `coupon service listening on ${url}`,
-  );
+  announceStart(runtime.logger, {
+    url,
+    wiring: runtime.wiring,
+    config: runtime.config,
+    campaignId,
+  });
 });

@@ -1,6 +1,16 @@
 import { createPinoLogger } from '../../adapters/logging/pino-logger.ts';
 import { ConfigError, loadConfig, type Config } from '../wiring/config.ts';
 import { createRuntime, wiringFor, type Runtime } from '../wiring/container.ts';
+import { describeError, parseCli } from './cli-options.ts';
+
+const USAGE = (role: string) => `
+coupon-${role}: configured by environment variables only (README.md, "Configuration"), e.g.
+PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, LOG_FORMAT; REDIS_URL, KAFKA_BROKERS and DATABASE_URL
+switch the ledger, the event log and the store to the real services. A bad value stops it
+with one line naming the variable.
+
+  -h, --help    this text
+`;
 
 /**
  * Shared start-up for every entrypoint: validated config (one clear line per bad variable and
@@ -11,6 +21,7 @@ export async function runMain(
   body: (runtime: Runtime) => Promise<void>,
   check: (config: Config) => void = () => {},
 ): Promise<void> {
+  parseCli({ name: `coupon-${role}`, usage: USAGE(role) });
   let config: Config;
   try {
     config = loadConfig();
@@ -29,7 +40,15 @@ export async function runMain(
     runtime.lifecycle.installSignalHandlers();
     await body(runtime);
   } catch (error) {
-    logger.error({ err: error }, 'failed to start');
+    // The reason in the message itself, so the one line a person reads first says it
+    // (`listen EADDRINUSE … :3000`); the error with its stack stays in `err` for the log.
+    logger.error({ err: error }, `failed to start: ${describeError(error)}${hint(error)}`);
     process.exit(1);
   }
+}
+
+/** What to do about the start-up failures a newcomer meets. */
+function hint(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'EADDRINUSE' ? ' (set PORT to another port; PORT=0 picks a free one)' : '';
 }

@@ -7,14 +7,27 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
 import { createOrm } from '../../adapters/mikro-orm/mikro-orm-config.ts';
 import { runMigrations } from '../../adapters/mikro-orm/run-migrations.ts';
+import { CliFailure, describeError, parseCli, runCli } from './cli-options.ts';
 
-async function main(): Promise<number> {
+const USAGE = `
+npm run migrate [-- --verbose]
+
+Applies the committed database migrations to DATABASE_URL (MySQL or MariaDB), e.g.
+DATABASE_URL=mysql://coupon:coupon@127.0.0.1:3306/coupon. Idempotent: a second run has
+nothing to do. The processes never change the schema themselves.
+
+  --verbose     show the stack of an unexpected error
+  -h, --help    this text
+`;
+
+const args = parseCli({ name: 'migrate', usage: USAGE });
+
+await runCli('migrate', args.verbose, async () => {
   const databaseUrl = process.env['DATABASE_URL']?.trim();
   if (!databaseUrl) {
-    console.error(
+    throw new CliFailure(
       'DATABASE_URL is not set (e.g. DATABASE_URL=mysql://coupon:coupon@127.0.0.1:3306/coupon)',
     );
-    return 1;
   }
   const orm = await createOrm(databaseUrl, { poolMin: 0, poolMax: 4 });
   try {
@@ -23,11 +36,9 @@ async function main(): Promise<number> {
     for (const name of ran) console.log(`migrate: applied ${name}`);
     return 0;
   } catch (error) {
-    console.error(`migrate: failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    if (args.verbose) throw error;
+    throw new CliFailure(`failed: ${describeError(error)}`);
   } finally {
     await orm.close();
   }
-}
-
-process.exitCode = await main();
+});

@@ -1,10 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Registry } from 'prom-client';
 import { createHttpApp, createOpsApp } from '../../adapters/http/app.ts';
+import { inProcessPart } from '../../adapters/http/health.route.ts';
 import type { AuthSettings } from '../../adapters/http/http-dependencies.ts';
 import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
 import type { Config } from '../wiring/config.ts';
-import type { Runtime } from '../wiring/container.ts';
+import { wiringFor, type Runtime } from '../wiring/container.ts';
 import { startHttpServer } from './http-server.ts';
 import { resolveMetrics, watchBacklogs } from '../wiring/metrics.module.ts';
 import {
@@ -76,7 +77,13 @@ export async function buildHttpApp(
     getCampaignSummary: container.get(TOKENS.getCampaignSummary),
     listCampaigns: container.get(TOKENS.listCampaigns),
     createCampaign: container.get(TOKENS.createCampaign),
-    healthChecks: runtime.healthChecks(),
+    // The families on their in-memory adapter are listed too (`ledger: memory`, …).
+    healthChecks: [
+      ...runtime.healthChecks(),
+      ...Object.entries(wiringFor(config))
+        .filter(([, adapter]) => adapter === 'memory')
+        .map(([family]) => inProcessPart(family)),
+    ],
     logger,
     adminToken: config.ADMIN_TOKEN,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,

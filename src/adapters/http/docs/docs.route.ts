@@ -56,6 +56,8 @@ const DOCS_CSP =
 
 interface DocsFile {
   readonly path: string;
+  /** The page is documented in /openapi.json; its scripts and styles are files, not operations. */
+  readonly operation: boolean;
   readonly body: string;
   readonly type: string;
   readonly summary: string;
@@ -66,6 +68,7 @@ interface DocsFile {
 const FILES: readonly DocsFile[] = [
   {
     path: '/docs',
+    operation: true,
     body: DOCS_HTML,
     type: 'text/html; charset=utf-8',
     summary: 'API documentation: Swagger UI over /openapi.json (HTML)',
@@ -73,6 +76,7 @@ const FILES: readonly DocsFile[] = [
   },
   {
     path: '/docs/swagger-ui.css',
+    operation: false,
     body: swaggerUi('swagger-ui.css'),
     type: 'text/css; charset=utf-8',
     summary: `Swagger UI ${SWAGGER_UI_VERSION} styles (from swagger-ui-dist)`,
@@ -80,6 +84,7 @@ const FILES: readonly DocsFile[] = [
   },
   {
     path: '/docs/swagger-ui-bundle.js',
+    operation: false,
     body: swaggerUi('swagger-ui-bundle.js'),
     type: 'text/javascript; charset=utf-8',
     summary: `Swagger UI ${SWAGGER_UI_VERSION} script (from swagger-ui-dist)`,
@@ -87,6 +92,7 @@ const FILES: readonly DocsFile[] = [
   },
   {
     path: '/docs/docs.js',
+    operation: false,
     body: DOCS_JS,
     type: 'text/javascript; charset=utf-8',
     summary: 'Starts Swagger UI on /openapi.json',
@@ -104,19 +110,26 @@ function send(c: Context, file: DocsFile): Response {
   });
 }
 
+/** The static files of /docs: served, but not API operations, so not in /openapi.json. */
+export const DOCS_ASSET_PATHS: readonly string[] = FILES.filter((f) => !f.operation).map(
+  (f) => f.path,
+);
+
 /** `GET /docs`: Swagger UI rendering `/openapi.json`, every file served by this process. */
 export function registerDocsRoutes(app: OpenAPIHono): void {
   for (const file of FILES) {
-    const type = file.type.split(';')[0] ?? file.type;
-    app.openAPIRegistry.registerPath({
-      method: 'get',
-      path: file.path,
-      summary: file.summary,
-      tags: ['dashboard'],
-      responses: {
-        200: { description: file.summary, content: { [type]: { schema: z.string() } } },
-      },
-    });
+    if (file.operation) {
+      const type = file.type.split(';')[0] ?? file.type;
+      app.openAPIRegistry.registerPath({
+        method: 'get',
+        path: file.path,
+        summary: file.summary,
+        tags: ['docs'],
+        responses: {
+          200: { description: file.summary, content: { [type]: { schema: z.string() } } },
+        },
+      });
+    }
     app.get(file.path, (c) => send(c, file));
   }
 }
