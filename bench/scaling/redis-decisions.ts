@@ -31,7 +31,6 @@ import {
 } from '../../src/adapters/redis/redis-client.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
 import { parseLedgerTag } from '../../src/adapters/redis/redis-keys.ts';
-import { RedisShardedIssuanceLedger } from '../../src/adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
 import { ShardedKeys } from '../../src/adapters/redis/sharded/sharded-layout.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 
@@ -84,10 +83,7 @@ async function main(): Promise<void> {
       : createRedisClient(required('REDIS_URL'), { commandTimeoutMs: 10_000 });
   await connectRedis(redis);
   const keys = new ShardedKeys(`scaling-${randomUUID().slice(0, 8)}:`);
-  const ledger: IssuanceLedger =
-    shards > 1
-      ? new RedisShardedIssuanceLedger(redis, { shards, keyPrefix: keys.prefix })
-      : new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix });
+  const ledger: IssuanceLedger = new RedisIssuanceLedger(redis, { shards, keyPrefix: keys.prefix });
   const campaignId = `scaling-${randomUUID().slice(0, 8)}` as CampaignId;
   const now = new Date();
   try {

@@ -8,16 +8,24 @@ export const MAX_TOTAL_QUANTITY = 100_000_000;
 /** A campaign's name: 1 to this many characters, not all spaces. */
 export const MAX_NAME_LENGTH = 200;
 
-/** A coupon drop: how many coupons exist and when they may be applied for. */
-export interface Campaign {
-  readonly id: CampaignId;
-  readonly name: string;
+/**
+ * What decides an application: how many coupons exist and when they may be applied for. The
+ * ledger holds exactly these (IssuancePolicy.decide reads nothing else); a new rule is a field
+ * here, read by `decide` and its Lua twin.
+ */
+export interface CampaignRules {
   readonly totalQuantity: number;
   readonly perUserLimit: number;
   /** Applications before this instant are answered NotOpen. */
   readonly startsAt?: Date;
   /** Applications at or after this instant are answered Closed. */
   readonly endsAt?: Date;
+}
+
+/** A coupon drop: its rules, and what names it. */
+export interface Campaign extends CampaignRules {
+  readonly id: CampaignId;
+  readonly name: string;
 }
 
 export interface CampaignDraft {

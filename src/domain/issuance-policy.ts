@@ -1,4 +1,4 @@
-import type { Campaign } from './campaign.ts';
+import type { CampaignRules } from './campaign.ts';
 
 /** What the ledger knows about one (campaign, user) at the moment of deciding. */
 export interface LedgerState {
@@ -30,7 +30,7 @@ export type Decision =
  * 3. at the cap the answer is SoldOut;
  * 4. otherwise the next sequence is granted.
  */
-export function decide(campaign: Campaign, state: LedgerState, now: Date): Decision {
+export function decide(campaign: CampaignRules, state: LedgerState, now: Date): Decision {
   if (state.alreadyIssued) return { kind: 'already-issued' };
   if (campaign.startsAt && now.getTime() < campaign.startsAt.getTime()) {
     return { kind: 'not-open', opensAt: campaign.startsAt };

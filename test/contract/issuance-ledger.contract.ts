@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-  IssuanceLedger,
-  Reservation,
-} from '../../src/application/ports/issuance-ledger.port.ts';
-import type { IssuanceOutbox } from '../../src/application/ports/issuance-outbox.port.ts';
+import type { IssuanceLedger } from '../../src/application/ports/issuance-ledger.port.ts';
+import type { LedgerRecovery } from '../../src/application/ports/ledger-recovery.port.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
-import type { CampaignId, UserId } from '../../src/domain/ids.ts';
+import type { UserId } from '../../src/domain/ids.ts';
+import {
+  at,
+  HOUR,
+  ledgerExpectations,
+  NOW,
+  oneTo,
+  sequencesOf,
+  type IssuanceLedgerCapabilities,
+  type LedgerFixture,
+} from '../support/ledger-expectations.ts';
 import { drain, kinds } from '../support/ledger-reads.ts';
 import {
   CampaignMother,
@@ -16,95 +23,31 @@ import {
   userIds,
 } from '../support/mothers.ts';
 
-export interface IssuanceLedgerFixture {
-  readonly ledger: IssuanceLedger;
-  /** The outbox the ledger appends to (same store); the fixture's own, so it holds only this test's grants. */
-  readonly outbox: IssuanceOutbox;
-  close(): Promise<void>;
-}
-
-const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
-const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
-const HOUR = 3_600_000;
-
-const sequencesOf = (reservations: readonly Reservation[]) =>
-  reservations
-    .flatMap((reservation) => (reservation.kind === 'issued' ? [reservation.coupon.sequence] : []))
-    .sort((a, b) => a - b);
-
-const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-
-/** What an adapter promises beyond the common contract. */
-export interface IssuanceLedgerCapabilities {
-  /**
-   * Sequences are 1..N in grant order, without gaps (default). A ledger that splits a campaign's
-   * stock across sub-ledgers (sharded-stock mode) only promises sequences that are unique
-   * positive integers, none reused after a restore; every assertion on exactness (how many are
-   * granted, sold-out exactly at the cap) and on one coupon per user is kept in full.
-   */
-  readonly denseSequences?: boolean;
-  /** findGrant names the instant of the grant (issuedAt = the reserve's `now`); sharded does not. */
-  readonly grantInstants?: boolean;
-}
+export type { IssuanceLedgerCapabilities } from '../support/ledger-expectations.ts';
 
 /**
- * One behaviour, every adapter: what ApplyForCoupon, RebuildLedger and the relay may assume of
- * any IssuanceLedger. The decision table is `decide` in src/domain/issuance-policy.ts, including
- * the order of its checks; a Redis ledger passes only if its Lua script is the same table.
- * Each test makes its own random campaigns, and each gets a fresh fixture.
+ * One behaviour, every adapter: what ApplyForCoupon and the read side may assume of any
+ * IssuanceLedger. The decision table is `decide` in src/domain/issuance-policy.ts, including the
+ * order of its checks; a Redis ledger passes only if its Lua script is the same table. Each test
+ * makes its own random campaigns, and each gets a fresh fixture (a restore, where a test needs
+ * one to set up a state, is the recovery's: see ledger-recovery.contract.ts for its promises).
  */
 export function describeIssuanceLedgerContract(
   name: string,
-  makeFixture: () => Promise<IssuanceLedgerFixture>,
+  makeFixture: () => Promise<LedgerFixture>,
   capabilities: IssuanceLedgerCapabilities = {},
 ): void {
-  const dense = capabilities.denseSequences ?? true;
-
-  /** The granted sequence: `dense` in a dense ledger, else any positive integer not in `taken`. */
-  const expectSequence = (
-    reservation: Reservation,
-    denseSequence: number,
-    taken: Iterable<number> = [],
-  ): number => {
-    const sequence = reservation.kind === 'issued' ? reservation.coupon.sequence : undefined;
-    if (dense) {
-      expect(sequence).toBe(denseSequence);
-    } else {
-      expect(reservation.kind).toBe('issued');
-      expect(Number.isSafeInteger(sequence) && (sequence ?? 0) >= 1).toBe(true);
-      expect([...taken]).not.toContain(sequence);
-    }
-    return sequence ?? 0;
-  };
-
-  /** Sorted sequences of `count` grants: 1..count in a dense ledger, else distinct positive integers. */
-  const expectSequences = (sorted: readonly number[], count: number) => {
-    if (dense) {
-      expect(sorted).toEqual(oneTo(count));
-    } else {
-      expect(sorted).toHaveLength(count);
-      expect(new Set(sorted).size).toBe(count);
-      expect(sorted.every((sequence) => Number.isSafeInteger(sequence) && sequence >= 1)).toBe(
-        true,
-      );
-    }
-  };
-
-  const instants = capabilities.grantInstants ?? false;
-  /** A granted lookup, with or without the instant (asserted on its own, see grantInstants). */
-  const granted = (sequence: number) =>
-    expect.objectContaining({ kind: 'granted', sequence }) as unknown as {
-      kind: 'granted';
-      sequence: number;
-    };
+  const { dense, instants, expectSequence, expectSequences, granted } =
+    ledgerExpectations(capabilities);
 
   describe(`IssuanceLedger contract: ${name}`, () => {
-    let fixture: IssuanceLedgerFixture;
+    let fixture: LedgerFixture;
     let ledger: IssuanceLedger;
+    let recovery: LedgerRecovery;
 
     beforeEach(async () => {
       fixture = await makeFixture();
-      ledger = fixture.ledger;
+      ({ ledger, recovery } = fixture);
     });
 
     afterEach(async () => {
@@ -253,7 +196,7 @@ export function describeIssuanceLedgerContract(
       it('answers already-issued rather than not-open to a (restored) winner before startsAt', async () => {
         const campaign = CampaignMother.open({ startsAt: at(HOUR) });
         const winner = CouponMother.of(campaign.id, 1);
-        await ledger.restore(campaign, [winner]);
+        await recovery.restore(campaign, [winner]);
 
         expect(await ledger.reserve(campaign.id, winner.userId, NOW)).toEqual({
           kind: 'already-issued',
@@ -269,7 +212,7 @@ export function describeIssuanceLedgerContract(
         });
 
         const opening = CampaignMother.open({ totalQuantity: 1, startsAt: at(HOUR) });
-        await ledger.restore(opening, [CouponMother.of(opening.id, 1)]);
+        await recovery.restore(opening, [CouponMother.of(opening.id, 1)]);
         expect(await ledger.reserve(opening.id, randomUserId(), NOW)).toEqual({
           kind: 'not-open',
           opensAt: at(HOUR),
@@ -397,180 +340,6 @@ export function describeIssuanceLedgerContract(
         await ledger.define({ id, name, totalQuantity, perUserLimit });
 
         expect((await ledger.reserve(campaign.id, randomUserId(), NOW)).kind).toBe('issued');
-      });
-    });
-
-    describe('restore', () => {
-      const restoredCoupons = (campaignId: CampaignId, count: number): Coupon[] =>
-        oneTo(count).map((sequence) => CouponMother.of(campaignId, sequence));
-
-      it('restores winners and count: winners get already-issued, the next grant follows the highest sequence', async () => {
-        const campaign = CampaignMother.open({ totalQuantity: 7 });
-        const coupons = restoredCoupons(campaign.id, 5);
-
-        await ledger.restore(campaign, coupons);
-
-        expect(await ledger.issuedCount(campaign.id)).toBe(5);
-        for (const coupon of coupons) {
-          expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual(
-            granted(coupon.sequence),
-          );
-          expect(await ledger.reserve(campaign.id, coupon.userId, NOW)).toEqual({
-            kind: 'already-issued',
-          });
-        }
-        const sixth = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        const seventh = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        const restored = coupons.map((coupon) => coupon.sequence);
-        restored.push(expectSequence(sixth, 6, restored));
-        expectSequence(seventh, 7, restored);
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'sold-out',
-        });
-      });
-
-      it('accepts the coupons in any order', async () => {
-        const campaign = CampaignMother.open();
-        const coupons = restoredCoupons(campaign.id, 4).reverse();
-
-        await ledger.restore(campaign, coupons);
-
-        const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expectSequence(next, 5, oneTo(4));
-      });
-
-      it('is idempotent: restoring the same record twice gives the same ledger', async () => {
-        const campaign = CampaignMother.open();
-        const coupons = restoredCoupons(campaign.id, 3);
-
-        await ledger.restore(campaign, coupons);
-        await ledger.restore(campaign, coupons);
-
-        expect(await ledger.issuedCount(campaign.id)).toBe(3);
-        for (const coupon of coupons) {
-          expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual(
-            granted(coupon.sequence),
-          );
-        }
-        const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expectSequence(next, 4, oneTo(3));
-      });
-
-      it('never lowers the count: a grant left out keeps its sequence spent; the rules are the restored ones', async () => {
-        const campaign = await defined({ totalQuantity: 100 });
-        const forgotten = randomUserId();
-        await ledger.reserve(campaign.id, forgotten, NOW);
-        await ledger.reserve(campaign.id, randomUserId(), NOW);
-        await ledger.reserve(campaign.id, randomUserId(), NOW);
-        const record = [CouponMother.of(campaign.id, 1)];
-
-        await ledger.restore({ ...campaign, totalQuantity: 4 }, record);
-
-        expect(await ledger.findGrant(campaign.id, forgotten)).toEqual({ kind: 'none' });
-        if (dense) {
-          expect(await ledger.issuedCount(campaign.id)).toBe(3);
-          // Sequences 2 and 3 were handed out: the next grant is 4, and the new cap of 4 is met.
-          expectSequence(await ledger.reserve(campaign.id, forgotten, NOW), 4, [1, 2, 3]);
-          expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-            kind: 'sold-out',
-          });
-        }
-      });
-
-      it('restores a campaign the ledger does not know, also without any coupon', async () => {
-        const campaign = CampaignMother.open();
-        expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
-
-        await ledger.restore(campaign, []);
-
-        expect(await ledger.issuedCount(campaign.id)).toBe(0);
-        const first = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expectSequence(first, 1);
-      });
-
-      it('restores a full campaign of 1000 winners', async () => {
-        const campaign = CampaignMother.open({ totalQuantity: 1000 });
-        const coupons = restoredCoupons(campaign.id, 1000);
-
-        await ledger.restore(campaign, coupons);
-
-        expect(await ledger.issuedCount(campaign.id)).toBe(1000);
-        expect(await ledger.findGrant(campaign.id, coupons[999]!.userId)).toEqual(granted(1000));
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'sold-out',
-        });
-      });
-
-      it('does not append restored coupons to the outbox (they are already persisted)', async () => {
-        const campaign = CampaignMother.open();
-
-        await ledger.restore(campaign, restoredCoupons(campaign.id, 3));
-        const granted = await ledger.reserve(campaign.id, randomUserId(), NOW);
-
-        const entries = await drain(fixture.outbox, 1);
-        expect(entries.map((entry) => entry.coupon)).toEqual([
-          granted.kind === 'issued' ? granted.coupon : undefined,
-        ]);
-      });
-    });
-
-    describe('fence, winners, layout and the reconcile claim', () => {
-      it('a fenced campaign decides nothing and answers not-ready, until a restore', async () => {
-        const campaign = await defined({ totalQuantity: 10 });
-        const winner = randomUserId();
-        const first = await ledger.reserve(campaign.id, winner, NOW);
-
-        await ledger.fence(campaign.id);
-        await ledger.fence(campaign.id); // idempotent
-
-        expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({
-          kind: 'not-ready',
-        });
-        expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'not-ready' });
-        expect(await ledger.findGrant(campaign.id, winner)).toEqual({ kind: 'not-ready' });
-        expect(await ledger.findGrant(campaign.id, randomUserId())).toEqual({ kind: 'not-ready' });
-
-        const held = await ledger.winners(campaign.id);
-        expect([...held.keys()]).toEqual([winner]);
-        await ledger.restore(
-          campaign,
-          [...held].map(([userId, sequence]) => CouponMother.of(campaign.id, sequence, { userId })),
-        );
-        expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
-        const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
-        expect(next.kind).toBe('issued');
-        if (dense && first.kind === 'issued') expectSequence(next, 2, [1]);
-      });
-
-      it('lists every winner it holds, and nothing for an unknown campaign', async () => {
-        const campaign = await defined({ totalQuantity: 10 });
-        const users = userIds(4);
-        const reservations = await Promise.all(
-          users.map((u) => ledger.reserve(campaign.id, u, NOW)),
-        );
-
-        const held = await ledger.winners(campaign.id);
-
-        expect(new Set(held.keys())).toEqual(new Set(users));
-        expect([...held.values()].sort((a, b) => a - b)).toEqual(sequencesOf(reservations));
-        expect((await ledger.winners(randomCampaignId())).size).toBe(0);
-      });
-
-      it('holds a defined campaign in its own layout, and none for an unknown one', async () => {
-        const campaign = await defined();
-        expect(await ledger.layout(campaign.id)).toBe('own');
-        expect(await ledger.layout(randomCampaignId())).toBe('none');
-      });
-
-      it('gives the reconcile claim to one holder at a time, back on release', async () => {
-        const campaignId = randomCampaignId();
-        const claims = await Promise.all(
-          Array.from({ length: 10 }, () => ledger.claimReconcile(campaignId, 60_000)),
-        );
-        expect(claims.filter(Boolean)).toHaveLength(1);
-        await ledger.releaseReconcile(campaignId);
-        expect(await ledger.claimReconcile(campaignId, 60_000)).toBe(true);
-        await ledger.releaseReconcile(campaignId);
       });
     });
 

@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
 import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
 import { startHttp } from '../../src/bootstrap/runtime/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/wiring/metrics.module.ts';
 import { seedDefaultCampaign } from '../../src/bootstrap/runtime/seed.ts';
 import { startConsumer, startRelay } from '../../src/bootstrap/runtime/workers.ts';
 import { randomCampaignId, userIds } from '../support/mothers.ts';
@@ -36,10 +34,6 @@ beforeAll(async () => {
     ADMIN_TOKEN: ADMIN,
   });
   runtime = await createRuntime(config, silentLogger, 'embedded');
-  // createRuntime loads metricsModule once it is wired there; until then the test loads it.
-  if (!runtime.container.isBound(METRICS.metrics)) {
-    runtime.container.load(metricsModule(new Registry()));
-  }
   await startConsumer(runtime);
   startRelay(runtime);
   await seedDefaultCampaign(runtime);

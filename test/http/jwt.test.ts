@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { sign } from 'hono/jwt';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { ConfigError, loadConfig } from '../../src/bootstrap/config.ts';
 import { createCampaignAsAdmin, useRuntimeApps } from '../support/http-runtime.ts';
 import { randomCampaignId, randomUserId } from '../support/mothers.ts';
 

@@ -5,7 +5,6 @@ import { createHttpApp } from '../../src/adapters/http/app.ts';
 import type { HttpDependencies } from '../../src/adapters/http/http-dependencies.ts';
 import { createPinoLogger } from '../../src/adapters/logging/pino-logger.ts';
 import { InMemoryCouponConsumer } from '../../src/adapters/memory/in-memory-coupon-consumer.ts';
-import type { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
 import { CouponMetrics } from '../../src/adapters/metrics/coupon-metrics.ts';
 import { MeteredApplyForCoupon } from '../../src/adapters/metrics/metered-apply-for-coupon.ts';
 import { MeteredIssuanceLedger } from '../../src/adapters/metrics/metered-issuance-ledger.ts';
@@ -13,10 +12,9 @@ import { ApplyForCoupon } from '../../src/application/issue/apply-for-coupon.ts'
 import { LedgerUnavailableError } from '../../src/application/errors.ts';
 import type { IssuanceLedger } from '../../src/application/ports/issuance-ledger.port.ts';
 import type { Logger } from '../../src/application/ports/logger.port.ts';
-import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
 import { startMetricsServer } from '../../src/bootstrap/runtime/http.ts';
-import { MEMORY } from '../../src/bootstrap/wiring/memory.module.ts';
-import { TOKENS } from '../../src/bootstrap/wiring/tokens.ts';
+import { MEMORY_LOG } from '../../src/bootstrap/wiring/adapters-memory.ts';
 import type { CampaignId } from '../../src/domain/ids.ts';
 import { createCampaignAsAdmin, useRuntimeApps } from '../support/http-runtime.ts';
 import { randomCampaignId, userIds } from '../support/mothers.ts';
@@ -74,9 +72,12 @@ describe('GET /metrics', () => {
     });
     // Known to the catalog but not to the ledger: what a Redis that lost its data looks like.
     const lost = randomCampaignId('lost');
-    await runtime.container
-      .get(TOKENS.campaigns)
-      .create({ id: lost, name: 'Lost', totalQuantity: 5, perUserLimit: 1 });
+    await runtime.ports.campaigns.create({
+      id: lost,
+      name: 'Lost',
+      totalQuantity: 5,
+      perUserLimit: 1,
+    });
     const users = userIds(4, 'secret-user');
 
     expect((await apply(campaignId, users[0]!)).status).toBe(201);
@@ -137,10 +138,10 @@ describe('GET /metrics', () => {
     expect(sample(before, 'coupon_failed_issuance_open')).toBe(0);
 
     const { container } = runtime;
-    expect(await container.get(TOKENS.relayIssuedCoupons).relayBatch(100, 0)).toBe(4);
+    expect(await runtime.core.relayIssuedCoupons.relayBatch(100, 0)).toBe(4);
     const consumer = new InMemoryCouponConsumer(
-      container.get<InMemoryCouponLog>(MEMORY.couponLog),
-      container.get(TOKENS.recordIssuedCoupons),
+      container.get(MEMORY_LOG),
+      runtime.core.recordIssuedCoupons,
     );
     expect(await consumer.step()).toBe(4);
 
@@ -164,12 +165,6 @@ describe('GET /metrics', () => {
       reserve: () => Promise.reject(new LedgerUnavailableError(new Error('ECONNREFUSED'))),
       findGrant: () => Promise.reject(new LedgerUnavailableError()),
       issuedCount: () => Promise.reject(new LedgerUnavailableError()),
-      restore: () => Promise.reject(new LedgerUnavailableError()),
-      winners: () => Promise.reject(new LedgerUnavailableError()),
-      fence: () => Promise.reject(new LedgerUnavailableError()),
-      layout: () => Promise.reject(new LedgerUnavailableError()),
-      claimReconcile: () => Promise.reject(new LedgerUnavailableError()),
-      releaseReconcile: () => Promise.reject(new LedgerUnavailableError()),
     };
     const campaigns = {
       create: async () => true,

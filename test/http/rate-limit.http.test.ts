@@ -4,7 +4,7 @@ import type { PointLimiter } from '../../src/adapters/http/rate-limit.ts';
 import { memoryRateLimiter } from '../../src/adapters/memory/in-memory-rate-limiter.ts';
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts';
 import { redisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.ts';
-import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
 import { startHttpServer } from '../../src/bootstrap/runtime/http-server.ts';
 import { productionRateLimits } from '../../src/bootstrap/wiring/rate-limit.ts';
 import { ADMIN_TOKEN, createHttpFixture } from '../support/http-fixture.ts';

@@ -1,17 +1,20 @@
 import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
+import { InMemoryLedgerRecovery } from '../../src/adapters/memory/in-memory-ledger-recovery.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
+import { describeLedgerRecoveryContract } from '../contract/ledger-recovery.contract.ts';
+import type { LedgerFixture } from '../support/ledger-expectations.ts';
 
-describeIssuanceLedgerContract(
-  'in memory',
-  async () => {
-    const store = new InMemoryLedgerStore();
-    return {
-      ledger: new InMemoryIssuanceLedger(store),
-      outbox: new InMemoryIssuanceOutbox(store),
-      close: async () => undefined,
-    };
-  },
-  { grantInstants: true },
-);
+const inMemory = async (): Promise<LedgerFixture> => {
+  const store = new InMemoryLedgerStore();
+  return {
+    ledger: new InMemoryIssuanceLedger(store),
+    recovery: new InMemoryLedgerRecovery(store),
+    outbox: new InMemoryIssuanceOutbox(store),
+    close: async () => undefined,
+  };
+};
+
+describeIssuanceLedgerContract('in memory', inMemory, { grantInstants: true });
+describeLedgerRecoveryContract('in memory', inMemory, { grantInstants: true });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
 import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
 import { startHttp } from '../../src/bootstrap/runtime/http.ts';
-import { TOKENS } from '../../src/bootstrap/wiring/tokens.ts';
 import { startConsumer, startRelay } from '../../src/bootstrap/runtime/workers.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 import { randomCampaignId, randomUserId, userIds } from '../support/mothers.ts';
@@ -93,7 +92,7 @@ describe('stampede against the embedded runtime over real HTTP', () => {
 
   /** The durable record of the campaign, read from the coupon repository itself. */
   const stored = async (campaignId: CampaignId) =>
-    runtime.container.get(TOKENS.coupons).listByCampaign(campaignId, 0, 1_000_000);
+    runtime.ports.coupons.listByCampaign(campaignId, 0, 1_000_000);
 
   it('1000 distinct users vs 100 coupons: exactly 100 × 201 with sequences 1..100, 900 × 410, all persisted', async () => {
     const campaignId = await createCampaign(100);
@@ -162,7 +161,7 @@ describe('stampede against the embedded runtime over real HTTP', () => {
   });
 
   it('nothing went to failed_issuance and nothing was logged as an error', async () => {
-    expect(await runtime.container.get(TOKENS.failures).countOpen()).toBe(0);
+    expect(await runtime.ports.failures.countOpen()).toBe(0);
     expect(logger.at('error')).toEqual([]);
   });
 });

@@ -3,13 +3,12 @@ import type {
   IssuanceOutbox,
   OutboxEntry,
 } from '../../src/application/ports/issuance-outbox.port.ts';
-import { SettledCampaignLedger } from '../../src/application/read/settled-campaign-ledger.ts';
 import type { RedisConnection } from '../../src/adapters/redis/redis-client.ts';
-import { RedisLedgerVersions } from '../../src/adapters/redis/redis-ledger-versions.ts';
-import {
-  describeIssuanceLedgerContract,
-  type IssuanceLedgerFixture,
-} from '../contract/issuance-ledger.contract.ts';
+import { RedisLedgerRecovery } from '../../src/adapters/redis/redis-ledger-recovery.ts';
+import { SettledCampaigns } from '../../src/adapters/redis/settled-campaigns.ts';
+import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
+import { describeLedgerRecoveryContract } from '../contract/ledger-recovery.contract.ts';
+import type { LedgerFixture } from '../support/ledger-expectations.ts';
 import {
   describeIssuanceOutboxContract,
   type IssuanceOutboxFixture,
@@ -17,6 +16,7 @@ import {
 import { CampaignMother, CouponMother, randomUserId } from '../support/mothers.ts';
 import {
   forgetNamespace,
+  ledgerAndRecovery,
   outboxOf,
   REDIS_LAYOUTS,
   testNamespace,
@@ -38,10 +38,10 @@ type LayoutSuite = (redisLayout: RedisLayout, connection: () => RedisConnection)
 
 const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 
-function ledgerFixture(redisLayout: RedisLayout, redis: RedisConnection): IssuanceLedgerFixture {
+function ledgerFixture(redisLayout: RedisLayout, redis: RedisConnection): LedgerFixture {
   const keys = testNamespace();
   return {
-    ledger: redisLayout.ledger(redis, keys),
+    ...ledgerAndRecovery(redisLayout, redis, keys),
     outbox: outboxOf(redis, keys, 'contract'),
     close: () => forgetNamespace(redis, keys),
   };
@@ -72,31 +72,40 @@ function useFreshNamespaces(redisLayout: RedisLayout, connection: () => RedisCon
     return {
       redis,
       keys,
-      ledger: redisLayout.ledger(redis, keys),
+      ...ledgerAndRecovery(redisLayout, redis, keys),
       relay: (consumerName: string) => outboxOf(redis, keys, consumerName),
     };
   };
 }
 
-/** The whole ledger contract (races included) once more, through the settled decorator. */
+/**
+ * Both contracts (races included) once more through the settled copy, as the API process wires
+ * it: the copy answers sold-out and closed campaigns from memory, and must answer them exactly.
+ */
 const describeSettledLedger: LayoutSuite = (redisLayout, connection) => {
-  describeIssuanceLedgerContract(
-    `${redisLayout.titles.ledger}, through SettledCampaignLedger`,
-    async () => {
-      const redis = connection();
-      const keys = testNamespace();
-      return {
-        ledger: new SettledCampaignLedger(
-          redisLayout.ledger(redis, keys),
-          new RedisLedgerVersions(redis, { keyPrefix: keys.prefix }),
-          { revalidateMs: 1000, maxWinners: 100_000 },
-        ),
-        outbox: outboxOf(redis, keys, 'contract'),
-        close: () => forgetNamespace(redis, keys),
-      };
-    },
-    redisLayout.ledgerCapabilities,
-  );
+  const settledFixture = async (): Promise<LedgerFixture> => {
+    const redis = connection();
+    const keys = testNamespace();
+    const inner = redisLayout.ledger(redis, keys);
+    const ledger = new SettledCampaigns(inner, redis, {
+      keyPrefix: keys.prefix,
+      revalidateMs: 1000,
+      maxWinners: 100_000,
+    });
+    const recovery = new RedisLedgerRecovery(redis, inner, {
+      keyPrefix: keys.prefix,
+      onChange: (campaignId) => ledger.forget(campaignId),
+    });
+    return {
+      ledger,
+      recovery,
+      outbox: outboxOf(redis, keys, 'contract'),
+      close: () => forgetNamespace(redis, keys),
+    };
+  };
+  const title = `${redisLayout.titles.ledger}, through SettledCampaigns`;
+  describeIssuanceLedgerContract(title, settledFixture, redisLayout.ledgerCapabilities);
+  describeLedgerRecoveryContract(title, settledFixture, redisLayout.ledgerCapabilities);
 };
 
 const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
@@ -104,7 +113,7 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
     const fresh = useFreshNamespaces(redisLayout, connection);
 
     it('decides nothing on a campaign last reconciled by another server process (a restart or failover)', async () => {
-      const { redis, keys, ledger } = fresh();
+      const { redis, keys, ledger, recovery } = fresh();
       const campaign = CampaignMother.open({ totalQuantity: 5 });
       const winner = randomUserId();
       await ledger.define(campaign);
@@ -117,8 +126,28 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
       // A define (a retry, a new end date) never makes it ready again; only a restore does.
       await ledger.define(campaign);
       expect(await ledger.reserve(campaign.id, randomUserId(), NOW)).toEqual({ kind: 'not-ready' });
-      await ledger.restore(campaign, [CouponMother.of(campaign.id, 1, { userId: winner })]);
+      await recovery.restore(campaign, [CouponMother.of(campaign.id, 1, { userId: winner })]);
       expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
+    });
+
+    it('renews the version stamp on every change of the rules or the readiness, never on a grant', async () => {
+      const { redis, keys, ledger, recovery } = fresh();
+      const campaign = CampaignMother.open({ totalQuantity: 5 });
+      const stamp = async () => redis.hget(keys.campaign(campaign.id), 'stamp');
+      await ledger.define(campaign);
+      const stamps = [await stamp()];
+      await ledger.reserve(campaign.id, randomUserId(), NOW);
+      expect(await stamp()).toBe(stamps[0]);
+
+      await ledger.define({ ...campaign, totalQuantity: 6 });
+      stamps.push(await stamp());
+      await recovery.fence(campaign.id);
+      stamps.push(await stamp());
+      await recovery.restore(campaign, []);
+      stamps.push(await stamp());
+
+      expect(stamps.every((value) => value !== null)).toBe(true);
+      expect(new Set(stamps).size).toBe(stamps.length);
     });
 
     it('keeps one campaign in the documented keys, all sharing the {campaignId} hash tag', async () => {
@@ -128,7 +157,8 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
       await ledger.define(campaign);
       await ledger.reserve(campaign.id, userId, new Date(NOW.getTime() - 1));
 
-      expect(await redis.hgetall(keys.campaign(campaign.id))).toEqual({
+      const { stamp, ...rules } = await redis.hgetall(keys.campaign(campaign.id));
+      expect(rules).toEqual({
         name: campaign.name,
         total: '5',
         perUser: '1',
@@ -137,6 +167,8 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
         // The run_id of the server process that defined it: the fence (ledger-run.lua).
         run: (/run_id:(\w+)/.exec(await redis.info('server')) ?? [])[1],
       });
+      // The version stamp every change of the rules renews (the server's clock in µs).
+      expect(stamp).toMatch(/^\d{16,}$/);
       expect(await redis.hgetall(keys.users(campaign.id))).toEqual({ [userId]: '1' });
       expect(await redis.get(keys.count(campaign.id))).toBe('1');
       expect(await redis.smembers(keys.campaigns)).toEqual([campaign.id]);
@@ -183,12 +215,12 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
     });
 
     it('continues after the HIGHEST restored sequence when the durable record has a hole', async () => {
-      const { ledger } = fresh();
+      const { ledger, recovery } = fresh();
       // A grant whose event was lost along with Redis' data leaves a hole (here: 3). Counting the
       // coupons (4) would give sequence 5 to a second user; the highest sequence (5) never repeats.
       const campaign = CampaignMother.open({ totalQuantity: 6 });
       const record = [1, 2, 4, 5].map((sequence) => CouponMother.of(campaign.id, sequence));
-      await ledger.restore(campaign, record);
+      await recovery.restore(campaign, record);
 
       expect(await ledger.issuedCount(campaign.id)).toBe(5);
       const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
@@ -197,7 +229,7 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
     });
 
     it('fails closed when a campaign lost its keys, and issues again once restored', async () => {
-      const { redis, keys, ledger } = fresh();
+      const { redis, keys, ledger, recovery } = fresh();
       const campaign = CampaignMother.open();
       const winner = randomUserId();
       await ledger.define(campaign);
@@ -209,7 +241,7 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
         kind: 'unknown-campaign',
       });
 
-      await ledger.restore(campaign, granted.kind === 'issued' ? [granted.coupon] : []);
+      await recovery.restore(campaign, granted.kind === 'issued' ? [granted.coupon] : []);
       expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
       const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
       expect(next.kind === 'issued' && next.coupon.sequence).toBe(2);
@@ -298,6 +330,12 @@ describe.each(REDIS_LAYOUTS)('Redis ledger, $name layout', (redisLayout) => {
   const redis = useRedis(redisLayout.server);
 
   describeIssuanceLedgerContract(
+    redisLayout.titles.ledger,
+    async () => ledgerFixture(redisLayout, redis()),
+    redisLayout.ledgerCapabilities,
+  );
+
+  describeLedgerRecoveryContract(
     redisLayout.titles.ledger,
     async () => ledgerFixture(redisLayout, redis()),
     redisLayout.ledgerCapabilities,

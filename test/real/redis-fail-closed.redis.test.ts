@@ -3,6 +3,7 @@ import { LedgerUnavailableError } from '../../src/application/errors.ts';
 import { connectRedis, createRedisClient } from '../../src/adapters/redis/redis-client.ts';
 import { RedisHealthCheck } from '../../src/adapters/redis/redis-health-check.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
+import { RedisLedgerRecovery } from '../../src/adapters/redis/redis-ledger-recovery.ts';
 import { RedisIssuanceOutbox } from '../../src/adapters/redis/redis-issuance-outbox.ts';
 import { CampaignMother, randomCampaignId, randomUserId } from '../support/mothers.ts';
 import { requireService } from '../support/real-services.ts';
@@ -42,7 +43,10 @@ describe('Redis unreachable: fail closed, never guess', () => {
     await unavailable(ledger.define(campaign));
     await unavailable(ledger.findGrant(campaign.id, randomUserId()));
     await unavailable(ledger.issuedCount(campaign.id));
-    await unavailable(ledger.restore(campaign, []));
+    const recovery = new RedisLedgerRecovery(client, ledger);
+    await unavailable(recovery.restore(campaign, []));
+    await unavailable(recovery.fence(campaign.id));
+    await unavailable(recovery.issuedCounts([campaign.id]));
   });
 
   it('rejects every outbox operation with LedgerUnavailableError, even while waiting', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reservation } from '../../src/application/ports/issuance-ledger.port.ts';
 import type { RedisConnection } from '../../src/adapters/redis/redis-client.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
-import { RedisShardedIssuanceLedger } from '../../src/adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
+import { RedisLedgerRecovery } from '../../src/adapters/redis/redis-ledger-recovery.ts';
 import {
   clusterSlot,
   layoutOf,
@@ -46,7 +46,7 @@ const strangers = (count: number): UserId[] => Array.from({ length: count }, () 
 
 /** Every user applies at once (all reserves in flight together). */
 const applyAtOnce = (
-  ledger: RedisShardedIssuanceLedger,
+  ledger: RedisIssuanceLedger,
   campaignId: CampaignId,
   users: readonly UserId[],
 ): Promise<Reservation[]> =>
@@ -65,7 +65,10 @@ function shardsOf(layout: RedisLayout): number {
 function shardedStock(redis: RedisConnection, shards: number) {
   const keys = testNamespace();
   const ledger = (configured = shards) =>
-    new RedisShardedIssuanceLedger(redis, { shards: configured, keyPrefix: keys.prefix });
+    new RedisIssuanceLedger(redis, { shards: configured, keyPrefix: keys.prefix });
+  /** The recovery a process holds over `of`: its reconciliation (`held`), or rebuild-ledger. */
+  const recovery = (of: RedisIssuanceLedger, restoreIn: 'held' | 'configured' = 'held') =>
+    new RedisLedgerRecovery(redis, of, { keyPrefix: keys.prefix, restoreIn });
   const commands = new SubLedgerCommands(redis, keys);
   /** Σ quota, Σ grants and the journaled amounts of a campaign, read from every sub-ledger. */
   const stock = async (campaignId: CampaignId, count = shards) => {
@@ -88,6 +91,7 @@ function shardedStock(redis: RedisConnection, shards: number) {
     shards,
     keys,
     ledger,
+    recovery,
     outbox: outboxOf(redis, keys, 'sharded'),
     commands,
     stock,
@@ -96,7 +100,7 @@ function shardedStock(redis: RedisConnection, shards: number) {
 }
 
 const define = async (
-  ledger: RedisShardedIssuanceLedger,
+  ledger: RedisIssuanceLedger,
   overrides: Partial<Campaign> = {},
 ): Promise<Campaign> => {
   const campaign = CampaignMother.open(overrides);
@@ -122,7 +126,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
     });
 
     /** A campaign defined in `ledger`, its layout, and the epoch its sub-ledgers start in. */
-    const defineWithLayout = async (ledger: RedisShardedIssuanceLedger, totalQuantity: number) => {
+    const defineWithLayout = async (ledger: RedisIssuanceLedger, totalQuantity: number) => {
       const campaign = await define(ledger, { totalQuantity });
       const layout = layoutOf(campaign.id, t.shards);
       const [state] = (await t.stock(campaign.id)).states;
@@ -318,7 +322,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       const campaign = CampaignMother.open({ totalQuantity: 50 });
       const record = Array.from({ length: 30 }, (_, i) => CouponMother.of(campaign.id, i + 1));
 
-      await ledger.restore(campaign, record);
+      await t.recovery(ledger).restore(campaign, record);
 
       expect(await ledger.issuedCount(campaign.id)).toBe(30);
       for (const coupon of record) {
@@ -351,7 +355,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       const record = granted(first);
       expect(record).toHaveLength(10);
 
-      await after.restore(campaign, record);
+      await t.recovery(after, 'configured').restore(campaign, record);
 
       expect(await t.redis.get(t.keys.shardCount(campaign.id))).toBe('2');
       // `before` still remembers the old layout: the sub-ledgers themselves correct it.
@@ -383,20 +387,32 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       expect(kinds(reservations)).toEqual({ issued: 12, 'sold-out': 8 });
     });
 
-    it('is invisible to an unsharded ledger on the same keys, and the other way round (fail closed)', async () => {
+    it('is served in the layout that holds it by a process configured either way', async () => {
       const sharded = t.ledger();
-      const plain = new RedisIssuanceLedger(t.redis, { keyPrefix: t.keys.prefix });
-      const shardedCampaign = await define(sharded);
-      const plainCampaign = CampaignMother.open();
-      await plain.define(plainCampaign);
+      const plain = t.ledger(1);
+      const shardedCampaign = await define(sharded, { totalQuantity: 6 });
+      const plainCampaign = await define(plain, { totalQuantity: 6 });
+      // A process defines a campaign it already holds where it is, whatever its configuration.
+      await plain.define({ ...shardedCampaign, name: 'renamed' });
+      expect(await t.redis.exists(t.keys.campaign(shardedCampaign.id))).toBe(0);
 
-      expect(await plain.reserve(shardedCampaign.id, randomUserId(), NOW)).toEqual({
-        kind: 'unknown-campaign',
-      });
-      expect(await sharded.reserve(plainCampaign.id, randomUserId(), NOW)).toEqual({
-        kind: 'unknown-campaign',
-      });
-      await t.redis.del(t.keys.campaign(plainCampaign.id), t.keys.count(plainCampaign.id));
+      const onSharded = await applyAtOnce(plain, shardedCampaign.id, strangers(5));
+      const onPlain = await applyAtOnce(sharded, plainCampaign.id, strangers(5));
+      const both = [
+        ...onSharded,
+        ...(await applyAtOnce(sharded, shardedCampaign.id, strangers(5))),
+      ];
+
+      expect(kinds(both)).toEqual({ issued: 6, 'sold-out': 4 });
+      expect(kinds(onPlain)).toEqual({ issued: 5 });
+      expect(await plain.issuedCount(shardedCampaign.id)).toBe(6);
+      expect(await sharded.issuedCount(plainCampaign.id)).toBe(5);
+      // The plain campaign's grants are dense: it stayed in its own layout.
+      expect(
+        granted(onPlain)
+          .map((c) => c.sequence)
+          .sort((a, b) => a - b),
+      ).toEqual([1, 2, 3, 4, 5]);
     });
 
     it('fails closed when one sub-ledger lost its keys, and issues again once restored', async () => {
@@ -415,7 +431,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       });
       expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
 
-      await ledger.restore(campaign, won.kind === 'issued' ? [won.coupon] : []);
+      await t.recovery(ledger).restore(campaign, won.kind === 'issued' ? [won.coupon] : []);
       expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
       const rest = await applyAtOnce(ledger, campaign.id, strangers(15));
       expect(kinds(rest)).toEqual({ issued: 9, 'sold-out': 6 });
@@ -475,7 +491,7 @@ export function describeShardedStockOnCluster(
   describe('campaigns defined at once on the cluster', () => {
     it('defines many campaigns concurrently, sharded and not (XGROUPs on many slots at once)', async () => {
       const keys = testNamespace();
-      const sharded = new RedisShardedIssuanceLedger(redis(), { shards, keyPrefix: keys.prefix });
+      const sharded = new RedisIssuanceLedger(redis(), { shards, keyPrefix: keys.prefix });
       const plain = new RedisIssuanceLedger(redis(), { keyPrefix: keys.prefix });
       try {
         await Promise.all([

@@ -183,7 +183,7 @@ export class E2eSystem {
       METRICS_PORT: String(await freePort()),
       ...env,
     });
-    const clientId = `${consumer.name}-consumer`; // kafka.module.ts: `${KAFKA_CLIENT_ID}-${role}`
+    const clientId = `${consumer.name}-consumer`; // adapters-kafka.ts: `${KAFKA_CLIENT_ID}-${role}`
     await waitFor(
       `${consumer.name} to join consumer group ${this.topic}`,
       async () => {

@@ -8,12 +8,11 @@ import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-m
 import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
-import { InMemoryLedgerVersions } from '../../src/adapters/memory/in-memory-ledger-versions.ts';
+import { InMemoryLedgerRecovery } from '../../src/adapters/memory/in-memory-ledger-recovery.ts';
 import { InMemoryPersistenceMarks } from '../../src/adapters/memory/in-memory-persistence-marks.ts';
 import { CachedCampaignRepository } from '../../src/application/read/cached-campaign-repository.ts';
 import { MarkingCouponRepository } from '../../src/application/read/marking-coupon-repository.ts';
 import { PersistedRecord } from '../../src/application/read/persisted-record.ts';
-import { SettledCampaignLedger } from '../../src/application/read/settled-campaign-ledger.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { ApplyForCoupon } from '../../src/application/issue/apply-for-coupon.ts';
 import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
@@ -25,15 +24,15 @@ import type { HealthCheck } from '../../src/application/ports/health-check.port.
 import type {
   GrantLookup,
   IssuanceLedger,
-  LedgerLayout,
   Reservation,
 } from '../../src/application/ports/issuance-ledger.port.ts';
+import type { LedgerRecovery } from '../../src/application/ports/ledger-recovery.port.ts';
 import { LedgerReconciler } from '../../src/application/operate/ledger-reconciler.ts';
 import { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
 import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
 import { RecordIssuedCoupons } from '../../src/application/persist/record-issued-coupons.ts';
 import { RelayIssuedCoupons } from '../../src/application/relay/relay-issued-coupons.ts';
-import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
@@ -53,6 +52,10 @@ export class SwitchableLedger implements IssuanceLedger {
 
   goDown(): void {
     this.#down = true;
+  }
+
+  get isDown(): boolean {
+    return this.#down;
   }
 
   comeBack(): void {
@@ -83,35 +86,43 @@ export class SwitchableLedger implements IssuanceLedger {
     this.guard();
     return this.inner.issuedCount(campaignId);
   }
+}
 
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    this.guard();
-    return this.inner.restore(campaign, coupons);
+/** The recovery of the same ledger, down with it (see SwitchableLedger). */
+export class SwitchableRecovery implements LedgerRecovery {
+  constructor(
+    private readonly inner: LedgerRecovery,
+    private readonly ledger: SwitchableLedger,
+  ) {}
+
+  private guard<T>(call: () => Promise<T>): Promise<T> {
+    return this.ledger.isDown
+      ? Promise.reject(new LedgerUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379')))
+      : call();
   }
 
-  async winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
-    this.guard();
-    return this.inner.winners(campaignId);
+  fence(campaignId: CampaignId): Promise<void> {
+    return this.guard(() => this.inner.fence(campaignId));
   }
 
-  async fence(campaignId: CampaignId): Promise<void> {
-    this.guard();
-    return this.inner.fence(campaignId);
+  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
+    return this.guard(() => this.inner.winners(campaignId));
   }
 
-  async layout(campaignId: CampaignId): Promise<LedgerLayout> {
-    this.guard();
-    return this.inner.layout(campaignId);
+  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+    return this.guard(() => this.inner.restore(campaign, coupons));
   }
 
-  async claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
-    this.guard();
-    return this.inner.claimReconcile(campaignId, ttlMs);
+  claim(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
+    return this.guard(() => this.inner.claim(campaignId, ttlMs));
   }
 
-  async releaseReconcile(campaignId: CampaignId): Promise<void> {
-    this.guard();
-    return this.inner.releaseReconcile(campaignId);
+  release(campaignId: CampaignId): Promise<void> {
+    return this.guard(() => this.inner.release(campaignId));
+  }
+
+  issuedCounts(campaignIds: readonly CampaignId[]): Promise<ReadonlyMap<CampaignId, number>> {
+    return this.guard(() => this.inner.issuedCounts(campaignIds));
   }
 }
 
@@ -194,17 +205,8 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const clock = new SystemClock();
 
   const store = new InMemoryLedgerStore();
-  // The settled decorator sits inside the switch, so a ledger that `goDown()`s fails every call.
-  const ledger = new SwitchableLedger(
-    new SettledCampaignLedger(
-      new InMemoryIssuanceLedger(store),
-      new InMemoryLedgerVersions(store),
-      {
-        revalidateMs: 1000,
-        maxWinners: 100_000,
-      },
-    ),
-  );
+  const ledger = new SwitchableLedger(new InMemoryIssuanceLedger(store));
+  const recovery = new SwitchableRecovery(new InMemoryLedgerRecovery(store), ledger);
   const outbox = new InMemoryIssuanceOutbox(store);
   const log = new InMemoryCouponLog();
   const campaigns = new InMemoryCampaignRepository();
@@ -217,7 +219,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const catalog = new CachedCampaignRepository(campaigns, { ttlMs: 1000 });
 
   const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record);
-  const reconcileLedger = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
+  const reconcileLedger = new ReconcileLedger(campaigns, coupons, failures, recovery, log, clock);
   // Tests reconcile explicitly (rebuildLedger) and watch the 503s in between: requests only queue.
   const reconciler = new LedgerReconciler(reconcileLedger, logger);
   const requested: string[] = [];
@@ -285,6 +287,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     logger,
     store,
     ledger,
+    recovery,
     log,
     campaigns,
     coupons,

@@ -1,11 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Registry } from 'prom-client';
 import { afterEach, expect } from 'vitest';
 import type { Logger } from '../../src/application/ports/logger.port.ts';
-import { loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig } from '../../src/bootstrap/config.ts';
 import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
 import { buildHttpApp } from '../../src/bootstrap/runtime/http.ts';
-import { METRICS, metricsModule } from '../../src/bootstrap/wiring/metrics.module.ts';
 import { silentLogger } from './test-logger.ts';
 
 export interface RuntimeApp {
@@ -31,12 +29,9 @@ export function useRuntimeApps(): (
       loadConfig({ LOG_LEVEL: 'silent', ...env }),
       logger,
       'test',
+      { processMetrics: false },
     );
     runtimes.push(runtime);
-    // createRuntime loads metricsModule once it is wired there; until then the test loads it.
-    if (!runtime.container.isBound(METRICS.metrics)) {
-      runtime.container.load(metricsModule(new Registry(), { processMetrics: false }));
-    }
     return { app: await buildHttpApp(runtime), runtime };
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { IssuanceLedger } from '../../src/application/ports/issuance-ledger.port.ts';
 import {
   connectRedis,
   createRedisClient,
@@ -10,7 +9,7 @@ import {
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
 import { RedisIssuanceOutbox } from '../../src/adapters/redis/redis-issuance-outbox.ts';
 import { parseLedgerTag, type SubLedgerTag } from '../../src/adapters/redis/redis-keys.ts';
-import { RedisShardedIssuanceLedger } from '../../src/adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
+import { RedisLedgerRecovery } from '../../src/adapters/redis/redis-ledger-recovery.ts';
 import { ShardedKeys } from '../../src/adapters/redis/sharded/sharded-layout.ts';
 import type { IssuanceLedgerCapabilities } from '../contract/issuance-ledger.contract.ts';
 import type { IssuanceOutboxCapabilities } from '../contract/issuance-outbox.contract.ts';
@@ -135,7 +134,7 @@ export interface RedisLayout {
    */
   readonly titles: { readonly ledger: string; readonly outbox: string; readonly stock?: string };
   /** A ledger in `keys`, the layout's way. */
-  ledger(redis: RedisConnection, keys: ShardedKeys): IssuanceLedger;
+  ledger(redis: RedisConnection, keys: ShardedKeys): RedisIssuanceLedger;
   readonly ledgerCapabilities: IssuanceLedgerCapabilities;
   readonly outboxCapabilities: IssuanceOutboxCapabilities;
 }
@@ -157,7 +156,7 @@ const sharded = (shards: number) =>
   ({
     shards,
     ledger: (redis: RedisConnection, keys: ShardedKeys) =>
-      new RedisShardedIssuanceLedger(redis, { shards, keyPrefix: keys.prefix }),
+      new RedisIssuanceLedger(redis, { shards, keyPrefix: keys.prefix }),
     ledgerCapabilities: { denseSequences: false },
     outboxCapabilities: { orderedWithinCampaign: false },
   }) as const;
@@ -202,3 +201,13 @@ export const REDIS_LAYOUTS: readonly RedisLayout[] = [
     ...sharded(3),
   },
 ];
+
+/** The layout's ledger in `keys` and its recovery, as one process holds them. */
+export function ledgerAndRecovery(
+  redisLayout: RedisLayout,
+  redis: RedisConnection,
+  keys: ShardedKeys,
+): { ledger: RedisIssuanceLedger; recovery: RedisLedgerRecovery } {
+  const ledger = redisLayout.ledger(redis, keys);
+  return { ledger, recovery: new RedisLedgerRecovery(redis, ledger, { keyPrefix: keys.prefix }) };
+}

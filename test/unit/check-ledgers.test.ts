@@ -29,7 +29,7 @@ describe('CheckLedgers', () => {
     const check = new CheckLedgers(
       world.campaigns,
       coupons,
-      world.ledger,
+      world.recovery,
       { request: (id) => requested.push(id) },
       world.clock,
       new CapturingLogger(),
@@ -38,7 +38,7 @@ describe('CheckLedgers', () => {
   };
 
   it('asks to reconcile a live campaign whose ledger holds fewer grants than the record', async () => {
-    const { campaigns, ledger, coupons, requested, check } = setUp();
+    const { campaigns, ledger, recovery, coupons, requested, check } = setUp();
     const behind = CampaignMother.open({ totalQuantity: 10 });
     const even = CampaignMother.open({ totalQuantity: 10 });
     for (const campaign of [behind, even]) {
@@ -46,7 +46,7 @@ describe('CheckLedgers', () => {
       await ledger.define(campaign);
     }
     await coupons.saveAll([CouponMother.of(behind.id, 1), CouponMother.of(behind.id, 2)]);
-    await ledger.restore(even, [CouponMother.of(even.id, 1)]);
+    await recovery.restore(even, [CouponMother.of(even.id, 1)]);
     await coupons.saveAll([CouponMother.of(even.id, 1)]);
 
     expect(await check.run()).toEqual([behind.id]);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/bootstrap/wiring/config.ts';
+import { loadConfig, type Config } from '../../src/bootstrap/config.ts';
 import {
   backoffFigures,
   citedRunIds,
@@ -45,7 +45,7 @@ function committedRuns(): Map<string, string> {
 
 /** Every variable ConfigSchema declares, in its order (its keys, read from its source). */
 function configNames(): string[] {
-  const source = read('src/bootstrap/wiring/config.ts');
+  const source = read('src/bootstrap/config.ts');
   const body = source.slice(source.indexOf('const ConfigSchema = z.object({'));
   return [...body.slice(0, body.indexOf('\n});')).matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map(
     (m) => m[1]!,

@@ -3,6 +3,7 @@ import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-lo
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
 import { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
 import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
+import { InMemoryLedgerRecovery } from '../../src/adapters/memory/in-memory-ledger-recovery.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import type { Clock } from '../../src/application/ports/clock.port.ts';
 import { CouponRepositoryDecorator } from '../../src/application/coupon-repository-decorator.ts';
@@ -82,6 +83,7 @@ export function inMemoryReconciliation() {
   const failures = new InMemoryFailedIssuanceRepository();
   const log = new InMemoryCouponLog();
   const clock = new ManualClock();
-  const reconcile = new ReconcileLedger(campaigns, coupons, failures, ledger, log, clock);
-  return { store, ledger, campaigns, coupons, failures, log, clock, reconcile };
+  const recovery = new InMemoryLedgerRecovery(store);
+  const reconcile = new ReconcileLedger(campaigns, coupons, failures, recovery, log, clock);
+  return { store, ledger, recovery, campaigns, coupons, failures, log, clock, reconcile };
 }

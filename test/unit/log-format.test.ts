@@ -5,7 +5,7 @@ import {
   resolveLogFormat,
   type LogFormat,
 } from '../../src/adapters/logging/pino-logger.ts';
-import { ConfigError, loadConfig } from '../../src/bootstrap/wiring/config.ts';
+import { ConfigError, loadConfig } from '../../src/bootstrap/config.ts';
 
 function sink() {
   const lines: string[] = [];

@@ -5,6 +5,7 @@ import type { InMemoryCouponRepository } from '../../src/adapters/memory/in-memo
 import type { InMemoryFailedIssuanceRepository } from '../../src/adapters/memory/in-memory-failed-issuance-repository.ts';
 import type { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
+import type { InMemoryLedgerRecovery } from '../../src/adapters/memory/in-memory-ledger-recovery.ts';
 import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { encodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
 import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
@@ -21,6 +22,7 @@ import { inMemoryReconciliation, type ManualClock } from './fakes.ts';
 describe('ReconcileLedger', () => {
   let store: InMemoryLedgerStore;
   let ledger: InMemoryIssuanceLedger;
+  let recovery: InMemoryLedgerRecovery;
   let campaigns: InMemoryCampaignRepository;
   let coupons: InMemoryCouponRepository;
   let failures: InMemoryFailedIssuanceRepository;
@@ -29,7 +31,7 @@ describe('ReconcileLedger', () => {
   let reconcile: ReconcileLedger;
 
   beforeEach(() => {
-    ({ store, ledger, campaigns, coupons, failures, log, clock, reconcile } =
+    ({ store, ledger, recovery, campaigns, coupons, failures, log, clock, reconcile } =
       inMemoryReconciliation());
   });
 
@@ -128,7 +130,7 @@ describe('ReconcileLedger', () => {
 
   it('lets one process reconcile at a time', async () => {
     const campaign = await created(10);
-    expect(await ledger.claimReconcile(campaign.id, 60_000)).toBe(true);
+    expect(await recovery.claim(campaign.id, 60_000)).toBe(true);
     expect(await reconcile.execute(campaign.id)).toEqual({ kind: 'busy' });
   });
 

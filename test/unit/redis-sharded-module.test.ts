@@ -1,23 +1,22 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../src/adapters/redis/redis-client.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
-import { RedisShardedIssuanceLedger } from '../../src/adapters/redis/sharded/redis-sharded-issuance-ledger.ts';
-import { redisIssuanceLedger } from '../../src/bootstrap/wiring/redis-sharded.module.ts';
 
-describe('LEDGER_SHARDS picks the Redis ledger', () => {
-  // Never connected (lazyConnect): building the adapters needs no server.
+describe('LEDGER_SHARDS picks how the Redis ledger lays out new campaigns', () => {
+  // Never connected (lazyConnect): building the adapter needs no server.
   const redis = createRedisClient('redis://127.0.0.1:1');
   afterAll(() => redis.disconnect());
 
   it('keeps one ledger per campaign at 1 (the default)', () => {
-    expect(redisIssuanceLedger(redis, 1)).toBeInstanceOf(RedisIssuanceLedger);
+    expect(new RedisIssuanceLedger(redis).configured).toBe('plain');
+    expect(new RedisIssuanceLedger(redis, { shards: 1 }).configured).toBe('plain');
   });
 
   it('splits new campaigns across N sub-ledgers above 1', () => {
-    expect(redisIssuanceLedger(redis, 4)).toBeInstanceOf(RedisShardedIssuanceLedger);
+    expect(new RedisIssuanceLedger(redis, { shards: 4 }).configured).toBe('sharded');
   });
 
   it('refuses a number of sub-ledgers it cannot lay out', () => {
-    expect(() => redisIssuanceLedger(redis, 65)).toThrow(RangeError);
+    expect(() => new RedisIssuanceLedger(redis, { shards: 65 })).toThrow(RangeError);
   });
 });

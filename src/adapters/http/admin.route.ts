@@ -4,6 +4,7 @@ import { adminAuth } from './admin-auth.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { BODY_CHECKS, json, STORE_UNAVAILABLE } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
+import { CAMPAIGN_NOT_FOUND } from './error-messages.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import {
   CampaignParams,
@@ -117,7 +118,8 @@ export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): v
     const summary = await deps.getCampaignSummary.execute(
       c.req.valid('param').campaignId as CampaignId,
     );
-    if (!summary) return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
+    if (!summary)
+      return c.json(errorBody(CAMPAIGN_NOT_FOUND.code, CAMPAIGN_NOT_FOUND.message), 404);
     return c.json(campaignSummaryBody(summary), 200);
   });
 }

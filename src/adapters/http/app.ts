@@ -15,6 +15,7 @@ import type { HttpDependencies, HttpMetrics } from './http-dependencies.ts';
 import { registerIssuanceRoutes } from './issuance.route.ts';
 import { jwtIdentity } from './jwt-identity.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
+import { PATHS } from './paths.ts';
 import { registerMetricsRoutes } from './metrics.route.ts';
 import { rateLimit } from './rate-limit.ts';
 import { handlerRoute, requestContext } from './request-context.ts';
@@ -47,8 +48,8 @@ const OPENAPI_CONFIG = {
   tags: [...OPENAPI_TAGS],
 };
 
-const APPLY_ROUTE = '/campaigns/:campaignId/issuances';
-const STATUS_ROUTE = '/campaigns/:campaignId/issuances/:userId';
+const APPLY_ROUTE = PATHS.apply;
+const STATUS_ROUTE = PATHS.status;
 
 /** Builds the HTTP driving adapter. Pure wiring: every decision is in a use case. */
 export function createHttpApp(deps: HttpDependencies): OpenAPIHono {

@@ -1,6 +1,7 @@
 import type { ApplyOutcome } from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { errorBody } from './error-body.ts';
+import { CAMPAIGN_NOT_FOUND, LEDGER_NOT_READY } from './error-messages.ts';
 
 export type ApplyStatus = 201 | 403 | 404 | 409 | 410 | 503;
 
@@ -45,13 +46,9 @@ export function applyOutcomeResponse(
         closedAt: outcome.closedAt.toISOString(),
       });
     case 'unknown-campaign':
-      return rejected(404, 'CAMPAIGN_NOT_FOUND', 'no such campaign');
+      return rejected(404, CAMPAIGN_NOT_FOUND.code, CAMPAIGN_NOT_FOUND.message);
     case 'ledger-not-ready':
-      return rejected(
-        503,
-        'LEDGER_NOT_READY',
-        'the ledger is being reconciled with the durable record for this campaign; retry shortly',
-      );
+      return rejected(503, LEDGER_NOT_READY.code, LEDGER_NOT_READY.message);
     default: {
       const unhandled: never = outcome;
       throw new Error(`unhandled outcome ${JSON.stringify(unhandled)}`);

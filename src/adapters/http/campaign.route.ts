@@ -2,6 +2,8 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { CampaignId } from '../../domain/ids.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { errorBody } from './error-body.ts';
+import { openApiPath, PATHS } from './paths.ts';
+import { CAMPAIGN_NOT_FOUND } from './error-messages.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { STORE_UNAVAILABLE } from './documented-responses.ts';
 import { sharedFor } from './shared-result.ts';
@@ -14,7 +16,7 @@ import {
 
 const summaryRoute = createRoute({
   method: 'get',
-  path: '/campaigns/{campaignId}',
+  path: openApiPath(PATHS.campaign),
   summary: 'Live counts of a campaign: total, issued, remaining, persisted',
   request: { params: CampaignParams },
   responses: {
@@ -53,7 +55,8 @@ export function registerCampaignRoutes(app: OpenAPIHono, deps: HttpDependencies)
   app.openapi(summaryRoute, async (c) => {
     const campaignId = c.req.valid('param').campaignId as CampaignId;
     const summary = await deps.getCampaignSummary.execute(campaignId);
-    if (!summary) return c.json(errorBody('CAMPAIGN_NOT_FOUND', 'no such campaign'), 404);
+    if (!summary)
+      return c.json(errorBody(CAMPAIGN_NOT_FOUND.code, CAMPAIGN_NOT_FOUND.message), 404);
     return c.json(campaignSummaryBody(summary), 200);
   });
 

@@ -121,6 +121,38 @@ export async function ensureTopic(
   }
 }
 
+/**
+ * ensureTopic, and when Kafka is down at that moment, again every `retryMs` in the background
+ * until it works: the process starts anyway (apply keeps answering from Redis, the outbox holds
+ * the events). Returns what stops the retrying (shutdown).
+ */
+export async function ensureTopicEventually(
+  kafka: Kafka,
+  topic: { readonly name: string; readonly partitions: number; readonly replicationFactor: number },
+  logger: Logger,
+  retryMs = 5000,
+): Promise<() => void> {
+  const attempt = () => ensureTopic(kafka, topic.name, topic.partitions, topic.replicationFactor);
+  try {
+    await attempt();
+    return () => undefined;
+  } catch (error) {
+    logger.warn(
+      { err: error, topic: topic.name },
+      'kafka unavailable at start; retrying in the background',
+    );
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const retry = () => {
+    timer = setTimeout(() => {
+      attempt().then(() => logger.info({ topic: topic.name }, 'kafka topic ready'), retry);
+    }, retryMs);
+    timer.unref();
+  };
+  retry();
+  return () => clearTimeout(timer);
+}
+
 function isTopicAlreadyExists(error: unknown): boolean {
   const errors = (error as { errors?: { type?: string }[] } | undefined)?.errors;
   return (

@@ -1,7 +1,6 @@
 import type {
   GrantLookup,
   IssuanceLedger,
-  LedgerLayout,
   Reservation,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
@@ -57,42 +56,5 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
 
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
     return this.store.campaigns.get(campaignId)?.count;
-  }
-
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    const winners = new Map(coupons.map((coupon) => [coupon.userId, coupon.sequence] as const));
-    // Count = highest sequence, not the number of winners: if the durable record has a hole
-    // (a grant whose event was lost with the ledger), the next grant must not reuse a sequence
-    // and the cap must still count the lost grant.
-    // Never below the ledger's own count either.
-    const own = this.store.campaigns.get(campaign.id)?.count ?? 0;
-    const count = coupons.reduce((max, coupon) => Math.max(max, coupon.sequence), own);
-    // The instants survive a restore, as the Redis ledger's issued-at hash does.
-    const grantedAt = new Map(this.store.campaigns.get(campaign.id)?.grantedAt);
-    this.store.campaigns.set(campaign.id, { campaign, winners, grantedAt, count, ready: true });
-  }
-
-  async winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
-    return new Map(this.store.campaigns.get(campaignId)?.winners);
-  }
-
-  async fence(campaignId: CampaignId): Promise<void> {
-    const ledger = this.store.campaigns.get(campaignId);
-    if (ledger) ledger.ready = false;
-  }
-
-  async layout(campaignId: CampaignId): Promise<LedgerLayout> {
-    return this.store.campaigns.has(campaignId) ? 'own' : 'none';
-  }
-
-  async claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
-    if ((this.store.claims.get(campaignId) ?? 0) > now) return false;
-    this.store.claims.set(campaignId, now + ttlMs);
-    return true;
-  }
-
-  async releaseReconcile(campaignId: CampaignId): Promise<void> {
-    this.store.claims.delete(campaignId);
   }
 }

@@ -30,16 +30,7 @@ export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
   'error',
 ];
 
-export type LedgerOperation =
-  | 'define'
-  | 'reserve'
-  | 'find_grant'
-  | 'issued_count'
-  | 'restore'
-  | 'winners'
-  | 'fence'
-  | 'layout'
-  | 'claim_reconcile';
+export type LedgerOperation = 'define' | 'reserve' | 'find_grant' | 'issued_count';
 
 /** Ledger calls are sub-millisecond in memory and ~0.1-2 ms on Redis; 100 ms is already bad. */
 const LEDGER_BUCKETS = [

@@ -1,16 +1,15 @@
 import type {
   GrantLookup,
   IssuanceLedger,
-  LedgerLayout,
   Reservation,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponMetrics, LedgerOperation } from './coupon-metrics.ts';
 
 /**
- * Times every ledger call (the latency of the apply path is mostly this). A decorator around
+ * Times every call of the request path's ledger (the latency of the apply path is mostly this);
+ * recovery is rare and logged instead. A decorator around
  * the port: the ledger and the use cases know nothing about metrics, and the guarantees of the
  * wrapped ledger are untouched (each call is passed through once, errors rethrown as they are).
  */
@@ -34,30 +33,6 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
 
   issuedCount(campaignId: CampaignId): Promise<number | undefined> {
     return this.timed('issued_count', () => this.inner.issuedCount(campaignId));
-  }
-
-  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    return this.timed('restore', () => this.inner.restore(campaign, coupons));
-  }
-
-  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
-    return this.timed('winners', () => this.inner.winners(campaignId));
-  }
-
-  fence(campaignId: CampaignId): Promise<void> {
-    return this.timed('fence', () => this.inner.fence(campaignId));
-  }
-
-  layout(campaignId: CampaignId): Promise<LedgerLayout> {
-    return this.timed('layout', () => this.inner.layout(campaignId));
-  }
-
-  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
-    return this.timed('claim_reconcile', () => this.inner.claimReconcile(campaignId, ttlMs));
-  }
-
-  releaseReconcile(campaignId: CampaignId): Promise<void> {
-    return this.timed('claim_reconcile', () => this.inner.releaseReconcile(campaignId));
   }
 
   private async timed<T>(operation: LedgerOperation, call: () => Promise<T>): Promise<T> {

@@ -4,9 +4,9 @@
 -- made ready here (it is new, hence complete); an existing one keeps its readiness, so a define
 -- can never un-fence a ledger that went back in time.
 -- KEYS[1] campaign hash
--- ARGV[1..5] the rules (see campaign-rules.lua)
+-- ARGV[1] the rules (see campaign-rules.lua)
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'run', current_run())
 end
-write_rules(KEYS[1])
+write_rules(KEYS[1], ARGV[1])
 return 1

@@ -1,5 +1,5 @@
 import type { GrantLookup, Reservation } from '../../application/ports/issuance-ledger.port.ts';
-import type { Campaign } from '../../domain/campaign.ts';
+import type { Campaign, CampaignRules } from '../../domain/campaign.ts';
 
 /**
  * How the ledger's values cross the wire, written once for the plain ledger and every sub-ledger
@@ -9,19 +9,40 @@ import type { Campaign } from '../../domain/campaign.ts';
  */
 
 /**
- * The campaign's rules as every defining or restoring script takes them, ARGV name, total,
- * perUser, startsAt, endsAt: each field always written, '' for an absent bound (read as "none").
+ * The campaign's rules as every defining or restoring script takes them (campaign-rules.lua
+ * writes each field into the rules hash as it comes): the ONE list of the fields, each always
+ * written, '' for an absent bound. A new rule is a field here and in the script that decides on
+ * it; its change renews the rules' version stamp like any other.
  */
-export function rulesOf(
-  campaign: Campaign,
-): [name: string, total: string, perUser: string, startsAt: string, endsAt: string] {
-  return [
-    campaign.name,
-    String(campaign.totalQuantity),
-    String(campaign.perUserLimit),
-    campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
-    campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
-  ];
+export function encodeRules(campaign: Campaign): string {
+  const rules: Record<RuleField, string> = {
+    name: campaign.name,
+    total: String(campaign.totalQuantity),
+    perUser: String(campaign.perUserLimit),
+    startsAt: campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
+    endsAt: campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
+  };
+  return JSON.stringify(rules);
+}
+
+type RuleField = 'name' | 'total' | 'perUser' | 'startsAt' | 'endsAt';
+
+/** A rules hash as stored (HGETALL's field/value list) read back as the rules it decides by. */
+export function decodeRules(flat: readonly unknown[]): CampaignRules {
+  const hash = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) hash.set(String(flat[i]), String(flat[i + 1]));
+  const bound = (field: RuleField) => {
+    const value = hash.get(field);
+    return value === undefined || value === '' ? undefined : new Date(toCount(value));
+  };
+  const startsAt = bound('startsAt');
+  const endsAt = bound('endsAt');
+  return {
+    totalQuantity: toCount(hash.get('total')),
+    perUserLimit: toCount(hash.get('perUser') ?? '1'),
+    ...(startsAt ? { startsAt } : {}),
+    ...(endsAt ? { endsAt } : {}),
+  };
 }
 
 /** A count or a sequence as the ledger stores it: a non-negative safe integer. */
@@ -33,9 +54,13 @@ export function toCount(value: unknown): number {
   return count;
 }
 
-/** issued-count.lua's reply: the count, or undefined (nil) when the ledger holds no rules. */
-export function issuedCountOf(reply: unknown): number | undefined {
-  return reply === null ? undefined : toCount(reply);
+/**
+ * issued-count.lua's reply: the count, undefined (nil) when the ledger holds no rules, or
+ * 'held-elsewhere' (a plain ledger's keys asked of a campaign laid out in sub-ledgers).
+ */
+export function issuedCountOf(reply: unknown): number | undefined | 'held-elsewhere' {
+  if (reply === null) return undefined;
+  return reply === 'held-elsewhere' ? reply : toCount(reply);
 }
 
 /**
@@ -50,7 +75,14 @@ export type ScriptDecision =
   /** The caller routed with a stale number of sub-ledgers: `shards` is the campaign's. */
   | { readonly kind: 'stale-layout'; readonly shards: number }
   /** The transfer to credit belongs to another epoch: nothing was credited or decided. */
-  | { readonly kind: 'other-epoch' };
+  | { readonly kind: 'other-epoch' }
+  /** The plain keys asked of a campaign laid out in sub-ledgers: ask those instead. */
+  | HeldElsewhere;
+
+/** What a plain script answers for a campaign it does not hold because sub-ledgers do. */
+export interface HeldElsewhere {
+  readonly kind: 'held-elsewhere';
+}
 
 /**
  * The ONE reader of a deciding script's `{kind, value}` reply. A reply it cannot read is thrown
@@ -73,6 +105,7 @@ export function decisionOf(reply: unknown, script: string): ScriptDecision {
     case 'not-ready':
     case 'exhausted':
     case 'other-epoch':
+    case 'held-elsewhere':
       return { kind };
     default:
       throw new Error(`${script} answered ${JSON.stringify(reply)}`);
@@ -80,7 +113,7 @@ export function decisionOf(reply: unknown, script: string): ScriptDecision {
 }
 
 /** find-grant.lua's and find-coupon.lua's reply: `{kind, sequence, issuedAt?}`. */
-export function lookupOf(reply: unknown): GrantLookup {
+export function lookupOf(reply: unknown): GrantLookup | HeldElsewhere {
   const [kind, sequence, issuedAt] = Array.isArray(reply) ? (reply as unknown[]) : [];
   switch (kind) {
     case 'granted':
@@ -90,6 +123,7 @@ export function lookupOf(reply: unknown): GrantLookup {
     case 'none':
     case 'unknown-campaign':
     case 'not-ready':
+    case 'held-elsewhere':
       return { kind };
     default:
       throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);

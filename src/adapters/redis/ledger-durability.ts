@@ -1,3 +1,4 @@
+import type { Logger } from '../../application/ports/logger.port.ts';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisConnection } from './redis-client.ts';
 
@@ -99,4 +100,22 @@ async function connectedReplicas(server: Redis): Promise<number | undefined> {
   const info = await server.info('replication').catch(() => '');
   const match = /^connected_slaves:(\d+)/m.exec(info);
   return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** One line at boot: how durable a grant is, and what falls short of `wanted`. */
+export async function reportLedgerDurability(
+  redis: RedisConnection,
+  wanted: DurabilityWanted,
+  logger: Logger,
+): Promise<void> {
+  const servers = await readLedgerDurability(redis);
+  const shortfalls = durabilityShortfalls(servers, wanted);
+  if (shortfalls.length === 0) {
+    logger.info({ servers, wanted }, 'ledger durability: as configured');
+  } else {
+    logger.warn(
+      { servers, wanted },
+      `ledger is less durable than configured: ${shortfalls.join('; ')}`,
+    );
+  }
 }

@@ -1,18 +1,12 @@
-import type { IssuanceLedger, LedgerLayout } from '../../application/ports/issuance-ledger.port.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
-import { orUnavailable } from './redis-errors.ts';
 import { toCount } from './ledger-codec.ts';
-import type { KeyNamespace, SubLedgerTag } from './redis-keys.ts';
+import type { SubLedgerTag } from './redis-keys.ts';
 import { FENCE, registerScript, type ScriptCall } from './redis-scripts.ts';
-import {
-  layoutOf,
-  ShardedKeys,
-  validShardCount,
-  type ShardLayout,
-} from './sharded/sharded-layout.ts';
+import type { ShardedKeys } from './sharded/sharded-layout.ts';
+import { layoutOf, validShardCount, type ShardLayout } from './sharded/sharded-layout.ts';
 
-/** Which of the two layouts an adapter decides in. */
+/** The two ways a campaign can be laid out (see LayoutLedger). */
 export type LayoutMode = 'plain' | 'sharded';
 
 /**
@@ -39,15 +33,13 @@ export class LedgerLayouts {
     return shards === undefined ? undefined : layoutOf(campaignId, shards);
   }
 
-  /** Which layout holds the campaign, seen from an adapter deciding in `own`. */
-  async layout(campaignId: CampaignId, own: LayoutMode): Promise<LedgerLayout> {
+  /** Which layout holds the campaign; undefined when none does (never defined, or lost). */
+  async holder(campaignId: CampaignId): Promise<LayoutMode | undefined> {
     const [plain, sharded] = await Promise.all([
       this.redis.exists(this.keys.campaign(campaignId)),
       this.redis.exists(this.keys.shardCount(campaignId)),
     ]);
-    const holder: LayoutMode | undefined = sharded ? 'sharded' : plain ? 'plain' : undefined;
-    if (holder === undefined) return 'none';
-    return holder === own ? 'own' : 'other';
+    return sharded ? 'sharded' : plain ? 'plain' : undefined;
   }
 
   /** Fences the campaign in both layouts: the plain rules and every sub-ledger's. */
@@ -97,49 +89,6 @@ export class LedgerLayouts {
         this.keys.transfers(tag),
       );
     }
-  }
-}
-
-/**
- * The port methods a reconciliation uses, answered alike by both Redis ledgers: each sees BOTH
- * layouts (see LedgerLayouts), and only `layout` depends on which one the adapter decides in.
- */
-export abstract class ReconcilableRedisLedger implements Pick<
-  IssuanceLedger,
-  'winners' | 'fence' | 'layout' | 'claimReconcile' | 'releaseReconcile'
-> {
-  protected readonly keys: ShardedKeys;
-  protected readonly layouts: LedgerLayouts;
-  readonly #mode: LayoutMode;
-
-  protected constructor(
-    protected readonly redis: RedisConnection,
-    namespace: KeyNamespace,
-    mode: LayoutMode,
-  ) {
-    this.keys = new ShardedKeys(namespace.keyPrefix);
-    this.layouts = new LedgerLayouts(redis, this.keys);
-    this.#mode = mode;
-  }
-
-  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>> {
-    return orUnavailable(() => this.layouts.winners(campaignId));
-  }
-
-  fence(campaignId: CampaignId): Promise<void> {
-    return orUnavailable(() => this.layouts.fence(campaignId));
-  }
-
-  layout(campaignId: CampaignId): Promise<LedgerLayout> {
-    return orUnavailable(() => this.layouts.layout(campaignId, this.#mode));
-  }
-
-  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
-    return orUnavailable(() => this.layouts.claim(campaignId, ttlMs));
-  }
-
-  releaseReconcile(campaignId: CampaignId): Promise<void> {
-    return orUnavailable(() => this.layouts.release(campaignId));
   }
 }
 

@@ -12,3 +12,13 @@
 local function current_run()
   return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
 end
+
+-- The version stamp of a campaign's rules hash: every script that changes its rules or its
+-- readiness (define, restore, fence, and any rule change to come) writes a new one, and a copy of
+-- a settled campaign held in process memory is valid only while the stamp it was taken under is
+-- still there (settled-campaigns.ts). The server's clock in microseconds: a recreated hash never
+-- repeats an older stamp.
+local function new_stamp()
+  local time = redis.call('TIME')
+  return time[1] .. string.format('%06d', tonumber(time[2]))
+end

@@ -231,3 +231,16 @@ function describe(client: RedisConnection): string {
 function listenForErrors(client: RedisConnection, options: RedisClientOptions): void {
   client.on('error', (error: Error) => options.onError?.(error));
 }
+
+/** Where the ledger's Redis is: one server, a cluster, or the master some Sentinels name. */
+export type RedisAddress =
+  | { readonly url: string }
+  | { readonly clusterNodes: string }
+  | { readonly sentinels: string; readonly name: string };
+
+/** A client of `address`, not yet connected (connectRedis connects it). */
+export function createRedisConnection(address: RedisAddress): RedisConnection {
+  if ('url' in address) return createRedisClient(address.url);
+  if ('clusterNodes' in address) return createRedisCluster(address.clusterNodes);
+  return createRedisSentinelClient(address.sentinels, address.name);
+}

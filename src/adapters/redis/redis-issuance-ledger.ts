@@ -6,166 +6,152 @@ import type {
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { LayoutLedger } from './layout-ledger.ts';
+import { LedgerLayouts, type LayoutMode } from './ledger-layouts.ts';
+import { PlainLedger } from './plain-ledger.ts';
 import type { RedisConnection } from './redis-client.ts';
-import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { stageWinners } from './hash-batches.ts';
-import { decisionOf, issuedCountOf, lookupOf, rulesOf } from './ledger-codec.ts';
-import { ReconcilableRedisLedger } from './ledger-layouts.ts';
 import type { KeyNamespace } from './redis-keys.ts';
-import { OutboxActivity } from './outbox-activity.ts';
-import { registerCampaign } from './redis-outbox-stream.ts';
-import {
-  DEFINE,
-  FIND_COUPON,
-  ISSUED_COUNT,
-  registerScript,
-  RESERVE,
-  RESTORE,
-  type ScriptCall,
-} from './redis-scripts.ts';
+import type { GrantDurability } from './replica-acknowledgement.ts';
+import { ShardedKeys } from './sharded/sharded-layout.ts';
+import { ShardedLedger } from './sharded/sharded-ledger.ts';
 
-export interface RedisIssuanceLedgerOptions extends KeyNamespace {
+export interface RedisLedgerOptions extends KeyNamespace {
+  /**
+   * LEDGER_SHARDS: how campaigns defined from now on are laid out. 1 (default): one ledger per
+   * campaign, on the one Redis shard that owns its hash tag, sequences 1..N without gaps. N > 1:
+   * sharded stock, the campaign split across N sub-ledgers on different slots (docs/scaling.md).
+   * A campaign keeps the layout it was defined (or rebuilt) with, whatever later processes are
+   * configured with: every process serves both.
+   */
+  readonly shards?: number;
   /** Holds each grant until it is durable enough (replicas, see ReplicaAcknowledgement). */
   readonly grantDurability?: GrantDurability | undefined;
+  /** Rebalances one sharded application may go through before it gives up (503). */
+  readonly maxRebalances?: number;
 }
 
+/** Campaigns whose layout a process remembers; ids come from callers, so the map is bounded. */
+const MAX_REMEMBERED = 10_000;
+
 /**
- * The ledger in Redis. Every decision is ONE Lua script (reserve.lua) over one campaign's keys,
- * which share a hash tag and therefore a cluster slot: the dedupe, the window, the cap, the
- * sequence and the outbox event are read and written without any other command in between, so
- * the count is exact under any concurrency, with no lock and one round trip per application.
+ * The ledger in Redis, as the request path sees it: one campaign at a time, whichever way it is
+ * laid out. A process remembers which campaigns are held in sub-ledgers; any other is asked of
+ * its plain keys first, and a plain script that does not hold a campaign says, in the same round
+ * trip, whether sub-ledgers do. So a plain campaign costs one script per application, as it
+ * always did, and nobody outside this adapter knows that layouts exist.
  *
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
-export class RedisIssuanceLedger extends ReconcilableRedisLedger implements IssuanceLedger {
-  readonly #reserve: ScriptCall;
-  readonly #findGrant: ScriptCall;
-  readonly #define: ScriptCall;
-  readonly #restore: ScriptCall;
-  readonly #issuedCount: ScriptCall;
-  readonly #durability: GrantDurability | undefined;
-  readonly #activity: OutboxActivity;
+export class RedisIssuanceLedger implements IssuanceLedger {
+  readonly #plain: PlainLedger;
+  readonly #sharded: ShardedLedger;
+  readonly #layouts: LedgerLayouts;
+  readonly #configured: LayoutMode;
+  readonly #inSubLedgers = new Set<CampaignId>();
 
-  constructor(redis: RedisConnection, options: RedisIssuanceLedgerOptions = {}) {
-    super(redis, options, 'plain');
-    this.#activity = OutboxActivity.of(redis, this.keys);
-    this.#reserve = registerScript(redis, RESERVE);
-    this.#findGrant = registerScript(redis, FIND_COUPON);
-    this.#define = registerScript(redis, DEFINE);
-    this.#restore = registerScript(redis, RESTORE);
-    this.#issuedCount = registerScript(redis, ISSUED_COUNT);
-    this.#durability = options.grantDurability;
+  constructor(redis: RedisConnection, options: RedisLedgerOptions = {}) {
+    const keys = new ShardedKeys(options.keyPrefix);
+    const shards = options.shards ?? 1;
+    this.#layouts = new LedgerLayouts(redis, keys);
+    this.#plain = new PlainLedger(redis, keys, this.#layouts, options.grantDurability);
+    this.#sharded = new ShardedLedger(redis, keys, this.#layouts, {
+      shards,
+      grantDurability: options.grantDurability,
+      ...(options.maxRebalances === undefined ? {} : { maxRebalances: options.maxRebalances }),
+    });
+    this.#configured = shards > 1 ? 'sharded' : 'plain';
   }
 
+  /** The layout each campaign would be defined or rebuilt in by this process. */
+  get configured(): LayoutMode {
+    return this.#configured;
+  }
+
+  /** The layout that holds the campaign, or the configured one for a campaign held nowhere. */
   async define(campaign: Campaign): Promise<void> {
-    await orUnavailable(async () => {
-      // Relay first, rules last: once reserve can grant, the relay already reads the stream.
-      await registerCampaign(this.redis, this.keys, campaign.id);
-      // One script: the rules change atomically; winners and count are untouched, so defining
-      // again (a retry, a change of end date) never forgets a grant (see define.lua).
-      await this.#define(this.keys.campaign(campaign.id), ...rulesOf(campaign));
-    });
+    const held = await orUnavailable(() => this.#layouts.holder(campaign.id));
+    const layout = held ?? this.#configured;
+    await this.layout(layout).define(campaign);
+    this.remember(campaign.id, layout);
   }
 
-  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
-    const at = now.getTime();
-    if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
-    return orUnavailable(async () => {
-      // The outbox index lists the stream before any grant can land in it (outbox-activity.ts).
-      const marking = this.#activity.beforeGrant([campaignId]);
-      if (marking) await marking;
-      const reply = await this.#reserve(
-        ...this.keys.reserveKeys(campaignId),
-        campaignId,
-        userId,
-        at,
-      );
-      const decision = decisionOf(reply, 'reserve.lua');
-      switch (decision.kind) {
-        case 'issued':
-          this.#activity.granted(campaignId);
-          if (this.#durability) await this.#durability.confirm();
-          // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
-          return {
-            kind: 'issued',
-            coupon: { campaignId, userId, sequence: decision.sequence, issuedAt: now },
-          };
-        case 'exhausted':
-        case 'stale-layout':
-        case 'other-epoch':
-          throw new Error(`reserve.lua answered ${decision.kind}, which only a sub-ledger may`);
-        case 'already-issued':
-        case 'not-open':
-        case 'closed':
-        case 'sold-out':
-        case 'unknown-campaign':
-        case 'not-ready':
-          return decision;
-      }
-    });
+  reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+    if (!Number.isSafeInteger(now.getTime())) throw new TypeError('reserve needs a valid date');
+    return this.routed(campaignId, (ledger) => ledger.reserve(campaignId, userId, now));
   }
 
-  async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
-    return orUnavailable(async () => {
-      const reply = await this.#findGrant(
-        this.keys.campaign(campaignId),
-        this.keys.users(campaignId),
-        this.keys.issuedAt(campaignId),
-        userId,
-      );
-      return lookupOf(reply);
-    });
+  findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
+    return this.routed(campaignId, (ledger) => ledger.findGrant(campaignId, userId));
   }
 
   async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
-    return orUnavailable(async () => {
-      const reply = await this.#issuedCount(
-        this.keys.campaign(campaignId),
-        this.keys.count(campaignId),
-      );
-      return issuedCountOf(reply);
+    const answer = await this.routed(campaignId, async (ledger) => {
+      const count = await ledger.issuedCount(campaignId);
+      if (count === 'held-elsewhere') return { kind: count };
+      return count === undefined ? { kind: 'unknown-campaign' } : { kind: 'count', count };
     });
+    return answer.kind === 'count' ? answer.count : undefined;
   }
 
   /**
-   * Rebuilds the campaign from the merge the caller reconciled. The count is set to the HIGHEST
-   * restored sequence (or kept, when the ledger's own is higher), not to the number of coupons: if the record has a hole (a grant whose event was lost
-   * together with Redis' data), counting coupons would hand out an existing sequence again and,
-   * worse, one coupon more than the cap. With the highest sequence the next grant always follows
-   * every sequence ever persisted, and the cap can only be under-, never over-issued. With a
-   * gap-free record (the normal case) both are the same number.
-   *
-   * Winners are staged in a temporary hash in batches, then one script swaps winners, count and
-   * rules in at once (atomic for every reserve), makes the campaign ready on this server process
-   * and removes the sharded layout's marker. Running it again gives the same ledger. A sharded
-   * layout the campaign had is fenced first and its sub-ledgers dropped afterwards: the caller
-   * merged their winners in.
+   * Completes every stock transfer in flight between a campaign's sub-ledgers (one whose process
+   * died between debit and credit). For operators and tests: applications do it by themselves
+   * whenever they need stock. Nothing to do for a plain campaign.
    */
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    const winners = new Map<UserId, number>();
-    let highest = 0;
-    for (const coupon of coupons) {
-      winners.set(coupon.userId, coupon.sequence);
-      highest = Math.max(highest, coupon.sequence);
+  settle(campaignId: CampaignId): Promise<void> {
+    return this.#sharded.settle(campaignId);
+  }
+
+  /**
+   * Rebuilds the campaign (see LedgerRecovery.restore) in the plain layout (1), in `shards`
+   * sub-ledgers, or as configured; the other layout's keys go in the same switch.
+   */
+  async restoreIn(
+    layout: number | 'configured',
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+  ): Promise<void> {
+    const shards = layout === 'configured' ? undefined : layout;
+    const mode: LayoutMode =
+      shards === undefined ? this.#configured : shards > 1 ? 'sharded' : 'plain';
+    if (mode === 'plain') await this.#plain.restore(campaign, coupons);
+    else if (shards === undefined) await this.#sharded.restore(campaign, coupons);
+    else await this.#sharded.restoreIn(shards, campaign, coupons);
+    this.remember(campaign.id, mode);
+  }
+
+  /**
+   * `call` on the sub-ledgers of a campaign remembered there, else on its plain keys; a plain
+   * answer `held-elsewhere` (or sub-ledgers that no longer hold it) moves it to the other layout
+   * and asks once more.
+   */
+  private async routed<T extends { readonly kind: string }>(
+    campaignId: CampaignId,
+    call: (ledger: LayoutLedger) => Promise<T | { readonly kind: 'held-elsewhere' }>,
+  ): Promise<Exclude<T, { readonly kind: 'held-elsewhere' }>> {
+    type Answer = Exclude<T, { readonly kind: 'held-elsewhere' }>;
+    if (this.#inSubLedgers.has(campaignId)) {
+      const answer = await call(this.#sharded);
+      if (answer.kind !== 'unknown-campaign') return answer as Answer;
+      this.#inSubLedgers.delete(campaignId); // rebuilt in the plain layout, or lost
     }
-    const keys = this.keys;
-    await orUnavailable(async () => {
-      const sharded = await this.layouts.storedShards(campaign.id);
-      if (sharded) await this.layouts.fence(campaign.id);
-      const staging = await stageWinners(this.redis, keys, campaign.id, winners);
-      await registerCampaign(this.redis, keys, campaign.id);
-      await this.#restore(
-        keys.campaign(campaign.id),
-        keys.users(campaign.id),
-        keys.count(campaign.id),
-        staging,
-        keys.shardCount(campaign.id),
-        ...rulesOf(campaign),
-        highest,
-        winners.size,
-      );
-      if (sharded) await this.layouts.dropSubLedgers(sharded.tags);
-    });
+    const answer = await call(this.#plain);
+    if (answer.kind !== 'held-elsewhere') return answer as Answer;
+    this.remember(campaignId, 'sharded');
+    return (await call(this.#sharded)) as Answer;
+  }
+
+  private layout(mode: LayoutMode): LayoutLedger {
+    return mode === 'plain' ? this.#plain : this.#sharded;
+  }
+
+  private remember(campaignId: CampaignId, mode: LayoutMode): void {
+    if (mode === 'plain') {
+      this.#inSubLedgers.delete(campaignId);
+      return;
+    }
+    if (this.#inSubLedgers.size >= MAX_REMEMBERED) this.#inSubLedgers.clear();
+    this.#inSubLedgers.add(campaignId);
   }
 }

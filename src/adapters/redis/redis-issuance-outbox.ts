@@ -1,7 +1,6 @@
 import type { IssuanceOutbox, OutboxEntry } from '../../application/ports/issuance-outbox.port.ts';
-import type { CampaignId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
-import { isReplyError, orUnavailable } from './redis-errors.ts';
+import { orUnavailable } from './redis-errors.ts';
 import {
   parseLedgerTag,
   RedisKeys,
@@ -9,14 +8,8 @@ import {
   type KeyNamespace,
   type LedgerTag,
 } from './redis-keys.ts';
-import {
-  couponFromFields,
-  ensureRelayGroup,
-  entryHandle,
-  parseEntryHandle,
-  parseStreamEntries,
-  type RawStreamEntry,
-} from './redis-outbox-stream.ts';
+import { parseEntryHandle } from './redis-outbox-stream.ts';
+import { OutboxStreams, type OutboxStream } from './outbox-streams.ts';
 import { ACKNOWLEDGE, registerScript, type ScriptCall } from './redis-scripts.ts';
 import { MIN_QUIET_MS, OutboxActivity, type ActivityListener } from './outbox-activity.ts';
 
@@ -42,27 +35,6 @@ const FULL_SWEEP_INTERVAL_MS = 600_000;
 const QUIET_MS = 60_000;
 /** Ids per acknowledge script call (Lua's unpack has a stack limit of a few thousand). */
 const ACK_BATCH = 1000;
-
-/**
- * One outbox stream: a campaign's, or one sub-ledger's of a campaign in sharded-stock mode. Its
- * entries carry the campaign's id (the parent's, for a sub-ledger), which is what they are
- * checked against.
- */
-interface OutboxStream {
-  readonly tag: LedgerTag;
-  readonly campaignId: CampaignId;
-}
-
-interface StreamState extends OutboxStream {
-  /** Entries in the stream: acknowledged ones are deleted, so pending + undelivered. */
-  readonly length: number;
-  /** Entries delivered to some relay and not yet acknowledged. */
-  readonly pending: number;
-  /** Entries no relay has been given yet. */
-  readonly undelivered: number;
-  /** The tag's mark in the index (epoch ms). */
-  readonly markedAt: number;
-}
 
 /**
  * The outbox as Redis Streams: reserve.lua appends each grant to its campaign's stream, and all
@@ -91,6 +63,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
   readonly #quietMs: number;
   readonly #acknowledge: ScriptCall;
   readonly #activity: OutboxActivity;
+  readonly #streams: OutboxStreams;
   readonly #signals: ActivityListener;
   /** Tags granted on locally whose new entries this relay has not read to the end yet. */
   readonly #due = new Set<LedgerTag>();
@@ -113,6 +86,13 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     this.#acknowledge = registerScript(redis, ACKNOWLEDGE);
     this.#activity = OutboxActivity.of(redis, this.#keys);
     this.#signals = this.#activity.listen();
+    this.#streams = new OutboxStreams(
+      redis,
+      this.#keys,
+      this.#consumer,
+      this.#claimAfterMs,
+      this.#acknowledge,
+    );
   }
 
   async take(max: number, waitMs: number): Promise<OutboxEntry[]> {
@@ -175,7 +155,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
       if (taken.length >= max) break;
       const stream = streamOf(tag);
       const want = max - taken.length;
-      const read = stream ? await this.readNew(stream, want) : [];
+      const read = stream ? await this.#streams.readNew(stream, want) : [];
       taken.push(...read);
       if (read.length < want) this.#due.delete(tag); // read to the end
     }
@@ -198,7 +178,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     const states = await Promise.all(
       active.streams.flatMap(({ tag, markedAt }) => {
         const stream = streamOf(tag);
-        return stream ? [this.probe(stream, markedAt)] : [];
+        return stream ? [this.#streams.probe(stream, markedAt)] : [];
       }),
     );
     const taken: OutboxEntry[] = [];
@@ -209,7 +189,7 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
           await this.#activity.forget(state.tag, state.markedAt, this.#quietMs);
         }
       } else if (taken.length < max && state.pending > 0) {
-        taken.push(...(await this.reclaim(state, max - taken.length)));
+        taken.push(...(await this.#streams.reclaim(state, max - taken.length)));
       }
     }
     const start = states.length > 0 ? this.#rotation % states.length : 0;
@@ -218,7 +198,8 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
       const state = states[(start + i) % states.length];
       if (!state || state.undelivered === 0) continue;
       // A stream this take has no room left for is read first by the next one, not a sweep later.
-      if (taken.length < max) taken.push(...(await this.readNew(state, max - taken.length)));
+      if (taken.length < max)
+        taken.push(...(await this.#streams.readNew(state, max - taken.length)));
       if (taken.length >= max) this.#due.add(state.tag);
     }
     return taken;
@@ -238,120 +219,9 @@ export class RedisIssuanceOutbox implements IssuanceOutbox {
     );
     await this.#activity.mark(streams.filter((_, i) => (lengths[i] ?? 0) > 0).map((s) => s.tag));
   }
-
-  /**
-   * How much work a stream holds. `acknowledge` deletes what it acks in the same step, so the
-   * stream holds exactly the pending entries plus the undelivered ones.
-   */
-  private async probe(source: OutboxStream, markedAt: number): Promise<StreamState> {
-    const stream = this.#keys.outbox(source.tag);
-    const [length, pending] = await Promise.all([
-      this.redis.xlen(stream),
-      this.redis.call('XPENDING', stream, RELAY_GROUP).then(
-        (summary) => pendingCount(summary),
-        async (error: unknown) => {
-          // The stream lost its group (Redis data loss, then a grant recreated it by XADD): put
-          // the group back from id 0, so the entries already there are delivered, not skipped.
-          if (!isReplyError(error, 'NOGROUP')) throw error;
-          await ensureRelayGroup(this.redis, stream);
-          return 0;
-        },
-      ),
-    ]);
-    return { ...source, length, pending, undelivered: Math.max(0, length - pending), markedAt };
-  }
-
-  /** Takes over entries pending longer than claimAfterMs with anyone (their relay died). */
-  private async reclaim(source: OutboxStream, count: number): Promise<OutboxEntry[]> {
-    const reply = await this.redis.call(
-      'XAUTOCLAIM',
-      this.#keys.outbox(source.tag),
-      RELAY_GROUP,
-      this.#consumer,
-      this.#claimAfterMs,
-      '0-0',
-      'COUNT',
-      count,
-    );
-    if (!Array.isArray(reply) || reply.length < 2) throw new Error('malformed XAUTOCLAIM reply');
-    return this.toEntries(source, parseStreamEntries((reply as unknown[])[1]));
-  }
-
-  /** New entries of one stream: the group hands each to exactly one relay. */
-  private async readNew(source: OutboxStream, count: number): Promise<OutboxEntry[]> {
-    const stream = this.#keys.outbox(source.tag);
-    let reply: unknown;
-    try {
-      reply = await this.redis.call(
-        'XREADGROUP',
-        'GROUP',
-        RELAY_GROUP,
-        this.#consumer,
-        'COUNT',
-        count,
-        'STREAMS',
-        stream,
-        '>',
-      );
-    } catch (error) {
-      if (!isReplyError(error, 'NOGROUP')) throw error;
-      await ensureRelayGroup(this.redis, stream);
-      return [];
-    }
-    if (reply === null) return [];
-    // [[streamKey, [[id, fields], …]]]: one stream asked, so one element.
-    if (!Array.isArray(reply)) throw new Error('malformed XREADGROUP reply');
-    const [streamReply] = reply as unknown[];
-    if (!Array.isArray(streamReply)) throw new Error('malformed XREADGROUP reply');
-    return this.toEntries(source, parseStreamEntries((streamReply as unknown[])[1]));
-  }
-
-  /**
-   * Entries whose fields are not a coupon of this campaign (never written by reserve.lua) would
-   * block the relay forever if returned, and be lost if dropped. They are moved to the campaign's
-   * dead-letter stream (appended first, then acknowledged: a crash in between duplicates, never
-   * loses) for a person to look at.
-   */
-  private async toEntries(
-    { tag, campaignId }: OutboxStream,
-    raw: readonly RawStreamEntry[],
-  ): Promise<OutboxEntry[]> {
-    const entries: OutboxEntry[] = [];
-    const rejected: string[] = [];
-    for (const { id, fields } of raw) {
-      const coupon = couponFromFields(campaignId, fields);
-      if (typeof coupon !== 'string') {
-        entries.push({ id: entryHandle(tag, id), coupon });
-        continue;
-      }
-      await this.redis.xadd(
-        this.#keys.deadLetters(tag),
-        '*',
-        'entryId',
-        id,
-        'error',
-        coupon,
-        ...fields,
-      );
-      rejected.push(id);
-    }
-    if (rejected.length > 0) {
-      await this.#acknowledge(this.#keys.outbox(tag), RELAY_GROUP, ...rejected);
-    }
-    return entries;
-  }
 }
 
 /** The stream of a registry or index member, with the campaign its entries belong to. */
 function streamOf(tag: string): OutboxStream | undefined {
   return parseLedgerTag(tag);
-}
-
-/** XPENDING summary form: [count, smallest id, greatest id, consumers]. */
-function pendingCount(summary: unknown): number {
-  if (Array.isArray(summary)) {
-    const [count] = summary as unknown[];
-    if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) return count;
-  }
-  throw new Error('malformed XPENDING reply');
 }

@@ -107,9 +107,25 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:issued-at`;
   }
 
-  /** The five keys of reserve.lua, in its KEYS order: rules, users, count, outbox, issued-at. */
-  reserveKeys(id: LedgerTag): [string, string, string, string, string] {
-    return [this.campaign(id), this.users(id), this.count(id), this.outbox(id), this.issuedAt(id)];
+  /**
+   * STRING N: how many sub-ledgers the campaign has, when it is laid out in sub-ledgers (the
+   * sharded layout's marker). On the campaign's own slot, so the plain scripts see it and say the
+   * campaign is held elsewhere; read once per process and campaign by the sharded routing.
+   */
+  shardCount(id: LedgerTag): string {
+    return `${this.prefix}{${id}}:shards`;
+  }
+
+  /** reserve.lua's keys, in its KEYS order: rules, users, count, outbox, issued-at, the marker. */
+  reserveKeys(id: CampaignId): [string, string, string, string, string, string] {
+    return [
+      this.campaign(id),
+      this.users(id),
+      this.count(id),
+      this.outbox(id),
+      this.issuedAt(id),
+      this.shardCount(id),
+    ];
   }
 
   /** HASH userId → "sequence:issuedAt ms" of every coupon known to be durable (persistence marks). */
@@ -122,7 +138,7 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:persisted-run`;
   }
 
-  /** STRING with a TTL: held by the one process reconciling the campaign (claimReconcile). */
+  /** STRING with a TTL: held by the one process reconciling the campaign (LedgerRecovery.claim). */
   reconciling(id: CampaignId): string {
     return `${this.prefix}{${id}}:reconciling`;
   }

@@ -8,7 +8,8 @@ export interface ScriptSource {
   readonly command: string;
   /** The script's file, relative to this module (`sharded/…` for the sub-ledgers' scripts). */
   readonly file: string;
-  readonly numberOfKeys: number;
+  /** 'given': the call passes how many of its arguments are keys, first (a variable number). */
+  readonly numberOfKeys: number | 'given';
   readonly readOnly?: boolean;
 }
 
@@ -19,22 +20,35 @@ export interface ScriptSource {
 export function script(
   command: string,
   file: string,
-  numberOfKeys: number,
+  numberOfKeys: number | 'given',
   access?: 'read-only',
 ): ScriptSource {
   return { command, file, numberOfKeys, ...(access === 'read-only' ? { readOnly: true } : {}) };
 }
 
-export const RESERVE = script('couponReserve', 'reserve.lua', 5);
+export const RESERVE = script('couponReserve', 'reserve.lua', 6);
 export const FIND_GRANT = script('couponFindGrant', 'find-grant.lua', 2, 'read-only');
 export const DEFINE = script('couponDefine', 'define.lua', 1);
 export const RESTORE = script('couponRestore', 'restore.lua', 5);
 export const FENCE = script('couponFence', 'fence.lua', 1);
-export const ISSUED_COUNT = script('couponIssuedCount', 'issued-count.lua', 2, 'read-only');
-export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 3, 'read-only');
-export const LEDGER_VERSION = script('couponLedgerVersion', 'ledger-version.lua', 4, 'read-only');
+export const ISSUED_COUNT = script('couponIssuedCount', 'issued-count.lua', 3, 'read-only');
+export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 4, 'read-only');
+export const LEDGER_VERSION = script('couponLedgerVersion', 'ledger-version.lua', 2, 'read-only');
+export const SETTLED_SNAPSHOT = script(
+  'couponSettledSnapshot',
+  'settled-snapshot.lua',
+  4,
+  'read-only',
+);
 export const PERSISTED_READ = script('couponPersistedRead', 'persisted-read.lua', 2, 'read-only');
 export const PERSISTED_SEED = script('couponPersistedSeed', 'persisted-seed.lua', 1);
+/** Three keys per campaign, as many campaigns as a call asks for (see issued-counts.lua). */
+export const ISSUED_COUNTS = script(
+  'couponIssuedCounts',
+  'issued-counts.lua',
+  'given',
+  'read-only',
+);
 export const ACKNOWLEDGE = script('couponAcknowledge', 'acknowledge.lua', 1);
 export const MARK_ACTIVE = script('couponMarkActive', 'mark-active.lua', 1);
 export const ACTIVE_STREAMS = script('couponActiveStreams', 'active-streams.lua', 1, 'read-only');
@@ -76,7 +90,7 @@ function luaOf(source: ScriptSource): string {
 export function registerScript(redis: RedisConnection, source: ScriptSource): ScriptCall {
   redis.defineCommand(source.command, {
     lua: luaOf(source),
-    numberOfKeys: source.numberOfKeys,
+    ...(source.numberOfKeys === 'given' ? {} : { numberOfKeys: source.numberOfKeys }),
     ...(source.readOnly ? { readOnly: true } : {}),
   });
   // defineCommand adds a method at runtime that the static type cannot know about.

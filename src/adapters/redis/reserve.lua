@@ -12,14 +12,19 @@
 -- KEYS[3] count (last sequence granted)
 -- KEYS[4] outbox stream
 -- KEYS[5] issued-at hash (userId -> now of the grant: what a 409 and a status read carry)
+-- KEYS[6] the sharded layout's marker (its sub-ledger count, on this same slot)
 -- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock)
 --
 -- Reply {kind, value}: decide.lua's, or before it
 --   {'unknown-campaign'} no rules: never defined, or the data was lost (fail closed)
+--   {'held-elsewhere'} no rules here, but the campaign is laid out in sub-ledgers: ask those
 --   {'not-ready'} not reconciled on this server process (see ledger-run.lua)
 local rules = redis.call('HMGET', KEYS[1], 'total', 'startsAt', 'endsAt', 'run')
 local total = tonumber(rules[1])
 if not total then
+  if redis.call('EXISTS', KEYS[6]) == 1 then
+    return {'held-elsewhere'}
+  end
   return {'unknown-campaign'}
 end
 if rules[4] ~= current_run() then

@@ -12,15 +12,15 @@
 --
 -- KEYS[1] campaign hash, KEYS[2] users hash, KEYS[3] count, KEYS[4] staging hash,
 -- KEYS[5] the sharded layout's sub-ledger count
--- ARGV[1..5] the rules (see campaign-rules.lua)
--- ARGV[6] highest restored sequence
--- ARGV[7] number of distinct winners expected in the staging hash
-local failed = swap_in_staged_winners(KEYS[2], KEYS[4], tonumber(ARGV[7]))
+-- ARGV[1] the rules (see campaign-rules.lua)
+-- ARGV[2] highest restored sequence
+-- ARGV[3] number of distinct winners expected in the staging hash
+local failed = swap_in_staged_winners(KEYS[2], KEYS[4], tonumber(ARGV[3]))
 if failed then
   return failed
 end
-local count = math.max(tonumber(redis.call('GET', KEYS[3])) or 0, tonumber(ARGV[6]))
+local count = math.max(tonumber(redis.call('GET', KEYS[3])) or 0, tonumber(ARGV[2]))
 redis.call('SET', KEYS[3], count)
 redis.call('UNLINK', KEYS[5])
-write_rules(KEYS[1], 'run', current_run())
+write_rules(KEYS[1], ARGV[1], 'run', current_run())
 return count

@@ -1,7 +1,7 @@
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
-import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import type { LedgerRecovery } from '../ports/ledger-recovery.port.ts';
 import type { Logger } from '../ports/logger.port.ts';
 import type { ReconcileRequests } from '../issue/apply-for-coupon.ts';
 
@@ -13,14 +13,15 @@ import type { ReconcileRequests } from '../issue/apply-for-coupon.ts';
  * too. MySQL behind the ledger is normal (events in flight).
  *
  * Only campaigns that can still grant are compared: an ended campaign answers CLOSED whatever its
- * count, and a read of it reconciles it on demand. Their rows are counted in ONE grouped query
- * per run, never one per campaign, so the catalog's size costs the database nothing.
+ * count, and a read of it reconciles it on demand. Both sides are read in bulk, never one query
+ * per campaign: the rows in ONE grouped query, the grants in as few ledger round trips as the
+ * adapter allows, so the catalog's size costs next to nothing.
  */
 export class CheckLedgers {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly coupons: CouponRepository,
-    private readonly ledger: IssuanceLedger,
+    private readonly ledger: LedgerRecovery,
     private readonly reconciler: ReconcileRequests,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -33,10 +34,14 @@ export class CheckLedgers {
       (campaign) => campaign.endsAt === undefined || campaign.endsAt.getTime() > now,
     );
     if (live.length === 0) return [];
-    const rows = await this.coupons.countByCampaigns(live.map((campaign) => campaign.id));
+    const ids = live.map((campaign) => campaign.id);
+    const [rows, grants] = await Promise.all([
+      this.coupons.countByCampaigns(ids),
+      this.ledger.issuedCounts(ids),
+    ]);
     const behind: string[] = [];
     for (const campaign of live) {
-      const granted = await this.ledger.issuedCount(campaign.id);
+      const granted = grants.get(campaign.id);
       const durable = rows.get(campaign.id) ?? 0;
       if (granted !== undefined && granted >= durable) continue;
       this.logger.warn(

@@ -107,15 +107,7 @@ export class LedgerReconciler {
           this.logger.warn({ campaignId, ...last }, 'ledger reconciled with the durable record');
           return last;
         }
-        if (last.kind === 'unknown-campaign' || last.kind === 'other-layout') {
-          if (last.kind === 'other-layout') {
-            this.logger.error(
-              { campaignId },
-              'campaign is held in the other LEDGER_SHARDS layout: run rebuild-ledger to switch it',
-            );
-          }
-          return last;
-        }
+        if (last.kind === 'unknown-campaign') return last;
       } catch (error) {
         this.logger.warn({ err: error, campaignId }, 'ledger reconciliation failed; retrying');
       }

@@ -17,8 +17,9 @@ const BUSY_WAIT_MS = 30_000;
 
 /**
  * The operator's rebuild: the same reconciliation the API runs by itself (fence, merge the
- * durable record with what the ledger holds, never lower a count nor drop a winner), in this
- * process's LEDGER_SHARDS layout, which is also how a campaign changes layout.
+ * durable record with what the ledger holds, never lower a count nor drop a winner). How the
+ * rebuilt ledger is laid out is the adapter's business (the rebuild-ledger command lays it out as
+ * configured, which is how a campaign changes its LEDGER_SHARDS).
  *
  * It refuses, unless forced, while the record is incomplete: events still in the outbox or in
  * the log (grants the record does not have yet), or open failed_issuance rows of the campaign
@@ -44,7 +45,6 @@ export class RebuildLedger {
     const deadline = Date.now() + BUSY_WAIT_MS;
     for (;;) {
       const outcome = await this.reconcile.execute(campaignId, {
-        switchLayout: true,
         ignoreBacklog: options.force === true,
       });
       switch (outcome.kind) {
@@ -54,8 +54,6 @@ export class RebuildLedger {
           return outcome;
         case 'events-in-flight':
           return { kind: 'refused', reason: `${outcome.pending} events not yet persisted` };
-        case 'other-layout':
-          throw new Error('a layout switch was asked and refused');
         case 'busy':
           if (Date.now() > deadline) return outcome;
           await new Promise((resolve) => setTimeout(resolve, 200));

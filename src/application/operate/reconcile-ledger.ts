@@ -7,7 +7,7 @@ import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
 import type { FailedIssuanceRepository } from '../ports/failed-issuance-repository.port.ts';
-import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import type { LedgerRecovery } from '../ports/ledger-recovery.port.ts';
 import type { PersistenceBacklog } from '../ports/persistence-backlog.port.ts';
 
 /** Open failures read per reconciliation; a campaign with more is not reconciled by itself. */
@@ -23,16 +23,12 @@ export type ReconcileOutcome =
       readonly fromRecord: number;
     }
   | { readonly kind: 'unknown-campaign' }
-  /** Held in the other LEDGER_SHARDS layout: left alone unless the caller switches layouts. */
-  | { readonly kind: 'other-layout' }
   /** Another process holds the claim and is reconciling it. */
   | { readonly kind: 'busy' }
   /** Events are in the log and not yet durable: the record is incomplete, try again later. */
   | { readonly kind: 'events-in-flight'; readonly pending: number };
 
 export interface ReconcileOptions {
-  /** Rebuild in this process's layout even when the campaign is held in the other one. */
-  readonly switchLayout?: boolean;
   /**
    * Go ahead with events not yet persisted (the operator's --force): what the ledger holds is
    * still merged in, but grants the ledger lost and the record does not have yet are not.
@@ -46,7 +42,7 @@ export interface ReconcileOptions {
  * A ledger can come back OLDER than what it acknowledged (a restart from a stale AOF, a failover
  * to a lagging replica, a restored backup, a rebuild run too early). Trusting it would hand out
  * sequences and users again (G1, G2). So:
- * 1. fence: the campaign decides nothing in either layout from now on (503 LEDGER_NOT_READY);
+ * 1. fence: the campaign decides nothing from now on (503 LEDGER_NOT_READY);
  * 2. wait for a complete record: the consumer group must have no lag, so every grant that
  *    reached the log is in MySQL or in failed_issuance (grants still in the outbox are in the
  *    ledger itself: the same script wrote both);
@@ -63,7 +59,7 @@ export class ReconcileLedger {
     private readonly campaigns: CampaignRepository,
     private readonly coupons: CouponRepository,
     private readonly failures: FailedIssuanceRepository,
-    private readonly ledger: IssuanceLedger,
+    private readonly ledger: LedgerRecovery,
     private readonly backlog: PersistenceBacklog,
     private readonly clock: Clock,
   ) {}
@@ -71,15 +67,11 @@ export class ReconcileLedger {
   async execute(campaignId: CampaignId, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
     const campaign = await this.campaigns.find(campaignId);
     if (!campaign) return { kind: 'unknown-campaign' };
-    if (!options.switchLayout && (await this.ledger.layout(campaignId)) === 'other') {
-      return { kind: 'other-layout' };
-    }
-    if (!(await this.ledger.claimReconcile(campaignId, RECONCILE_CLAIM_MS)))
-      return { kind: 'busy' };
+    if (!(await this.ledger.claim(campaignId, RECONCILE_CLAIM_MS))) return { kind: 'busy' };
     try {
       return await this.reconcileClaimed(campaign, options);
     } finally {
-      await this.ledger.releaseReconcile(campaignId);
+      await this.ledger.release(campaignId);
     }
   }
 

@@ -29,13 +29,9 @@ export type GrantLookup =
   | { readonly kind: 'not-ready' };
 
 /**
- * Which layout holds a campaign: this adapter's own (plain, or sharded with this process's
- * LEDGER_SHARDS mode), the other one, or none (never defined, or lost).
- */
-export type LedgerLayout = 'own' | 'other' | 'none';
-
-/**
- * The fast, atomic authority on who got a coupon. Every method throws
+ * The fast, atomic authority on who got a coupon, as the request path needs it: the apply, the
+ * status read and the summary, and the definition of a campaign's rules. Recovery (fence,
+ * winners, restore, the reconcile claim) is LedgerRecovery's. Every method throws
  * LedgerUnavailableError when the ledger cannot be reached; it never guesses.
  */
 export interface IssuanceLedger {
@@ -63,39 +59,4 @@ export interface IssuanceLedger {
    * undefined when the ledger holds no rules for the campaign.
    */
   issuedCount(campaignId: CampaignId): Promise<number | undefined>;
-
-  /**
-   * Replaces the campaign's grants with `coupons` and its rules with `campaign`, atomically, and
-   * makes the campaign ready again. The caller passes the MERGE of the durable record and
-   * `winners()` (a restore must never drop a grant the ledger made). The count becomes at least
-   * the highest restored sequence and never goes below the ledger's own, so a hole never lets a
-   * sequence be reused or the cap be exceeded. The other layout's keys of the campaign are
-   * removed in the same step (one live ledger per campaign). Idempotent. Does NOT append to the
-   * outbox (these coupons are persisted or already on their way).
-   */
-  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void>;
-
-  /**
-   * Every grant the ledger holds for the campaign, in either layout, ready or not: what a
-   * reconciliation must keep. userId → sequence.
-   */
-  winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>>;
-
-  /**
-   * Stops the campaign deciding (reserve and findGrant answer `not-ready`) in every layout,
-   * until the next restore. Idempotent.
-   */
-  fence(campaignId: CampaignId): Promise<void>;
-
-  /** Which layout holds the campaign (see LedgerLayout). */
-  layout(campaignId: CampaignId): Promise<LedgerLayout>;
-
-  /**
-   * Claims the right to reconcile the campaign for `ttlMs` across every process sharing the
-   * ledger; false when another holder has it. A claim lapses by itself (a crashed holder).
-   */
-  claimReconcile(campaignId: CampaignId, ttlMs: number): Promise<boolean>;
-
-  /** Gives a claim back before it lapses (the reconciliation is over, whatever its outcome). */
-  releaseReconcile(campaignId: CampaignId): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../application/ports/logger.port.ts';
-import type { Config } from '../wiring/config.ts';
+import type { Config } from '../config.ts';
 import type { Wiring } from '../wiring/container.ts';
 
 /** What a person needs once the service listens: where it is, and one request to try. */

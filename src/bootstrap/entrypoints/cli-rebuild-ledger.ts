@@ -9,8 +9,7 @@ import './require-node.ts'; // first: stops an older Node with one clear line
 import { parseCampaignId } from '../../domain/ids.ts';
 import { runCommand } from './cli.ts';
 import { CliFailure } from './cli-options.ts';
-import { requireLedger } from '../wiring/config.ts';
-import { TOKENS } from '../wiring/tokens.ts';
+import { requireLedger } from '../config.ts';
 
 const USAGE = `
 npm run rebuild-ledger -- <campaignId> [--force] [--verbose]
@@ -52,7 +51,7 @@ await runCommand(
       );
     }
     const force = args.values.force === true;
-    const outcome = await runtime.container.get(TOKENS.rebuildLedger).execute(id.value, { force });
+    const outcome = await runtime.core.rebuildLedger.execute(id.value, { force });
     switch (outcome.kind) {
       case 'unknown-campaign':
         process.stderr.write(`rebuild-ledger: no campaign ${id.value} in the database\n`);

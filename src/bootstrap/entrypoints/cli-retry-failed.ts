@@ -4,7 +4,6 @@
  */
 import './require-node.ts'; // first: stops an older Node with one clear line
 import { runCommand } from './cli.ts';
-import { TOKENS } from '../wiring/tokens.ts';
 
 const USAGE = `
 npm run retry-failed [-- --verbose]
@@ -21,7 +20,7 @@ DATABASE_URL.
 await runCommand(
   { name: 'retry-failed', usage: USAGE, needs: ['DATABASE_URL'] },
   async (runtime) => {
-    const report = await runtime.container.get(TOKENS.retryFailedIssuances).execute();
+    const report = await runtime.core.retryFailedIssuances.execute();
     process.stdout.write(
       `retry-failed: ${report.resolved} resolved, ${report.stillFailing} still failing\n`,
     );

@@ -1,6 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { createPinoLogger } from '../../adapters/logging/pino-logger.ts';
-import { ConfigError, loadConfig, requireSettings, type Config } from '../wiring/config.ts';
+import { ConfigError, loadConfig, requireSettings, type Config } from '../config.ts';
 import { createRuntime, wiringFor, type Runtime } from '../wiring/container.ts';
 import { CliFailure, parseCli, runCli, type CliSpec } from './cli-options.ts';
 

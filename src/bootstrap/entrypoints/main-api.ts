@@ -1,5 +1,5 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
-import { requireExplicitSettings, requireLedger, requireSettings } from '../wiring/config.ts';
+import { requireExplicitSettings, requireLedger, requireSettings } from '../config.ts';
 import { startHttp } from '../runtime/http.ts';
 import { announceStart } from './banner.ts';
 import { runMain } from './main.ts';

@@ -1,5 +1,5 @@
 import './require-node.ts'; // first: stops an older Node with one clear line
-import { requireLedger, requireSettings } from '../wiring/config.ts';
+import { requireLedger, requireSettings } from '../config.ts';
 import { startMetricsServer } from '../runtime/http.ts';
 import { runMain } from './main.ts';
 import { startConsumer } from '../runtime/workers.ts';

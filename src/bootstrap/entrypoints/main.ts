@@ -1,5 +1,5 @@
 import { createPinoLogger } from '../../adapters/logging/pino-logger.ts';
-import { ConfigError, loadConfig, type Config } from '../wiring/config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createRuntime, wiringFor, type Runtime } from '../wiring/container.ts';
 import { describeError, parseCli } from './cli-options.ts';
 

@@ -1,24 +1,20 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Registry } from 'prom-client';
 import { createHttpApp, createOpsApp } from '../../adapters/http/app.ts';
 import { inProcessPart } from '../../adapters/http/health.route.ts';
 import type { AuthSettings } from '../../adapters/http/http-dependencies.ts';
-import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
-import type { Config } from '../wiring/config.ts';
+import type { Config } from '../config.ts';
 import { wiringFor, type Runtime } from '../wiring/container.ts';
 import { startHttpServer } from './http-server.ts';
-import { resolveMetrics, watchBacklogs } from '../wiring/metrics.module.ts';
 import {
   buildRateLimits,
   EMBEDDED_RATE_LIMITS,
   type RateLimitDefaults,
 } from '../wiring/rate-limit.ts';
-import { TOKENS } from '../wiring/tokens.ts';
 
 /** What the HTTP servers need from the runtime (tests may pass a runtime of their own). */
 export type HttpRuntime = Pick<
   Runtime,
-  'config' | 'container' | 'logger' | 'lifecycle' | 'healthChecks'
+  'config' | 'core' | 'ports' | 'metrics' | 'logger' | 'lifecycle' | 'healthChecks'
 >;
 
 /** The user-id source chosen by AUTH_MODE (config validation guarantees the key in jwt mode). */
@@ -37,20 +33,6 @@ export function authSettings(config: Config): AuthSettings {
   throw new Error('AUTH_MODE=jwt without JWT_SECRET or JWT_PUBLIC_KEY'); // refused by loadConfig
 }
 
-/**
- * The process's metrics. Without metricsModule in the container, /metrics still answers (HTTP
- * and process metrics only) and says so once in the log.
- */
-function metricsOf(runtime: HttpRuntime): CouponMetrics {
-  const metrics = resolveMetrics(runtime.container);
-  if (metrics) return metrics;
-  runtime.logger.warn(
-    {},
-    'metricsModule is not loaded: /metrics reports HTTP and process metrics only (no decisions, ledger, relay or consumer metrics)',
-  );
-  return new CouponMetrics(new Registry());
-}
-
 export interface HttpOptions {
   /** Per-client limits where RATE_LIMIT_* is unset: the entrypoint decides (embedded: off). */
   readonly rateLimitDefaults?: RateLimitDefaults;
@@ -61,22 +43,22 @@ export async function buildHttpApp(
   runtime: HttpRuntime,
   options: HttpOptions = {},
 ): Promise<OpenAPIHono> {
-  const { config, container, logger } = runtime;
+  const { config, core, ports, metrics, logger } = runtime;
   const rateLimits = await buildRateLimits(
     config,
     options.rateLimitDefaults ?? EMBEDDED_RATE_LIMITS,
     runtime.lifecycle,
     logger,
   );
-  const metrics = metricsOf(runtime);
   // The API process owns the outbox (its relay drains it): report its depth from the start.
-  await watchBacklogs(container, { outbox: true });
+  metrics.watchOutbox(ports.outbox);
+  metrics.watchFailures(ports.failures);
   return createHttpApp({
-    applyForCoupon: container.get(TOKENS.applyForCoupon),
-    getIssuanceStatus: container.get(TOKENS.getIssuanceStatus),
-    getCampaignSummary: container.get(TOKENS.getCampaignSummary),
-    listCampaigns: container.get(TOKENS.listCampaigns),
-    createCampaign: container.get(TOKENS.createCampaign),
+    applyForCoupon: core.applyForCoupon,
+    getIssuanceStatus: core.getIssuanceStatus,
+    getCampaignSummary: core.getCampaignSummary,
+    listCampaigns: core.listCampaigns,
+    createCampaign: core.createCampaign,
     // The families on their in-memory adapter are listed too (`ledger: memory`, …).
     healthChecks: [
       ...runtime.healthChecks(),
@@ -113,10 +95,9 @@ export async function startMetricsServer(
   runtime: HttpRuntime,
   port: number = runtime.config.METRICS_PORT,
 ): Promise<{ port: number; url: string }> {
-  const { config, logger, lifecycle, container } = runtime;
-  const metrics = metricsOf(runtime);
+  const { config, logger, lifecycle, metrics } = runtime;
   // Not the outbox: the consumer process has none of its own to report.
-  await watchBacklogs(container, { outbox: false });
+  metrics.watchFailures(runtime.ports.failures);
   const app = createOpsApp({ healthChecks: runtime.healthChecks(), logger, metrics });
   const server = await startHttpServer(app, port, config.HOST);
   lifecycle.onStop('metrics-http', () => server.close());

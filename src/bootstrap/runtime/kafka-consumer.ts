@@ -2,8 +2,7 @@ import { EventVerifier } from '../../adapters/kafka/event-signature.ts';
 import { KafkaCouponConsumer } from '../../adapters/kafka/kafka-coupon-consumer.ts';
 import type { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
 import type { Runtime } from '../wiring/container.ts';
-import { KAFKA, SIGNING_KEYS } from '../wiring/kafka.module.ts';
-import { TOKENS as T } from '../wiring/tokens.ts';
+import { KAFKA, SIGNING_KEYS } from '../wiring/adapters-kafka.ts';
 
 /**
  * The consumer group: one RecordIssuedCoupons call per batch, offsets committed after the rows
@@ -21,8 +20,8 @@ export async function startKafkaConsumer(
     record,
     // Accepts any configured key: during a rotation, events signed with either one.
     verifier: new EventVerifier(container.get(SIGNING_KEYS)),
-    failures: await container.getAsync(T.failures),
-    clock: container.get(T.clock),
+    failures: runtime.ports.failures,
+    clock: runtime.ports.clock,
     logger,
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,

@@ -1,14 +1,12 @@
 import { WorkerLoop } from '../../application/worker-loop.ts';
 import { InMemoryCouponConsumer } from '../../adapters/memory/in-memory-coupon-consumer.ts';
-import type { InMemoryCouponLog } from '../../adapters/memory/in-memory-coupon-log.ts';
-import { MEMORY } from '../wiring/memory.module.ts';
+import { MEMORY_LOG } from '../wiring/adapters-memory.ts';
 import type { Runtime } from '../wiring/container.ts';
-import { TOKENS } from '../wiring/tokens.ts';
 
 /** The outbox relay: runs in the API process, flushes on stop. */
 export function startRelay(runtime: Runtime): WorkerLoop {
-  const { config, container, logger, lifecycle } = runtime;
-  const relay = container.get(TOKENS.relayIssuedCoupons);
+  const { config, core, logger, lifecycle } = runtime;
+  const relay = core.relayIssuedCoupons;
   const loop = new WorkerLoop(
     'relay',
     () => relay.relayBatch(config.RELAY_BATCH_SIZE, config.RELAY_WAIT_MS),
@@ -24,13 +22,10 @@ export function startRelay(runtime: Runtime): WorkerLoop {
 
 /** The consumer: Kafka's consumer group in production, the in-memory log when embedded. */
 export async function startConsumer(runtime: Runtime): Promise<void> {
-  const { config, container, logger, lifecycle } = runtime;
-  const record = container.get(TOKENS.recordIssuedCoupons);
+  const { config, container, core, logger, lifecycle } = runtime;
+  const record = core.recordIssuedCoupons;
   if (runtime.wiring.log === 'memory') {
-    const consumer = new InMemoryCouponConsumer(
-      container.get<InMemoryCouponLog>(MEMORY.couponLog),
-      record,
-    );
+    const consumer = new InMemoryCouponConsumer(container.get(MEMORY_LOG), record);
     const loop = new WorkerLoop(
       'consumer',
       () => consumer.step(),
@@ -50,15 +45,11 @@ export async function startConsumer(runtime: Runtime): Promise<void> {
  * ledger found behind the durable record is fenced and reconciled, with no operator.
  */
 export function startLedgerCheck(runtime: Runtime): void {
-  const { config, container, logger, lifecycle } = runtime;
-  const check = container.get(TOKENS.checkLedgers);
-  const reconciler = container.get(TOKENS.ledgerReconciler);
+  const { config, core, logger, lifecycle } = runtime;
+  const check = core.checkLedgers;
   const timer = setInterval(() => {
     check.run().catch((error: unknown) => logger.warn({ err: error }, 'ledger check failed'));
   }, config.LEDGER_CHECK_INTERVAL_MS);
   timer.unref();
-  lifecycle.onStop('ledger-check', async () => {
-    clearInterval(timer);
-    reconciler.stop();
-  });
+  lifecycle.onStop('ledger-check', async () => clearInterval(timer));
 }

@@ -3,13 +3,13 @@ import { Container } from 'inversify';
 import { Registry } from 'prom-client';
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
+import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
 import { SystemClock } from '../../adapters/system/system-clock.ts';
-import { applicationModule } from './application.module.ts';
-import { ConfigError, type Config } from './config.ts';
+import { memoryLedger, memoryLog, memoryStore } from './adapters-memory.ts';
+import type { Config } from '../config.ts';
+import { composeCore, type Core } from './core.ts';
 import { Lifecycle } from '../runtime/lifecycle.ts';
-import { memoryLedgerModule, memoryLogModule, memoryStoreModule } from './memory.module.ts';
-import { metricsModule } from './metrics.module.ts';
-import { TOKENS } from './tokens.ts';
+import { HEALTH_CHECKS, PORTS, resolvePorts, type Ports } from './ports.ts';
 
 /** Which adapter serves each family of ports; chosen by which variables are set. */
 export interface Wiring {
@@ -18,21 +18,8 @@ export interface Wiring {
   readonly store: 'memory' | 'mysql';
 }
 
-/** Which adapters to use; two ways to reach the ledger's Redis at once is ambiguous, refused. */
+/** Which adapters to use (the configuration refuses two ways to the ledger's Redis). */
 export function wiringFor(config: Config): Wiring {
-  const ways = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter(
-    (name) => config[name] !== undefined,
-  );
-  if (ways.length > 1) {
-    throw new ConfigError(
-      `invalid configuration: ${ways[1]}: set one of REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, not ${ways.join(' and ')}`,
-    );
-  }
-  if (config.REDIS_CLUSTER_NODES && config.LEDGER_MIN_REPLICAS > 0) {
-    throw new ConfigError(
-      'invalid configuration: LEDGER_MIN_REPLICAS: needs REDIS_URL or REDIS_SENTINELS (a cluster spreads one WAIT over many nodes; see docs/reliability.md)',
-    );
-  }
   return {
     ledger: config.REDIS_CLUSTER_NODES
       ? 'redis-cluster'
@@ -50,55 +37,72 @@ export interface Runtime {
   readonly config: Config;
   readonly wiring: Wiring;
   readonly logger: Logger;
-  readonly container: Container;
   readonly lifecycle: Lifecycle;
+  /** The process's adapter bindings: the ports, and a family's own extras (its Kafka client). */
+  readonly container: Container;
+  readonly ports: Ports;
+  /** The use cases, composed once over the ports (core.ts). */
+  readonly core: Core;
+  /** The process's metrics, on its own registry (never prom-client's global one). */
+  readonly metrics: CouponMetrics;
   healthChecks(): HealthCheck[];
 }
 
+export interface RuntimeOptions {
+  /** Node process metrics (CPU, memory, event loop, GC) on the registry; on by default. */
+  readonly processMetrics?: boolean;
+}
+
 /**
- * The composition root: one container per process, built from one module per adapter family
- * plus the application module, so the API, the consumer and the embedded mode share the core.
- * Connections are opened here (fail fast at boot) and closed by the lifecycle in reverse order.
+ * The composition root of one process: the adapters its configuration names, one module per
+ * family (memory, Redis, Kafka, MySQL), bound to the ports; then the core composed over them
+ * (core.ts). The API, the consumer, the embedded mode and the commands share it. Connections are
+ * opened here (fail fast at boot) and closed by the lifecycle in reverse order.
  */
 export async function createRuntime(
   config: Config,
   logger: Logger,
   role: string,
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const container = new Container({ defaultScope: 'Singleton' });
   const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
   const wiring = wiringFor(config);
-  container.bind(TOKENS.logger).toConstantValue(logger);
-  container.bind(TOKENS.clock).toConstantValue(new SystemClock());
-  container.load(applicationModule);
-  // Metering decorators wrap the ports on activation; one registry per process.
-  container.load(metricsModule(new Registry()));
-
+  container.bind(PORTS.logger).toConstantValue(logger);
+  container.bind(PORTS.clock).toConstantValue(new SystemClock());
   // Real adapters are imported only when configured: `npm start` never loads their drivers.
-  if (wiring.ledger === 'memory') container.load(memoryLedgerModule());
+  if (wiring.ledger === 'memory') container.load(memoryLedger());
   else {
-    const { redisModule } = await import('./redis.module.ts');
-    container.load(await redisModule(config, wiring.ledger, lifecycle, role, logger));
+    const { redisLedger } = await import('./adapters-redis.ts');
+    container.load(await redisLedger(config, lifecycle, role, logger));
   }
-  if (wiring.log === 'memory') container.load(memoryLogModule());
+  if (wiring.log === 'memory') container.load(memoryLog());
   else {
-    const { kafkaModule } = await import('./kafka.module.ts');
-    container.load(await kafkaModule(config, logger, lifecycle, role));
+    const { kafkaLog } = await import('./adapters-kafka.ts');
+    container.load(await kafkaLog(config, logger, lifecycle, role));
   }
-  if (wiring.store === 'memory') container.load(memoryStoreModule());
+  if (wiring.store === 'memory') container.load(memoryStore());
   else {
-    const { mikroOrmModule } = await import('./mikro-orm.module.ts');
-    container.load(await mikroOrmModule(config, lifecycle));
+    const { mysqlStore } = await import('./adapters-mysql.ts');
+    container.load(await mysqlStore(config, lifecycle));
   }
 
+  const ports = resolvePorts(container);
+  const metrics = new CouponMetrics(new Registry(), {
+    processMetrics: options.processMetrics ?? true,
+  });
+  const core = composeCore(ports, metrics);
+  lifecycle.onStop('reconciler', async () => core.reconciler.stop());
   logger.info({ role, wiring }, 'container ready');
   return {
     config,
     wiring,
     logger,
-    container,
     lifecycle,
-    healthChecks: () =>
-      container.isBound(TOKENS.healthChecks) ? container.getAll(TOKENS.healthChecks) : [],
+    container,
+    ports,
+    core,
+    metrics,
+    healthChecks: () => (container.isBound(HEALTH_CHECKS) ? container.getAll(HEALTH_CHECKS) : []),
   };
 }

@@ -8,7 +8,7 @@ import {
   type RedisConnection,
 } from '../../adapters/redis/redis-client.ts';
 import { redisRateLimiter } from '../../adapters/redis/redis-rate-limiter.ts';
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 
 /** Requests per second per client; 0 = that route is not limited. */

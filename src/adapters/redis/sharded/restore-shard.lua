@@ -7,17 +7,17 @@
 --
 -- KEYS[1] rules hash, KEYS[2] winners hash, KEYS[3] grants count, KEYS[4] staging hash,
 -- KEYS[5] transfers hash
--- ARGV[1..5] the rules (see ../campaign-rules.lua),
--- ARGV[6] shards, ARGV[7] shard, ARGV[8] base, ARGV[9] net, ARGV[10] epoch,
--- ARGV[11] grants count, ARGV[12] number of winners expected in the staging hash,
--- ARGV[13] seqBase (the next grant's local index is count + seqBase + 1)
-local failed = swap_in_staged_winners(KEYS[2], KEYS[4], tonumber(ARGV[12]))
+-- ARGV[1] the rules (see ../campaign-rules.lua),
+-- ARGV[2] shards, ARGV[3] shard, ARGV[4] base, ARGV[5] net, ARGV[6] epoch,
+-- ARGV[7] grants count, ARGV[8] number of winners expected in the staging hash,
+-- ARGV[9] seqBase (the next grant's local index is count + seqBase + 1)
+local failed = swap_in_staged_winners(KEYS[2], KEYS[4], tonumber(ARGV[8]))
 if failed then
   return failed
 end
-redis.call('SET', KEYS[3], ARGV[11])
+redis.call('SET', KEYS[3], ARGV[7])
 redis.call('DEL', KEYS[1], KEYS[5])
-write_rules(KEYS[1],
-  'shards', ARGV[6], 'shard', ARGV[7], 'base', ARGV[8], 'net', ARGV[9], 'epoch', ARGV[10],
-  'seqBase', ARGV[13], 'run', current_run())
+write_rules(KEYS[1], ARGV[1],
+  'shards', ARGV[2], 'shard', ARGV[3], 'base', ARGV[4], 'net', ARGV[5], 'epoch', ARGV[6],
+  'seqBase', ARGV[9], 'run', current_run())
 return 1

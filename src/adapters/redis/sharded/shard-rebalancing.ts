@@ -26,7 +26,7 @@ export type RebalanceOutcome =
   | { readonly decided: ScriptDecision };
 
 /**
- * Moves stock between a campaign's sub-ledgers (see RedisShardedIssuanceLedger for the quotas and
+ * Moves stock between a campaign's sub-ledgers (see ShardedLedger for the quotas and
  * their invariant). A transfer is three scripts: debit the donor + journal entry (one atomic step
  * on the donor's slot), credit the recipient (idempotent by transfer number), clear the journal
  * entry (compare-and-delete).

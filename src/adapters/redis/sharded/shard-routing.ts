@@ -90,6 +90,8 @@ export class ShardRouting {
         case 'closed':
         case 'not-ready':
           return decision;
+        case 'held-elsewhere':
+          throw new Error(`a sub-ledger of ${campaignId} answered held-elsewhere`);
       }
     }
     throw new Error(

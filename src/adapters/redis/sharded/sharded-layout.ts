@@ -128,14 +128,6 @@ export function layoutOf(campaignId: CampaignId, shards: number): ShardLayout {
  */
 export class ShardedKeys extends RedisKeys {
   /**
-   * STRING N: how many sub-ledgers the campaign has. On the campaign's own slot (never touched by
-   * a script); read once per process and campaign, and corrected by the sub-ledgers themselves.
-   */
-  shardCount(id: CampaignId): string {
-    return `${this.prefix}{${id}}:shards`;
-  }
-
-  /**
    * HASH of one sub-ledger's stock transfers: `out:<j>` = `<n>:<amount>:<epoch>` (a transfer to
    * sub-ledger j debited here and maybe not yet credited there; at most one per j),
    * `next:<j>` = the last transfer number given to j, `in:<j>` = the last transfer number from j

@@ -41,12 +41,11 @@ export class ShardedRestore {
     private readonly layouts: LedgerLayouts,
     private readonly commands: SubLedgerCommands,
     private readonly cache: LayoutCache,
-    /** The configured number of sub-ledgers (see RedisShardedIssuanceLedgerOptions.shards). */
-    private readonly configured: number,
   ) {}
 
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    const shards = shardsFor(this.configured, campaign.totalQuantity);
+  /** Rebuilds the campaign in `wanted` sub-ledgers (fewer for a small total, see shardsFor). */
+  async restore(campaign: Campaign, coupons: readonly Coupon[], wanted: number): Promise<void> {
+    const shards = shardsFor(wanted, campaign.totalQuantity);
     const layout = layoutOf(campaign.id, shards);
     const winners = layout.tags.map(() => new Map<UserId, number>());
     for (const coupon of coupons) {

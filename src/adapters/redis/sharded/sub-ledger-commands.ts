@@ -6,7 +6,7 @@ import {
   decisionOf,
   issuedCountOf,
   lookupOf,
-  rulesOf,
+  encodeRules,
   type ScriptDecision,
 } from '../ledger-codec.ts';
 import { registerCampaign } from '../redis-outbox-stream.ts';
@@ -126,7 +126,7 @@ export class SubLedgerCommands {
     const base = baseQuota(campaign.totalQuantity, layout.shards, shard);
     const reply = await this.#run.define(
       ...[k.campaign, k.count],
-      ...[...rulesOf(campaign), layout.shards, shard, base, epoch],
+      ...[encodeRules(campaign), layout.shards, shard, base, epoch],
     );
     if (typeof reply === 'number' && Number.isSafeInteger(reply)) return reply;
     throw new Error(`define-shard.lua answered ${JSON.stringify(reply)}`);
@@ -178,13 +178,19 @@ export class SubLedgerCommands {
   /** The user's entry in the sub-ledger they route to, with the sub-ledger's readiness. */
   async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<GrantLookup> {
     const k = this.keysOf(layout, shard);
-    return lookupOf(await this.#run.findGrant(k.campaign, k.users, userId));
+    const lookup = lookupOf(await this.#run.findGrant(k.campaign, k.users, userId));
+    if (lookup.kind === 'held-elsewhere') throw new Error('a sub-ledger answered held-elsewhere');
+    return lookup;
   }
 
   /** Grants on one sub-ledger, or undefined when it holds no rules. */
   async issuedCount(layout: ShardLayout, shard: number): Promise<number | undefined> {
     const k = this.keysOf(layout, shard);
-    return issuedCountOf(await this.#run.issuedCount(k.campaign, k.count));
+    // A sub-ledger is never laid out further: its own marker key never exists.
+    const marker = this.keys.shardCount(layout.tags[shard]!);
+    const count = issuedCountOf(await this.#run.issuedCount(k.campaign, k.count, marker));
+    if (count === 'held-elsewhere') throw new Error('a sub-ledger answered held-elsewhere');
+    return count;
   }
 
   async restore(layout: ShardLayout, shard: number, restored: RestoredShard): Promise<void> {
@@ -192,7 +198,7 @@ export class SubLedgerCommands {
     const { campaign, base, net, epoch, count, winners, seqBase } = restored;
     await this.#run.restore(
       ...[k.campaign, k.users, k.count, restored.staging, k.transfers],
-      ...[...rulesOf(campaign), layout.shards, shard, base, net, epoch, count, winners, seqBase],
+      ...[encodeRules(campaign), layout.shards, shard, base, net, epoch, count, winners, seqBase],
     );
   }
 

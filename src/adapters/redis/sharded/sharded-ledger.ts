@@ -1,26 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  GrantLookup,
-  IssuanceLedger,
-  Reservation,
-} from '../../../application/ports/issuance-ledger.port.ts';
+import type { GrantLookup, Reservation } from '../../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../../domain/campaign.ts';
 import type { Coupon } from '../../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
 import type { GrantDurability } from '../replica-acknowledgement.ts';
 import { orUnavailable } from '../redis-errors.ts';
-import type { KeyNamespace } from '../redis-keys.ts';
-import { parseShardCount, ReconcilableRedisLedger } from '../ledger-layouts.ts';
+import type { LayoutLedger } from '../layout-ledger.ts';
+import { parseShardCount, type LedgerLayouts } from '../ledger-layouts.ts';
 import { OutboxActivity } from '../outbox-activity.ts';
 import { LayoutCache } from './layout-cache.ts';
 import { StockRebalancing } from './shard-rebalancing.ts';
 import { ShardRouting } from './shard-routing.ts';
-import { layoutOf, MAX_SEQUENCE, MAX_SHARDS, shardsFor } from './sharded-layout.ts';
+import {
+  layoutOf,
+  MAX_SEQUENCE,
+  MAX_SHARDS,
+  shardsFor,
+  type ShardedKeys,
+} from './sharded-layout.ts';
 import { ShardedRestore } from './sharded-restore.ts';
 import { SubLedgerCommands } from './sub-ledger-commands.ts';
 
-export interface RedisShardedIssuanceLedgerOptions extends KeyNamespace {
+export interface ShardedLedgerOptions {
   /**
    * Sub-ledgers of a campaign this ledger defines or restores (1..64). A campaign keeps the
    * number it was defined with (stored with it), whatever later processes are configured with;
@@ -82,7 +84,7 @@ const MAX_REBALANCES = 64;
  *
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
-export class RedisShardedIssuanceLedger extends ReconcilableRedisLedger implements IssuanceLedger {
+export class ShardedLedger implements LayoutLedger {
   readonly #shards: number;
   readonly #commands: SubLedgerCommands;
   readonly #cache: LayoutCache;
@@ -90,15 +92,19 @@ export class RedisShardedIssuanceLedger extends ReconcilableRedisLedger implemen
   readonly #routing: ShardRouting;
   readonly #restore: ShardedRestore;
 
-  constructor(redis: RedisConnection, options: RedisShardedIssuanceLedgerOptions) {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keys: ShardedKeys,
+    layouts: LedgerLayouts,
+    options: ShardedLedgerOptions,
+  ) {
     if (!Number.isInteger(options.shards) || options.shards < 1 || options.shards > MAX_SHARDS) {
       throw new RangeError(`shards must be a whole number from 1 to ${MAX_SHARDS}`);
     }
-    super(redis, options, 'sharded');
     const maxRebalances = options.maxRebalances ?? MAX_REBALANCES;
     this.#shards = options.shards;
     this.#commands = new SubLedgerCommands(redis, this.keys);
-    this.#cache = new LayoutCache(this.layouts);
+    this.#cache = new LayoutCache(layouts);
     this.#rebalancing = new StockRebalancing(this.#commands, maxRebalances);
     this.#routing = new ShardRouting(
       this.#commands,
@@ -108,14 +114,7 @@ export class RedisShardedIssuanceLedger extends ReconcilableRedisLedger implemen
       maxRebalances,
       OutboxActivity.of(redis, this.keys),
     );
-    this.#restore = new ShardedRestore(
-      redis,
-      this.keys,
-      this.layouts,
-      this.#commands,
-      this.#cache,
-      this.#shards,
-    );
+    this.#restore = new ShardedRestore(redis, keys, layouts, this.#commands, this.#cache);
   }
 
   /**
@@ -191,7 +190,12 @@ export class RedisShardedIssuanceLedger extends ReconcilableRedisLedger implemen
    * sub-ledgers; holes in the record count as granted (see ShardedRestore).
    */
   restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    return orUnavailable(() => this.#restore.restore(campaign, coupons));
+    return this.restoreIn(this.#shards, campaign, coupons);
+  }
+
+  /** `restore` with `shards` sub-ledgers (the number the campaign is held in, to keep it). */
+  restoreIn(shards: number, campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+    return orUnavailable(() => this.#restore.restore(campaign, coupons, shards));
   }
 
   /**

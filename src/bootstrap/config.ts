@@ -162,8 +162,38 @@ const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Rules across variables: AUTH_MODE=jwt needs exactly one verification key. */
+/**
+ * Rules across variables: one way to reach the ledger's Redis; replicas are WAITed for on one
+ * master only; Kafka means signed events (a consumer that persisted whatever anyone writes to the
+ * topic would break G4, so there is no "unverified" switch); AUTH_MODE=jwt needs exactly one key.
+ */
 const CheckedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
+  const ways = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter(
+    (name) => config[name] !== undefined,
+  );
+  if (ways.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [ways[1]!],
+      message: `set one of REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, not ${ways.join(' and ')}`,
+    });
+  }
+  if (config.REDIS_CLUSTER_NODES && config.LEDGER_MIN_REPLICAS > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['LEDGER_MIN_REPLICAS'],
+      message:
+        'needs REDIS_URL or REDIS_SENTINELS (a cluster spreads one WAIT over many nodes; see docs/reliability.md)',
+    });
+  }
+  if (config.KAFKA_BROKERS && (config.EVENT_SIGNING_KEYS ?? []).length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EVENT_SIGNING_KEYS'],
+      message:
+        'is required when KAFKA_BROKERS is set (keyId:secret[,keyId:secret…], secrets of 32+ characters)',
+    });
+  }
   if (config.AUTH_MODE !== 'jwt') return;
   if (config.JWT_SECRET === undefined && config.JWT_PUBLIC_KEY === undefined) {
     ctx.addIssue({

@@ -1,0 +1,42 @@
+import { ContainerModule } from 'inversify';
+import { InMemoryCampaignRepository } from '../../adapters/memory/in-memory-campaign-repository.ts';
+import { InMemoryCouponLog } from '../../adapters/memory/in-memory-coupon-log.ts';
+import { InMemoryCouponRepository } from '../../adapters/memory/in-memory-coupon-repository.ts';
+import { InMemoryFailedIssuanceRepository } from '../../adapters/memory/in-memory-failed-issuance-repository.ts';
+import { InMemoryIssuanceLedger } from '../../adapters/memory/in-memory-issuance-ledger.ts';
+import { InMemoryIssuanceOutbox } from '../../adapters/memory/in-memory-issuance-outbox.ts';
+import { InMemoryLedgerRecovery } from '../../adapters/memory/in-memory-ledger-recovery.ts';
+import { InMemoryLedgerStore } from '../../adapters/memory/in-memory-ledger-store.ts';
+import { InMemoryPersistenceMarks } from '../../adapters/memory/in-memory-persistence-marks.ts';
+import { PORTS, token } from './ports.ts';
+
+/** The in-memory log, which the embedded consumer reads (the publisher is the same object). */
+export const MEMORY_LOG = token<InMemoryCouponLog>('memory.CouponLog');
+
+/** Ledger, recovery, outbox and marks in memory: one store, as one Redis holds them all. */
+export const memoryLedger = () =>
+  new ContainerModule(({ bind }) => {
+    const store = new InMemoryLedgerStore();
+    bind(PORTS.ledger).toConstantValue(new InMemoryIssuanceLedger(store));
+    bind(PORTS.recovery).toConstantValue(new InMemoryLedgerRecovery(store));
+    bind(PORTS.outbox).toConstantValue(new InMemoryIssuanceOutbox(store));
+    bind(PORTS.marks).toConstantValue(new InMemoryPersistenceMarks(store));
+  });
+
+/** The event log in memory: the publisher, the backlog and the consumer's source at once. */
+export const memoryLog = () =>
+  new ContainerModule(({ bind }) => {
+    const log = new InMemoryCouponLog();
+    bind(MEMORY_LOG).toConstantValue(log);
+    bind(PORTS.publisher).toConstantValue(log);
+    bind(PORTS.backlog).toConstantValue(log);
+  });
+
+/** Campaigns, coupons and failures in memory. */
+export const memoryStore = () =>
+  new ContainerModule(({ bind }) => {
+    const campaigns = new InMemoryCampaignRepository();
+    bind(PORTS.campaigns).toConstantValue(campaigns);
+    bind(PORTS.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
+    bind(PORTS.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
+  });

@@ -1,0 +1,80 @@
+import { ApplyForCoupon } from '../../application/issue/apply-for-coupon.ts';
+import { CheckLedgers } from '../../application/operate/check-ledgers.ts';
+import { CreateCampaign } from '../../application/operate/create-campaign.ts';
+import { LedgerReconciler } from '../../application/operate/ledger-reconciler.ts';
+import { RebuildLedger } from '../../application/operate/rebuild-ledger.ts';
+import { ReconcileLedger } from '../../application/operate/reconcile-ledger.ts';
+import { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
+import { RetryFailedIssuances } from '../../application/persist/retry-failed-issuances.ts';
+import { CachedCampaignRepository } from '../../application/read/cached-campaign-repository.ts';
+import { GetCampaignSummary } from '../../application/read/get-campaign-summary.ts';
+import { GetIssuanceStatus } from '../../application/read/get-issuance-status.ts';
+import { ListCampaigns } from '../../application/read/list-campaigns.ts';
+import { MarkingCouponRepository } from '../../application/read/marking-coupon-repository.ts';
+import { PersistedRecord } from '../../application/read/persisted-record.ts';
+import { RelayIssuedCoupons } from '../../application/relay/relay-issued-coupons.ts';
+import type { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
+import { MeteredApplyForCoupon } from '../../adapters/metrics/metered-apply-for-coupon.ts';
+import { MeteredCouponPublisher } from '../../adapters/metrics/metered-coupon-publisher.ts';
+import { MeteredCouponRepository } from '../../adapters/metrics/metered-coupon-repository.ts';
+import { MeteredIssuanceLedger } from '../../adapters/metrics/metered-issuance-ledger.ts';
+import type { Ports } from './ports.ts';
+
+/**
+ * The read side's freshness (docs/scaling.md, "Reads"): counts and definitions are reused for at
+ * most READ_REFRESH_MS per process. A settled campaign's copy in memory (a Redis adapter's
+ * concern) is re-checked every SETTLED_REVALIDATE_MS; a winner set larger than
+ * SETTLED_MAX_WINNERS stays in Redis.
+ */
+export const READ_REFRESH_MS = 1000;
+export const SETTLED_REVALIDATE_MS = 1000;
+export const SETTLED_MAX_WINNERS = 100_000;
+
+/**
+ * The core of every process, composed over its ports: the API, the consumer, the embedded mode
+ * and the operator commands all run these use cases; each uses the ones it needs. Every decorator
+ * chain is written where it is built, outermost first (with metrics; without, the decorators are
+ * left out):
+ * - ledger: metered → the adapter (the Redis one answers settled campaigns from memory inside);
+ * - coupons: metered → marked as persisted after each write → the adapter;
+ * - publisher: metered → the adapter;
+ * - apply: metered (each decision counted by outcome) → ApplyForCoupon.
+ */
+export function composeCore(ports: Ports, metrics?: CouponMetrics) {
+  const { logger, clock, outbox, backlog, campaigns, failures, recovery } = ports;
+  const ledger = metrics ? new MeteredIssuanceLedger(ports.ledger, metrics) : ports.ledger;
+  const marking = new MarkingCouponRepository(ports.coupons, ports.marks);
+  const coupons = metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking;
+  const publisher = metrics
+    ? new MeteredCouponPublisher(ports.publisher, metrics, clock)
+    : ports.publisher;
+
+  const catalog = new CachedCampaignRepository(campaigns, { ttlMs: READ_REFRESH_MS });
+  const record = new PersistedRecord(ports.marks, coupons, READ_REFRESH_MS);
+  const reconcileLedger = new ReconcileLedger(
+    campaigns,
+    coupons,
+    failures,
+    recovery,
+    backlog,
+    clock,
+  );
+  const reconciler = new LedgerReconciler(reconcileLedger, logger);
+  const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler);
+  const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record);
+  return {
+    applyForCoupon: metrics ? new MeteredApplyForCoupon(apply, metrics) : apply,
+    getIssuanceStatus: new GetIssuanceStatus(catalog, ledger, record, reconciler),
+    getCampaignSummary,
+    listCampaigns: new ListCampaigns(catalog, getCampaignSummary),
+    createCampaign: new CreateCampaign(catalog, ledger),
+    relayIssuedCoupons: new RelayIssuedCoupons(outbox, publisher),
+    recordIssuedCoupons: new RecordIssuedCoupons(coupons, failures, clock, logger),
+    retryFailedIssuances: new RetryFailedIssuances(failures, coupons, clock),
+    checkLedgers: new CheckLedgers(campaigns, coupons, recovery, reconciler, clock, logger),
+    rebuildLedger: new RebuildLedger(reconcileLedger, outbox, backlog, failures),
+    reconciler,
+  };
+}
+
+export type Core = ReturnType<typeof composeCore>;
