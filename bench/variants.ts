@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StartedProcess } from '../scripts/lib/embedded-process.ts';
 import { RedisKeys } from '../src/adapters/redis/redis-keys.ts';
+import { encodeRules } from '../src/adapters/redis/ledger-codec.ts';
 import { DEFINE, registerScript } from '../src/adapters/redis/redis-scripts.ts';
 import type { CampaignId } from '../src/domain/ids.ts';
 import { couponRows, scalar, type BenchEnvironment } from './bench-environment.ts';
@@ -137,7 +138,13 @@ export async function startVariant(
         ...started([server]),
         async createCampaign(id, totalQuantity) {
           // The service's own define script: the rules, and the fence's run id of this server.
-          await define(keys.campaign(id as CampaignId), `bench ${id}`, totalQuantity, 1, '', '');
+          const campaign = {
+            id: id as CampaignId,
+            name: `bench ${id}`,
+            totalQuantity,
+            perUserLimit: 1,
+          };
+          await define(keys.campaign(campaign.id), encodeRules(campaign));
         },
         async tally(campaignId) {
           const issued = Number((await redis.get(keys.count(campaignId as CampaignId))) ?? 0);

@@ -68,25 +68,25 @@ app.post('/campaigns/:campaignId/issuances', async (c) => {
   } catch {
     return fail(c, 503, 'LEDGER_UNAVAILABLE');
   }
-  const [code, value] = reply as [number, number];
+  const [kind, value] = reply as [string, number];
   const who = { campaignId, userId };
   const rejected = (status: 403 | 404 | 409 | 410 | 503, stable: string) =>
     c.json({ status: stable, ...who, error: { code: stable, message: stable } }, status);
-  switch (code) {
-    case 1:
+  switch (kind) {
+    case 'issued':
       return c.json(
         { status: 'ISSUED', ...who, sequence: value, issuedAt: new Date(now).toISOString() },
         201,
       );
-    case 2:
+    case 'already-issued':
       return rejected(409, 'ALREADY_ISSUED');
-    case 5:
+    case 'sold-out':
       return rejected(410, 'SOLD_OUT');
-    case 3:
+    case 'not-open':
       return rejected(403, 'NOT_OPEN');
-    case 4:
+    case 'closed':
       return rejected(403, 'CLOSED');
-    case 0:
+    case 'unknown-campaign':
       return rejected(404, 'CAMPAIGN_NOT_FOUND');
     default:
       return rejected(503, 'LEDGER_NOT_READY');
