@@ -198,6 +198,7 @@ describe('MySQL schema from the committed migrations', () => {
     expect(runs.flat()).toEqual([
       'Migration20261125090000_create_coupon_tables',
       'Migration20261201100000_unique_campaign_sequence',
+      'Migration20261210090000_create_campaign_report_tables',
     ]);
     expect(await runMigrations(orms[0] as MikroORM)).toEqual([]);
   });
