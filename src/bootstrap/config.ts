@@ -134,6 +134,11 @@ const ConfigSchema = z.object({
   JWT_AUDIENCE: optionalString,
   /** The consumer's ops server (/metrics, /health/*); 0 picks a free port. */
   METRICS_PORT: int(9464, 0, 65535),
+  /**
+   * The campaign report's counters on the apply path and the consumer's write (issue 26); `off`
+   * exists to price them in the benchmark (`REPORT_COUNTERS=off npm run bench …`).
+   */
+  REPORT_COUNTERS: z.enum(['on', 'off']).default('on'),
   /** Sub-ledgers per campaign on Redis (sharded-stock mode, docs/scaling.md); 1 = off. */
   LEDGER_SHARDS: int(1, 1, 64),
   /**

@@ -5,6 +5,7 @@ import { announceStart } from './banner.ts';
 import { runMain } from './main.ts';
 import { productionRateLimits } from '../wiring/rate-limit.ts';
 import { startLedgerCheck, startRelay } from '../runtime/workers.ts';
+import { startReportFlush } from '../runtime/report-flush.ts';
 
 /**
  * Production API process: HTTP + outbox relay, on the real Redis, Kafka and MySQL. Unlike the
@@ -17,6 +18,7 @@ await runMain(
   async (runtime) => {
     startRelay(runtime);
     startLedgerCheck(runtime);
+    startReportFlush(runtime);
     const rateLimitDefaults = productionRateLimits(runtime.config);
     const { url } = await startHttp(runtime, { rateLimitDefaults });
     announceStart(runtime.logger, { url, wiring: runtime.wiring, config: runtime.config });

@@ -3,11 +3,13 @@ import { requireLedger, requireSettings } from '../config.ts';
 import { startMetricsServer } from '../runtime/http.ts';
 import { runMain } from './main.ts';
 import { startConsumer } from '../runtime/workers.ts';
+import { startReportFlush } from '../runtime/report-flush.ts';
 
 /** Production consumer process: Kafka consumer group → RecordIssuedCoupons → MySQL (+ marks on Redis). */
 await runMain(
   'consumer',
   async (runtime) => {
+    startReportFlush(runtime);
     await startConsumer(runtime);
     const ops = await startMetricsServer(runtime);
     runtime.logger.info(

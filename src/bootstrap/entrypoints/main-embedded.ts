@@ -4,12 +4,14 @@ import { runMain } from './main.ts';
 import { startHttp } from '../runtime/http.ts';
 import { seedDefaultCampaign } from '../runtime/seed.ts';
 import { startConsumer, startLedgerCheck, startRelay } from '../runtime/workers.ts';
+import { startReportFlush } from '../runtime/report-flush.ts';
 
 /**
  * `npm start`: API + relay + consumer in ONE process, on the in-memory adapters unless
  * REDIS_URL / KAFKA_BROKERS / DATABASE_URL switch a family to its real adapter.
  */
 await runMain('embedded', async (runtime) => {
+  startReportFlush(runtime);
   await startConsumer(runtime);
   startRelay(runtime);
   startLedgerCheck(runtime);

@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { InMemoryCampaignReportStore } from '../../adapters/memory/in-memory-campaign-report-store.ts';
 import { InMemoryCampaignRepository } from '../../adapters/memory/in-memory-campaign-repository.ts';
 import { InMemoryCouponLog } from '../../adapters/memory/in-memory-coupon-log.ts';
 import { InMemoryCouponRepository } from '../../adapters/memory/in-memory-coupon-repository.ts';
@@ -32,11 +33,12 @@ export const memoryLog = () =>
     bind(PORTS.backlog).toConstantValue(log);
   });
 
-/** Campaigns, coupons and failures in memory. */
+/** Campaigns, coupons, failures and reports in memory. */
 export const memoryStore = () =>
   new ContainerModule(({ bind }) => {
     const campaigns = new InMemoryCampaignRepository();
     bind(PORTS.campaigns).toConstantValue(campaigns);
     bind(PORTS.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
     bind(PORTS.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
+    bind(PORTS.reports).toConstantValue(new InMemoryCampaignReportStore());
   });

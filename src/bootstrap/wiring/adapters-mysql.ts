@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { createOrm } from '../../adapters/mikro-orm/mikro-orm-config.ts';
+import { MikroOrmCampaignReportStore } from '../../adapters/mikro-orm/mikro-orm-campaign-report-store.ts';
 import { MikroOrmCampaignRepository } from '../../adapters/mikro-orm/mikro-orm-campaign-repository.ts';
 import { MikroOrmCouponRepository } from '../../adapters/mikro-orm/mikro-orm-coupon-repository.ts';
 import { MikroOrmFailedIssuanceRepository } from '../../adapters/mikro-orm/mikro-orm-failed-issuance-repository.ts';
@@ -8,7 +9,7 @@ import type { Config } from '../config.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 import { HEALTH_CHECKS, PORTS } from './ports.ts';
 
-/** Campaigns, coupons and failures in MySQL/MariaDB through MikroORM (schema by migrations). */
+/** Campaigns, coupons, failures and reports in MySQL/MariaDB through MikroORM (schema by migrations). */
 export async function mysqlStore(config: Config, lifecycle: Lifecycle): Promise<ContainerModule> {
   const orm = await createOrm(config.DATABASE_URL ?? '', { poolMax: config.DATABASE_POOL_MAX });
   lifecycle.onStop('mysql', () => orm.close());
@@ -16,6 +17,7 @@ export async function mysqlStore(config: Config, lifecycle: Lifecycle): Promise<
     bind(PORTS.campaigns).toConstantValue(new MikroOrmCampaignRepository(orm));
     bind(PORTS.coupons).toConstantValue(new MikroOrmCouponRepository(orm));
     bind(PORTS.failures).toConstantValue(new MikroOrmFailedIssuanceRepository(orm));
+    bind(PORTS.reports).toConstantValue(new MikroOrmCampaignReportStore(orm));
     bind(HEALTH_CHECKS).toConstantValue(new MySqlHealthCheck(orm));
   });
 }

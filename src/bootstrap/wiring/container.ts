@@ -91,7 +91,7 @@ export async function createRuntime(
   const metrics = new CouponMetrics(new Registry(), {
     processMetrics: options.processMetrics ?? true,
   });
-  const core = composeCore(ports, metrics);
+  const core = composeCore(ports, metrics, { counters: config.REPORT_COUNTERS === 'on' });
   lifecycle.onStop('reconciler', async () => core.reconciler.stop());
   logger.info({ role, wiring }, 'container ready');
   return {

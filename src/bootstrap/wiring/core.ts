@@ -19,6 +19,7 @@ import { MeteredCouponPublisher } from '../../adapters/metrics/metered-coupon-pu
 import { MeteredCouponRepository } from '../../adapters/metrics/metered-coupon-repository.ts';
 import { MeteredIssuanceLedger } from '../../adapters/metrics/metered-issuance-ledger.ts';
 import type { Ports } from './ports.ts';
+import { composeReport, type ReportOptions } from './report.ts';
 
 /**
  * The read side's freshness (docs/scaling.md, "Reads"): counts and definitions are reused for at
@@ -39,12 +40,16 @@ export const SETTLED_MAX_WINNERS = 100_000;
  * - coupons: metered → marked as persisted after each write → the adapter;
  * - publisher: metered → the adapter;
  * - apply: metered (each decision counted by outcome) → ApplyForCoupon.
+ * The campaign report's counters (report.ts) wrap the apply chain and the coupons chain, outermost.
  */
-export function composeCore(ports: Ports, metrics?: CouponMetrics) {
+export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: ReportOptions) {
   const { logger, clock, outbox, backlog, campaigns, failures, recovery } = ports;
   const ledger = metrics ? new MeteredIssuanceLedger(ports.ledger, metrics) : ports.ledger;
   const marking = new MarkingCouponRepository(ports.coupons, ports.marks);
-  const coupons = metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking;
+  const reporting = composeReport(ports, report);
+  const coupons = reporting.tallyDelays(
+    metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking,
+  );
   const publisher = metrics
     ? new MeteredCouponPublisher(ports.publisher, metrics, clock)
     : ports.publisher;
@@ -63,7 +68,9 @@ export function composeCore(ports: Ports, metrics?: CouponMetrics) {
   const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler);
   const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record);
   return {
-    applyForCoupon: metrics ? new MeteredApplyForCoupon(apply, metrics) : apply,
+    applyForCoupon: reporting.tallyAnswers(
+      metrics ? new MeteredApplyForCoupon(apply, metrics) : apply,
+    ),
     getIssuanceStatus: new GetIssuanceStatus(catalog, ledger, record, reconciler),
     getCampaignSummary,
     listCampaigns: new ListCampaigns(catalog, getCampaignSummary),
@@ -74,6 +81,7 @@ export function composeCore(ports: Ports, metrics?: CouponMetrics) {
     checkLedgers: new CheckLedgers(campaigns, coupons, recovery, reconciler, clock, logger),
     rebuildLedger: new RebuildLedger(reconcileLedger, outbox, backlog, failures),
     reconciler,
+    ...reporting.useCases(catalog, ledger, coupons),
   };
 }
 

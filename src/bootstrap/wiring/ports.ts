@@ -1,5 +1,6 @@
 import type { Container, ServiceIdentifier } from 'inversify';
 import type { CampaignRepository } from '../../application/ports/campaign-repository.port.ts';
+import type { CampaignReportStore } from '../../application/ports/campaign-report-store.port.ts';
 import type { Clock } from '../../application/ports/clock.port.ts';
 import type { CouponPublisher } from '../../application/ports/coupon-publisher.port.ts';
 import type { CouponRepository } from '../../application/ports/coupon-repository.port.ts';
@@ -25,6 +26,7 @@ export interface Ports {
   readonly campaigns: CampaignRepository;
   readonly coupons: CouponRepository;
   readonly failures: FailedIssuanceRepository;
+  readonly reports: CampaignReportStore;
 }
 
 export const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
@@ -46,6 +48,7 @@ export const PORTS: { readonly [K in keyof Ports]: ServiceIdentifier<Ports[K]> }
   campaigns: token('CampaignRepository'),
   coupons: token('CouponRepository'),
   failures: token('FailedIssuanceRepository'),
+  reports: token('CampaignReportStore'),
 };
 
 /** Multi-bound: every adapter family with a dependency to watch adds its readiness check. */
