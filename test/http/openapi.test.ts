@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createOpsApp } from '../../src/adapters/http/app.ts';
 import { DASHBOARD_ASSET_PATHS } from '../../src/adapters/http/dashboard.route.ts';
 import { DOCS_ASSET_PATHS } from '../../src/adapters/http/docs/docs.route.ts';
+import { REPORT_ASSET_PATHS } from '../../src/adapters/http/report.route.ts';
 import { OPENAPI_TAGS } from '../../src/adapters/http/docs/openapi-document.ts';
 import { CouponMetrics } from '../../src/adapters/metrics/coupon-metrics.ts';
 import { useRuntimeApps } from '../support/http-runtime.ts';
@@ -23,8 +24,9 @@ type Document = {
   components?: Record<string, unknown>;
 };
 
-/** The static files of the dashboard and of /docs: served, but not API operations. */
-const STATIC_FILES = [...DASHBOARD_ASSET_PATHS, ...DOCS_ASSET_PATHS].map((path) => `GET ${path}`);
+/** The static files of the dashboard, the report page and /docs: served, but not API operations. */
+const ASSET_PATHS = [...DASHBOARD_ASSET_PATHS, ...REPORT_ASSET_PATHS, ...DOCS_ASSET_PATHS];
+const STATIC_FILES = ASSET_PATHS.map((path) => `GET ${path}`);
 
 async function documentOf(app: OpenAPIHono): Promise<Document> {
   const res = await app.request('/openapi.json');
@@ -65,7 +67,7 @@ describe('/openapi.json', () => {
 
   it('serves the static files it leaves out of the document', async () => {
     const app = await appWith({});
-    for (const path of [...DASHBOARD_ASSET_PATHS, ...DOCS_ASSET_PATHS]) {
+    for (const path of ASSET_PATHS) {
       expect((await app.request(path)).status).toBe(200);
     }
   });

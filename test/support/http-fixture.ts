@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createHttpApp } from '../../src/adapters/http/app.ts';
 import type { RateLimits } from '../../src/adapters/http/rate-limit.ts';
+import { InMemoryCampaignReportStore } from '../../src/adapters/memory/in-memory-campaign-report-store.ts';
 import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
 import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
@@ -20,6 +21,8 @@ import { LedgerUnavailableError } from '../../src/application/errors.ts';
 import { GetCampaignSummary } from '../../src/application/read/get-campaign-summary.ts';
 import { GetIssuanceStatus } from '../../src/application/read/get-issuance-status.ts';
 import { ListCampaigns } from '../../src/application/read/list-campaigns.ts';
+import { GetCampaignReport } from '../../src/application/report/get-campaign-report.ts';
+import { ListRecentAnswers } from '../../src/application/report/list-recent-answers.ts';
 import type { HealthCheck } from '../../src/application/ports/health-check.port.ts';
 import type {
   GrantLookup,
@@ -222,6 +225,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const reconcileLedger = new ReconcileLedger(campaigns, coupons, failures, recovery, log, clock);
   // Tests reconcile explicitly (rebuildLedger) and watch the 503s in between: requests only queue.
   const reconciler = new LedgerReconciler(reconcileLedger, logger);
+  const reports = new InMemoryCampaignReportStore();
   const requested: string[] = [];
   const reconcileRequests = { request: (campaignId: CampaignId) => requested.push(campaignId) };
   const useCases = {
@@ -234,6 +238,8 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     reconciler,
     recordIssuedCoupons: new RecordIssuedCoupons(coupons, failures, clock, logger),
     relayIssuedCoupons: new RelayIssuedCoupons(outbox, log),
+    getCampaignReport: new GetCampaignReport(catalog, reports, ledger, coupons, clock),
+    listRecentAnswers: new ListRecentAnswers(reports, clock),
   };
 
   const app: OpenAPIHono = createHttpApp({
@@ -242,6 +248,8 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     getCampaignSummary: useCases.getCampaignSummary,
     listCampaigns: useCases.listCampaigns,
     createCampaign: useCases.createCampaign,
+    getCampaignReport: useCases.getCampaignReport,
+    listRecentAnswers: useCases.listRecentAnswers,
     healthChecks: options.healthChecks ?? [],
     logger,
     adminToken: config.ADMIN_TOKEN,
@@ -292,6 +300,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     campaigns,
     coupons,
     failures,
+    reports,
     useCases,
     /** Campaigns the use cases asked to reconcile, in order (the fixture does not auto-run them). */
     reconcileRequested: requested,

@@ -17,6 +17,7 @@ import { jwtIdentity } from './jwt-identity.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { PATHS } from './paths.ts';
 import { registerMetricsRoutes } from './metrics.route.ts';
+import { registerReportRoutes } from './report.route.ts';
 import { rateLimit } from './rate-limit.ts';
 import { handlerRoute, requestContext } from './request-context.ts';
 import { validationHook } from './validation-hook.ts';
@@ -98,6 +99,7 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   registerIssuanceRoutes(app, deps);
   registerCampaignRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerReportRoutes(app, deps);
   if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
   registerDashboardRoutes(app);
   registerDocsRoutes(app);

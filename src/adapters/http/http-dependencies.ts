@@ -3,6 +3,8 @@ import type { CreateCampaign } from '../../application/operate/create-campaign.t
 import type { GetCampaignSummary } from '../../application/read/get-campaign-summary.ts';
 import type { GetIssuanceStatus } from '../../application/read/get-issuance-status.ts';
 import type { ListCampaigns } from '../../application/read/list-campaigns.ts';
+import type { GetCampaignReport } from '../../application/report/get-campaign-report.ts';
+import type { ListRecentAnswers } from '../../application/report/list-recent-answers.ts';
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -25,6 +27,9 @@ export interface HttpDependencies {
   readonly metrics?: HttpMetrics;
   /** Per-client limits on apply and status; no limit when omitted. */
   readonly rateLimits?: RateLimits;
+  /** `GET /campaigns/{id}/report` (admin) and `GET /stats/recent`; off when omitted. */
+  readonly getCampaignReport?: GetCampaignReport;
+  readonly listRecentAnswers?: ListRecentAnswers;
 }
 
 /**

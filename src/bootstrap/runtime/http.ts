@@ -59,6 +59,8 @@ export async function buildHttpApp(
     getCampaignSummary: core.getCampaignSummary,
     listCampaigns: core.listCampaigns,
     createCampaign: core.createCampaign,
+    getCampaignReport: core.getCampaignReport,
+    listRecentAnswers: core.listRecentAnswers,
     // The families on their in-memory adapter are listed too (`ledger: memory`, …).
     healthChecks: [
       ...runtime.healthChecks(),
