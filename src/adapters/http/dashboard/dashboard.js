@@ -1,12 +1,14 @@
-/* Live dashboard: polls GET /campaigns and GET /stats every 500 ms and draws decisions per
- * second (derived from the deltas of the cumulative counters) on a canvas. Plain browser
+/* Live dashboard: polls GET /campaigns and GET /stats every 500 ms (the table and the live
+ * tiles) and GET /stats/recent every second: the last ten minutes of answers per campaign and
+ * second, as the server's report store holds them, drawn on a canvas. The history is the
+ * server's, not the page's, so a page opened after a drop still shows it. Plain browser
  * JavaScript, no build, no dependency; every value reaches the page through textContent. */
-/* global document, window, fetch, performance, setTimeout */
+/* global document, window, fetch, setTimeout, CSS */
 'use strict';
 
 (() => {
   const POLL_MS = 500;
-  const WINDOW_MS = 60_000;
+  const HISTORY_EVERY = 2; // polls: the history is flushed once a second anyway
   const OUTCOMES = [
     ['issued', '#16a34a'],
     ['already-issued', '#f59e0b'],
@@ -20,12 +22,27 @@
 
   const $ = (id) => document.getElementById(id);
   const canvas = $('chart');
+  const picker = $('chart-campaign');
   const tbody = document.querySelector('#campaigns tbody');
   const rows = new Map();
-  /** @type {{ at: number, rates: Record<string, number>, total: number }[]} */
-  const samples = [];
+  /** @type {{ from: number, to: number, campaigns: { campaignId: string, seconds: { at: string, answers: Record<string, number> }[] }[] } | undefined} */
+  let history;
   /** @type {{ serverAt: number, decisions: Record<string, number> } | undefined} */
   let previous;
+  let polls = 0;
+
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+  // Fields, not dateStyle/timeStyle: those cannot be combined with timeZoneName.
+  const withZone = new Intl.DateTimeFormat('en-GB', {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
+  const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const clockWithSeconds = new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium' });
 
   const fmt = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'));
   const fmtRate = (r) =>
@@ -50,32 +67,24 @@
     return response.json();
   }
 
+  /** The live tiles: rates from the deltas of this process's cumulative counters. */
   function recordStats(stats) {
     const serverAt = Date.parse(stats.at);
     const decisions = stats.decisions || {};
-    const rates = {};
     let total = 0;
+    let issued = 0;
     if (previous && serverAt > previous.serverAt) {
       const seconds = (serverAt - previous.serverAt) / 1000;
       const restarted = OUTCOMES.some(([k]) => (decisions[k] || 0) < (previous.decisions[k] || 0));
       for (const [k] of OUTCOMES) {
-        const delta = restarted ? 0 : (decisions[k] || 0) - (previous.decisions[k] || 0);
-        rates[k] = delta / seconds;
-        total += rates[k];
+        const rate = restarted ? 0 : ((decisions[k] || 0) - (previous.decisions[k] || 0)) / seconds;
+        total += rate;
+        if (k === 'issued') issued = rate;
       }
-    } else {
-      for (const [k] of OUTCOMES) rates[k] = 0;
     }
-    if (!previous || serverAt > previous.serverAt) {
-      samples.push({ at: performance.now(), rates, total });
-      previous = { serverAt, decisions };
-    }
-    while (samples.length > 0 && performance.now() - samples[0].at > WINDOW_MS + 2 * POLL_MS) {
-      samples.shift();
-    }
-    const last = samples[samples.length - 1];
-    $('rate-total').textContent = fmtRate(last ? last.total : 0);
-    $('rate-issued').textContent = fmtRate(last ? last.rates.issued : 0);
+    if (!previous || serverAt > previous.serverAt) previous = { serverAt, decisions };
+    $('rate-total').textContent = fmtRate(total);
+    $('rate-issued').textContent = fmtRate(issued);
     $('decisions-total').textContent = fmt(
       OUTCOMES.reduce((sum, [k]) => sum + (decisions[k] || 0), 0),
     );
@@ -105,11 +114,17 @@
     const idCell = cell(row, 'campaign', 'id');
     idCell.appendChild(document.createElement('code')).textContent = id;
     idCell.appendChild(document.createElement('div')).className = 'name';
-    const win = cell(row, 'window', 'window');
+    const report = idCell.appendChild(document.createElement('a'));
+    report.className = 'report-link';
+    report.href = `/campaigns/${encodeURIComponent(id)}/report`;
+    report.textContent = 'report';
+    report.title = 'the campaign report (admin token as the password)';
+    const win = cell(row, 'window', 'window window-col');
     win.appendChild(document.createElement('span'));
     win.appendChild(document.createElement('div'));
-    for (const f of ['total', 'issued', 'remaining', 'persisted']) cell(row, f, 'num');
-    const bar = cell(row, 'progress').appendChild(document.createElement('div'));
+    cell(row, 'total', 'num total-col');
+    for (const f of ['issued', 'remaining', 'persisted']) cell(row, f, 'num');
+    const bar = cell(row, 'progress', 'bar-col').appendChild(document.createElement('div'));
     bar.className = 'bar';
     bar.appendChild(document.createElement('div')).className = 'issued';
     bar.appendChild(document.createElement('div')).className = 'persisted';
@@ -128,6 +143,9 @@
         row = newRow(c.campaignId);
         rows.set(c.campaignId, row);
         tbody.appendChild(row);
+        const option = picker.appendChild(document.createElement('option'));
+        option.value = c.campaignId;
+        option.textContent = c.campaignId;
       }
       const get = (f) => row.querySelector(`[data-field="${f}"]`);
       get('campaign').querySelector('.name').textContent = c.name;
@@ -135,7 +153,8 @@
       const badge = get('window').firstChild;
       badge.textContent = state;
       badge.className = badgeClass;
-      const span = (iso) => (iso ? new Date(iso).toLocaleString('en-GB') : '…');
+      // Each instant with its zone: "25/11/2026, 10:00 CET" is unambiguous, "10:00" is not.
+      const span = (iso) => (iso ? withZone.format(new Date(iso)) : '…');
       get('window').lastChild.textContent =
         c.startsAt || c.endsAt ? `${span(c.startsAt)} → ${span(c.endsAt)}` : 'always open';
       get('total').textContent = fmt(c.totalQuantity);
@@ -150,6 +169,7 @@
       if (!seen.has(id)) {
         row.remove();
         rows.delete(id);
+        picker.querySelector(`option[value="${CSS.escape(id)}"]`)?.remove();
       }
     }
     if (rows.size === 0) {
@@ -161,11 +181,37 @@
     }
   }
 
-  /** 1, 2, 5 × 10^n at or above `value`. */
-  function niceCeil(value) {
-    const exp = 10 ** Math.floor(Math.log10(value));
-    for (const m of [1, 2, 5, 10]) if (m * exp >= value) return m * exp;
+  /**
+   * Tick step for counts: 1, 2 or 5 × 10^n, never below 1 (an answer is a whole number, so a
+   * tick is too: no "0.8/s" standing for 0.75), giving at most `count` steps up to `max`.
+   */
+  function niceStep(max, count) {
+    const raw = Math.max(1, max / count);
+    const exp = 10 ** Math.floor(Math.log10(raw));
+    for (const m of [1, 2, 5, 10]) if (m * exp >= raw) return m * exp;
     return 10 * exp;
+  }
+
+  /** Answers per second of the chosen campaign (or all), by outcome, over the history. */
+  function seriesOf(chosen) {
+    if (!history) return { from: 0, to: 0, points: new Map() };
+    const points = new Map(); // second → { outcome: count }
+    for (const c of history.campaigns) {
+      if (chosen && c.campaignId !== chosen) continue;
+      for (const s of c.seconds) {
+        const second = Date.parse(s.at) / 1000;
+        const sum = points.get(second) || {};
+        for (const [k, n] of Object.entries(s.answers)) sum[k] = (sum[k] || 0) + n;
+        points.set(second, sum);
+      }
+    }
+    // The span starts a little before the first answer (at least a minute, at most the ten
+    // minutes held): two seconds of stampede are a shape, not a spike at the right edge.
+    const first = Math.min(...points.keys());
+    const from = Number.isFinite(first)
+      ? Math.max(history.from, Math.min(history.to - 60, first - 10))
+      : history.from;
+    return { from, to: history.to, points };
   }
 
   function drawChart() {
@@ -178,18 +224,18 @@
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
 
+    const { from, to, points } = seriesOf(picker.value);
     const left = 52;
     const right = width - 12;
     const top = 10;
     const bottom = height - 26;
-    const now = performance.now();
-    // The time axis grows with the history, from 10 s up to the full minute, so a page opened
-    // just before a stampede does not squeeze it into the right edge.
-    const spanMs = Math.min(WINDOW_MS, Math.max(10_000, samples.length ? now - samples[0].at : 0));
-    const peak = samples.reduce((m, s) => Math.max(m, ...OUTCOMES.map(([k]) => s.rates[k])), 0);
-    const yMax = niceCeil(Math.max(peak, 1));
-    const x = (at) => right - ((now - at) / spanMs) * (right - left);
-    const y = (rate) => bottom - (rate / yMax) * (bottom - top);
+    let peak = 0;
+    for (const sum of points.values()) for (const n of Object.values(sum)) peak = Math.max(peak, n);
+    const step = niceStep(peak, 4);
+    const yMax = Math.max(step, Math.ceil(peak / step) * step);
+    const span = Math.max(1, to - from);
+    const x = (second) => left + ((second - from) / span) * (right - left);
+    const y = (count) => bottom - (count / yMax) * (bottom - top);
 
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#64748b';
@@ -197,57 +243,57 @@
     ctx.lineWidth = 1;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (let i = 0; i <= 4; i += 1) {
-      const value = (yMax * i) / 4;
+    for (let value = 0; value <= yMax; value += step) {
       const yy = Math.round(y(value)) + 0.5;
       ctx.beginPath();
       ctx.moveTo(left, yy);
       ctx.lineTo(right, yy);
       ctx.stroke();
-      ctx.fillText(`${fmtRate(value)}/s`, left - 6, yy);
+      ctx.fillText(`${fmt(value)}/s`, left - 6, yy);
     }
+    // Clock times in the reader's zone, on round seconds or minutes, as many as fit.
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    const spanS = spanMs / 1000;
-    const step = [1, 2, 5, 10, 15, 30].find((t) => spanS / t <= 7) || 30;
-    for (let s = 0; s <= spanS; s += step) {
-      ctx.fillText(s === 0 ? 'now' : `-${s}s`, right - (s / spanS) * (right - left), bottom + 8);
+    const fit = Math.max(2, Math.floor((right - left) / 90));
+    const every = [10, 15, 30, 60, 120, 300].find((s) => span / s <= fit) || 600;
+    const label = every < 60 ? clockWithSeconds : clock;
+    for (let t = Math.ceil(from / every) * every; t <= to; t += every) {
+      ctx.fillText(label.format(new Date(t * 1000)), x(t), bottom + 8);
     }
 
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top - 2, right - left, bottom - top + 4);
     ctx.clip();
-    let points = 0;
+    let drawn = 0;
+    const seconds = [...points.keys()].sort((a, b) => a - b);
     for (const [name, color] of OUTCOMES) {
-      if (!samples.some((s) => s.rates[name] > 0)) continue;
-      if (name === 'issued') {
-        ctx.beginPath();
-        ctx.moveTo(x(samples[0].at), bottom);
-        for (const s of samples) ctx.lineTo(x(s.at), y(s.rates[name]));
-        ctx.lineTo(x(samples[samples.length - 1].at), bottom);
-        ctx.closePath();
-        ctx.fillStyle = 'rgba(22, 163, 74, 0.12)';
-        ctx.fill();
-      }
+      if (!seconds.some((s) => points.get(s)[name])) continue;
+      // Every second of the span is a point: a quiet one is 0, not a line across the gap.
       ctx.beginPath();
-      samples.forEach((s, i) => {
-        const px = x(s.at);
-        const py = y(s.rates[name]);
-        if (i === 0) ctx.moveTo(px, py);
-        else ctx.lineTo(px, py);
-        points += 1;
-      });
+      let pen = false;
+      for (let s = from; s <= to; s += 1) {
+        const n = points.get(s)?.[name] || 0;
+        if (!pen) ctx.moveTo(x(s), y(n));
+        else ctx.lineTo(x(s), y(n));
+        pen = true;
+        if (n > 0) drawn += 1;
+      }
       ctx.strokeStyle = color;
-      ctx.lineWidth = 2;
+      ctx.lineWidth = name === 'issued' ? 2.5 : 1.5;
       ctx.lineJoin = 'round';
       ctx.stroke();
     }
     ctx.restore();
 
-    canvas.dataset.samples = String(samples.length);
-    canvas.dataset.peak = String(Math.round(peak * 10) / 10);
-    canvas.dataset.points = String(points);
+    canvas.dataset.samples = String(seconds.length);
+    canvas.dataset.peak = String(peak);
+    canvas.dataset.points = String(drawn);
+    canvas.dataset.step = String(step);
+    canvas.setAttribute(
+      'aria-label',
+      `answers per second over the last ten minutes, times in ${zone}, peak ${peak}/s`,
+    );
   }
 
   function setLive(ok, message) {
@@ -257,13 +303,23 @@
 
   async function tick() {
     try {
-      const [list, stats] = await Promise.all([
+      const wantHistory = polls % HISTORY_EVERY === 0;
+      polls += 1;
+      const [list, stats, recent] = await Promise.all([
         getJson('/campaigns'),
         getJson('/stats').catch(() => null),
+        wantHistory ? getJson('/stats/recent').catch(() => null) : null,
       ]);
       renderCampaigns(list.campaigns);
       if (stats) recordStats(stats);
-      setLive(true, `updated ${new Date().toLocaleTimeString('en-GB')}`);
+      if (recent) {
+        history = {
+          from: Date.parse(recent.from) / 1000,
+          to: Date.parse(recent.to) / 1000,
+          campaigns: recent.campaigns,
+        };
+      }
+      setLive(true, `updated ${clockWithSeconds.format(new Date())} · times in ${zone}`);
     } catch (error) {
       setLive(false, `disconnected (${error.message}); retrying`);
     }
@@ -271,6 +327,7 @@
     setTimeout(() => void tick(), POLL_MS);
   }
 
+  picker.addEventListener('change', drawChart);
   buildLegend();
   void tick();
 })();

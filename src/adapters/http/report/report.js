@@ -25,9 +25,15 @@
   const MAX_FILLED_SECONDS = 6 * 3600;
 
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+  // Fields, not dateStyle/timeStyle: those cannot be combined with timeZoneName.
   const local = new Intl.DateTimeFormat('en-GB', {
-    dateStyle: 'short',
-    timeStyle: 'medium',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
     timeZoneName: 'short',
   });
 
