@@ -115,7 +115,7 @@ export function campaignReportPage(report: CampaignReportBody): string {
 </section>
 <section class="card two">
   <div>
-    <div class="card-head"><h2>Grant → row delay</h2><span class="hint">coupons per bucket (ms, log scale)</span></div>
+    <div class="card-head"><h2>Grant → row delay</h2><span class="hint">coupons per bucket (its upper bound in ms)</span></div>
     <div class="chart" id="chart-delays" data-drawn="0"></div>
   </div>
   <div>

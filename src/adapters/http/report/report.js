@@ -83,6 +83,10 @@
 
   const charts = [];
   const countAxis = { incrs: WHOLE, size: 56 };
+  /** The data is per second: time ticks on whole seconds at least (never ":35.200"). */
+  const timeAxis = {
+    incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400],
+  };
 
   function answersChart(data) {
     const el = document.getElementById('chart-answers');
@@ -91,7 +95,7 @@
     const opts = {
       ...sizeOf(el, 300),
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{}, { ...countAxis, label: 'answers / s' }],
+      axes: [timeAxis, { ...countAxis, label: 'answers / s' }],
       series: [
         { label: 'time' },
         ...data.outcomes.map((o) => ({
@@ -115,7 +119,7 @@
     const opts = {
       ...sizeOf(el, 220),
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{}, { ...countAxis, label: 'calls' }],
+      axes: [timeAxis, { ...countAxis, label: 'calls' }],
       series: [
         { label: 'time' },
         { label: 'peak in flight', stroke: '#0ea5e9', width: 2, fill: 'rgba(14, 165, 233, 0.12)' },
@@ -131,6 +135,9 @@
     if (buckets.length === 0) return empty(el, 'no coupon persisted yet');
     const xs = buckets.map((_b, i) => i);
     const label = (i) => (buckets[i] ? `≤${buckets[i].leMs.toLocaleString('en-US')}` : '');
+    // One label per bar while they fit, else every k-th (a bucket index is the x value).
+    const every = Math.max(1, Math.ceil(buckets.length / Math.max(2, el.clientWidth / 56)));
+    const splits = xs.filter((i) => i % every === 0);
     const opts = {
       ...sizeOf(el, 220),
       scales: {
@@ -139,8 +146,8 @@
       },
       axes: [
         {
-          incrs: [1],
-          values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? label(i) : '')),
+          splits: () => splits,
+          values: (_u, at) => at.map(label),
           label: 'ms',
         },
         { ...countAxis, label: 'coupons' },
