@@ -120,15 +120,14 @@ export async function fireStep(options: {
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
+      // As they come, so the progress line's p99 is the last answers'.
+      if (view.latencies.length < MAX_LATENCIES) view.latencies.push(responseTime);
     });
   });
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   loop.disable();
   view.errors += result.errors + result.timeouts;
-  for (const latency of latencies) {
-    if (view.latencies.length < MAX_LATENCIES) view.latencies.push(latency);
-  }
   const stepResult: StepResult = {
     phase: step.phase,
     asked: step.rate,
