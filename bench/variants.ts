@@ -1,3 +1,4 @@
+import { fetchFrom, openCampaign } from '../scripts/lib/open-campaign.ts';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,13 +193,10 @@ export async function startVariant(
         table: 'coupon',
         ...started([api, consumer]),
         async createCampaign(id, totalQuantity) {
-          const response = await fetch(`${api.url}/admin/campaigns`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ id, name: `bench ${id}`, totalQuantity }),
-          });
-          if (response.status !== 201)
-            throw new Error(`create campaign: ${response.status} ${await response.text()}`);
+          const campaign = { id, name: `bench ${id}`, totalQuantity };
+          const response = await openCampaign(fetchFrom(api.url), token, campaign);
+          if (response.status !== 200)
+            throw new Error(`open campaign: ${response.status} ${await response.text()}`);
         },
         async tally(campaignId) {
           const count = await ledgerRedis.get(`coupon:{${campaignId}}:count`);

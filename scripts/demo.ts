@@ -17,15 +17,13 @@
 import '../src/bootstrap/entrypoints/require-node.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  CliFailure,
-  connectionCode,
-  describeError,
-  parseCli,
-  runCli,
-} from '../src/bootstrap/entrypoints/cli-options.ts';
+import { CliFailure, parseCli, runCli } from '../src/bootstrap/entrypoints/cli-options.ts';
 import { startEntrypoint, type StartedProcess } from './lib/embedded-process.ts';
+import { call as callService, openCampaignAt, serviceUrl } from './lib/service-calls.ts';
 import { stampede, usersWithRepeats } from './lib/stampede.ts';
+
+const call = (baseUrl: string, path: string, init?: RequestInit) =>
+  callService(baseUrl, path, init, UNREACHABLE_HINT);
 
 const USAGE = `
 npm run demo [-- options]
@@ -186,74 +184,20 @@ async function main(): Promise<number> {
   }
 }
 
-/** `--url` as the base of every request, or one line saying what a valid one looks like. */
-function serviceUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
-  } catch {
-    // said below
-  }
-  throw new CliFailure(`--url must be an http(s) URL such as http://127.0.0.1:3000, not ${raw}`, 2);
-}
-
-interface Answer {
-  readonly status: number;
-  readonly code: string;
-  readonly text: string;
-  readonly json: unknown;
-}
-
-/**
- * One request to the service. Nothing listening, a wrong host, or an answer that is not the
- * coupon service's JSON become one line that says so.
- */
-async function call(baseUrl: string, path: string, init?: RequestInit): Promise<Answer> {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl}${path}`, init);
-  } catch (error) {
-    const code = connectionCode(error) ?? describeError(error);
-    throw new CliFailure(
-      `cannot reach the service at ${baseUrl} (${code}): is it running? Start it with ` +
-        '`npm start`, or leave out --url and the demo starts one of its own',
-    );
-  }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CliFailure(
-      `${baseUrl} answered ${init?.method ?? 'GET'} ${path} with ${response.status} and no ` +
-        'JSON: is that the coupon service?',
-    );
-  }
-  const code = (json as { error?: { code?: string } } | null)?.error?.code ?? '';
-  return { status: response.status, code, text, json };
-}
+/** Where the demo's own help ends a line about the service or its token. */
+const UNREACHABLE_HINT =
+  ' Start it with `npm start`, or leave out --url and the demo starts one of its own';
+const TOKEN_HINT = ', or leave out --token to use its default campaign';
 
 async function createCampaign(baseUrl: string, token: string, quantity: number): Promise<string> {
   const id = `demo-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const answer = await call(baseUrl, '/admin/campaigns', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ id, name: 'Demo drop', totalQuantity: quantity }),
-  });
-  if (answer.status === 201) return id;
-  if (answer.status === 401) {
-    throw new CliFailure(
-      `the service at ${baseUrl} refused the admin token (401 UNAUTHORIZED): pass its ` +
-        'ADMIN_TOKEN with --token, or leave out --token to use its default campaign',
-    );
-  }
-  if (answer.code === 'ADMIN_DISABLED') {
-    throw new CliFailure(
-      `admin is disabled on ${baseUrl} (it was started without ADMIN_TOKEN): leave out ` +
-        '--token to use its default campaign, or restart it with ADMIN_TOKEN set',
-    );
-  }
-  throw new CliFailure(`creating a campaign at ${baseUrl} failed: ${answer.status} ${answer.text}`);
+  await openCampaignAt(
+    baseUrl,
+    token,
+    { id, name: 'Demo drop', totalQuantity: quantity },
+    TOKEN_HINT,
+  );
+  return id;
 }
 
 async function readSummary(baseUrl: string, campaignId: string): Promise<Summary> {

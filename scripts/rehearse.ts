@@ -16,7 +16,7 @@ import type { CampaignReportBody } from '../src/adapters/http/report-body.ts';
 import { CliFailure, parseCli, runCli } from '../src/bootstrap/entrypoints/cli-options.ts';
 import { disagreements, loadVerdict, sideBySide } from './lib/rehearsal-report.ts';
 import { requestsOf, shapeOf, UserPool } from './lib/rehearsal-shape.ts';
-import { call, serviceUrl } from './lib/service-calls.ts';
+import { call, openCampaignAt, serviceUrl } from './lib/service-calls.ts';
 import { answered, emptyView, fireStep, percentile, type ClientView } from './lib/shaped-load.ts';
 
 const USAGE = `
@@ -111,8 +111,9 @@ async function main(): Promise<number> {
   const rampSeconds = steps.filter((s) => s.phase === 'ramp').length;
   const totalSeconds = steps.reduce((sum, s) => sum + s.seconds, 0);
   const opensAt = Date.now() + 2000 + rampSeconds * 1000;
-  const campaignId = await createCampaign(baseUrl, auth, {
-    id: `rehearsal-${run}`,
+  const campaignId = `rehearsal-${run}`;
+  await openCampaignAt(baseUrl, token, {
+    id: campaignId,
     name: `Rehearsal ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     totalQuantity: quantity,
     startsAt: new Date(opensAt).toISOString(),
@@ -155,30 +156,6 @@ async function main(): Promise<number> {
     `\nthe report: ${baseUrl}/campaigns/${campaignId}/report (the admin token as the password)`,
   );
   return problems.length === 0 ? 0 : 1;
-}
-
-async function createCampaign(
-  baseUrl: string,
-  auth: Record<string, string>,
-  body: object,
-): Promise<string> {
-  const answer = await call(baseUrl, '/admin/campaigns', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify(body),
-  });
-  if (answer.status === 201) return (body as { id: string }).id;
-  if (answer.status === 401) {
-    throw new CliFailure(
-      `the service at ${baseUrl} refused the admin token (401): pass its ADMIN_TOKEN with --token`,
-    );
-  }
-  if (answer.code === 'ADMIN_DISABLED') {
-    throw new CliFailure(
-      `admin is disabled on ${baseUrl}: restart it with ADMIN_TOKEN set to rehearse`,
-    );
-  }
-  throw new CliFailure(`creating the rehearsal campaign failed: ${answer.status} ${answer.text}`);
 }
 
 /** A line a second while firing, rewritten in place on a terminal. */

@@ -15,6 +15,7 @@
  * db 0, bench/run.ts db 13), a topic of its own (nobody consumes it), campaigns with fresh ids.
  * At the end it deletes the keys it wrote in db 11, its campaigns and its topic.
  */
+import { fetchFrom, openCampaign } from '../../scripts/lib/open-campaign.ts';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -87,16 +88,12 @@ async function main(): Promise<void> {
       { name: 'all grants (201 + relay)', quantity: 10_000_000, users: fresh() },
     ]) {
       const campaignId = `scaling-${runId}-${results.length}`;
-      const created = await fetch(`${api.url}/admin/campaigns`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id: campaignId,
-          name: workload.name,
-          totalQuantity: workload.quantity,
-        }),
+      const created = await openCampaign(fetchFrom(api.url), ADMIN_TOKEN, {
+        id: campaignId,
+        name: workload.name,
+        totalQuantity: workload.quantity,
       });
-      if (created.status !== 201) throw new Error(`create campaign: ${created.status}`);
+      if (created.status !== 200) throw new Error(`open campaign: ${created.status}`);
       // Warm-up: JIT, connection pools, the scripts.
       await load(api.url, campaignId, workload.users, 2, connections);
       const pid = api.child.pid ?? 0;

@@ -31,41 +31,56 @@ const rsaPublicKeyPem = z.string().transform((raw, ctx) => {
 });
 
 /**
+ * `name:secret[,name:secret…]`, in order, each name a plain token listed once and each secret at
+ * least `minLength` characters: the shape of EVENT_SIGNING_KEYS and of ADMIN_TOKENS.
+ */
+const namedSecrets = (minLength: number, what: string) =>
+  z.string().transform((raw, ctx) => {
+    const entries: { id: string; secret: string }[] = [];
+    for (const entry of raw.split(',')) {
+      const at = entry.indexOf(':');
+      const id = entry.slice(0, at).trim();
+      const secret = entry.slice(at + 1).trim();
+      if (at < 1 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: `must be ${what}:secret[,${what}:secret…]` });
+        return z.NEVER;
+      }
+      if (secret.length < minLength) {
+        const message = `${what} "${id}": secret must be at least ${minLength} characters`;
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      if (entries.some((known) => known.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `${what} "${id}" is listed twice` });
+        return z.NEVER;
+      }
+      entries.push({ id, secret });
+    }
+    return entries;
+  });
+
+/**
  * EVENT_SIGNING_KEYS: `keyId:secret[,keyId:secret…]`, the HMAC keys of trusted events
  * (src/adapters/kafka/event-signature.ts). The relay signs with the FIRST key; the consumer
  * accepts any listed one, which is how a key is rotated without a stop (README, operations).
  */
-const signingKeys = z.string().transform((raw, ctx) => {
-  const keys: { id: string; secret: string }[] = [];
-  for (const entry of raw.split(',')) {
-    const at = entry.indexOf(':');
-    const id = entry.slice(0, at).trim();
-    const secret = entry.slice(at + 1).trim();
-    if (at < 1 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
-      ctx.addIssue({ code: 'custom', message: 'must be keyId:secret[,keyId:secret…]' });
-      return z.NEVER;
-    }
-    if (secret.length < 32) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `key "${id}": secret must be at least 32 characters`,
-      });
-      return z.NEVER;
-    }
-    if (keys.some((key) => key.id === id)) {
-      ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
-      return z.NEVER;
-    }
-    keys.push({ id, secret });
-  }
-  return keys;
-});
+const signingKeys = namedSecrets(32, 'keyId');
+
+/**
+ * ADMIN_TOKENS: `name:token[,name:token…]`, one bearer token per admin, so that the audit trail
+ * says who paused, corrected or revoked (ADMIN_TOKEN acts as `admin`).
+ */
+const adminTokens = namedSecrets(16, 'admin').transform(
+  (entries) =>
+    Object.fromEntries(entries.map(({ id, secret }) => [id, secret])) as Record<string, string>,
+);
 
 /** Every setting the processes read, validated once at start. */
 const ConfigSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().default('0.0.0.0'),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ADMIN_TOKENS: optionalString.pipe(adminTokens.optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
@@ -132,6 +147,11 @@ const ConfigSchema = z.object({
   JWT_PUBLIC_KEY: optionalString.pipe(rsaPublicKeyPem.optional()),
   JWT_ISSUER: optionalString,
   JWT_AUDIENCE: optionalString,
+  /** The JWT claim a `segment` campaign compares with its segment (AUTH_MODE=jwt). */
+  ELIGIBILITY_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a claim name (1-64 of A-Z a-z 0-9 _ . : -)')
+    .default('segment'),
   /** The consumer's ops server (/metrics, /health/*); 0 picks a free port. */
   METRICS_PORT: int(9464, 0, 65535),
   /**
@@ -197,6 +217,13 @@ const CheckedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
       path: ['EVENT_SIGNING_KEYS'],
       message:
         'is required when KAFKA_BROKERS is set (keyId:secret[,keyId:secret…], secrets of 32+ characters)',
+    });
+  }
+  if (config.ADMIN_TOKEN && config.ADMIN_TOKENS && 'admin' in config.ADMIN_TOKENS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ADMIN_TOKENS'],
+      message: 'names "admin", which is ADMIN_TOKEN\'s identity: name that admin otherwise',
     });
   }
   if (config.AUTH_MODE !== 'jwt') return;

@@ -8,10 +8,19 @@ export const MAX_TOTAL_QUANTITY = 100_000_000;
 /** A campaign's name: 1 to this many characters, not all spaces. */
 export const MAX_NAME_LENGTH = 200;
 
+/** Who may win: anyone, the users of the campaign's allowlist, or holders of a segment claim. */
+export type Eligibility =
+  | { readonly kind: 'anyone' }
+  | { readonly kind: 'allowlist' }
+  /** AUTH_MODE=jwt only: the verified token's eligibility claim must carry this value. */
+  | { readonly kind: 'segment'; readonly segment: string };
+
+export const ANYONE: Eligibility = { kind: 'anyone' };
+
 /**
- * What decides an application: how many coupons exist and when they may be applied for. The
- * ledger holds exactly these (IssuancePolicy.decide reads nothing else); a new rule is a field
- * here, read by `decide` and its Lua twin.
+ * What decides an application: how many coupons exist, when they may be applied for, whether the
+ * drop is paused and who may win. The ledger holds exactly these (IssuancePolicy.decide reads
+ * nothing else); a new rule is a field here, read by `decide` and its Lua twin.
  */
 export interface CampaignRules {
   readonly totalQuantity: number;
@@ -20,13 +29,39 @@ export interface CampaignRules {
   readonly startsAt?: Date;
   /** Applications at or after this instant are answered Closed. */
   readonly endsAt?: Date;
+  /** The kill switch: while set, nothing is granted (absent: false). */
+  readonly paused?: boolean;
+  /** Absent: anyone. */
+  readonly eligibility?: Eligibility;
 }
 
-/** A coupon drop: its rules, and what names it. */
+/**
+ * Where a campaign is in its life: a `draft` is invisible to applicants (404, as if it did not
+ * exist) and not in the ledger; `published` is decided by the ledger (absent: published, as every
+ * campaign was before drafts existed).
+ */
+export type PublicationState = 'draft' | 'published';
+
+/** A coupon drop: its rules, its publication, and what names it. */
 export interface Campaign extends CampaignRules {
   readonly id: CampaignId;
   readonly name: string;
+  readonly state?: PublicationState;
 }
+
+/** What an operator sees: the publication, the pause and the window, read at `now`. */
+export type CampaignPhase = 'draft' | 'scheduled' | 'live' | 'paused' | 'ended';
+
+export function phaseOf(campaign: Campaign, now: Date): CampaignPhase {
+  if (campaign.state === 'draft') return 'draft';
+  const at = now.getTime();
+  if (campaign.endsAt && at >= campaign.endsAt.getTime()) return 'ended';
+  if (campaign.paused) return 'paused';
+  if (campaign.startsAt && at < campaign.startsAt.getTime()) return 'scheduled';
+  return 'live';
+}
+
+export const isDraft = (campaign: Campaign): boolean => campaign.state === 'draft';
 
 export interface CampaignDraft {
   id: CampaignId;
@@ -35,10 +70,33 @@ export interface CampaignDraft {
   perUserLimit?: number;
   startsAt?: Date;
   endsAt?: Date;
+  eligibility?: Eligibility;
 }
 
-/** Checks the rules a campaign must satisfy and fills in the defaults. */
+/** Checks the rules a new campaign must satisfy and fills in the defaults; it starts a draft. */
 export function defineCampaign(draft: CampaignDraft): Result<Campaign> {
+  const checked = checkCampaign(draft);
+  if (!checked.ok) return checked;
+  return { ok: true, value: { ...checked.value, state: 'draft' } };
+}
+
+/**
+ * One way to write each campaign: a field holding its default (published, not paused, anyone)
+ * is left out, as a campaign from before these fields existed has it. Every adapter hands
+ * campaigns back in this form, so two that hold the same rules compare equal.
+ */
+export function canonicalCampaign(campaign: Campaign): Campaign {
+  const { state, paused, eligibility, ...rest } = campaign;
+  return {
+    ...rest,
+    ...(state === 'draft' ? { state } : {}),
+    ...(paused ? { paused } : {}),
+    ...(eligibility && eligibility.kind !== 'anyone' ? { eligibility } : {}),
+  };
+}
+
+/** The rules every campaign satisfies, new or corrected; defaults filled in. */
+export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
   const problems: FieldProblem[] = [];
   const totalQuantity = draft.totalQuantity ?? DEFAULT_TOTAL_QUANTITY;
   const perUserLimit = draft.perUserLimit ?? PER_USER_LIMIT;
@@ -57,6 +115,10 @@ export function defineCampaign(draft: CampaignDraft): Result<Campaign> {
   if (draft.startsAt && draft.endsAt && draft.endsAt.getTime() <= draft.startsAt.getTime()) {
     problems.push({ field: 'endsAt', message: 'must be after startsAt' });
   }
+  const eligibility = draft.eligibility ?? ANYONE;
+  if (eligibility.kind === 'segment' && !SEGMENT.test(eligibility.segment)) {
+    problems.push({ field: 'eligibility.segment', message: SEGMENT_RULE });
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -67,6 +129,11 @@ export function defineCampaign(draft: CampaignDraft): Result<Campaign> {
       perUserLimit,
       ...(draft.startsAt ? { startsAt: draft.startsAt } : {}),
       ...(draft.endsAt ? { endsAt: draft.endsAt } : {}),
+      ...(eligibility.kind !== 'anyone' ? { eligibility } : {}),
     },
   };
 }
+
+/** A segment value: what a JWT claim carries and the ledger compares, plain characters only. */
+export const SEGMENT = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const SEGMENT_RULE = 'must be 1-64 characters of A-Z, a-z, 0-9, _ . : and -';

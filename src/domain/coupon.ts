@@ -10,6 +10,14 @@ export interface Coupon {
   readonly userId: UserId;
   readonly sequence: number;
   readonly issuedAt: Date;
+  /** Set once an operator revoked it (fraud, a cancelled order). */
+  readonly revoked?: Revocation;
+}
+
+/** A coupon's revocation: when, and whether its unit went back to stock (to be granted once more). */
+export interface Revocation {
+  readonly at: Date;
+  readonly returned: boolean;
 }
 
 /**
@@ -30,6 +38,10 @@ export interface CouponPrimitives {
   readonly sequence: number;
   /** Epoch milliseconds. */
   readonly issuedAt: number;
+  /** A revoked coupon's revocation instant (epoch ms); absent while it is not revoked. */
+  readonly revokedAt?: number;
+  /** With revokedAt: whether its unit went back to stock. */
+  readonly returned?: boolean;
 }
 
 export function couponToPrimitives(coupon: Coupon): CouponPrimitives {
@@ -39,6 +51,9 @@ export function couponToPrimitives(coupon: Coupon): CouponPrimitives {
     userId: coupon.userId,
     sequence: coupon.sequence,
     issuedAt: coupon.issuedAt.getTime(),
+    ...(coupon.revoked
+      ? { revokedAt: coupon.revoked.at.getTime(), returned: coupon.revoked.returned }
+      : {}),
   };
 }
 
@@ -60,6 +75,10 @@ export function couponFromPrimitives(raw: Readonly<Record<string, unknown>>): Re
   if (sequence === undefined || sequence < 1) return problem('sequence', 'invalid sequence');
   const issuedAt = version === 1 ? isoInstant(raw['issuedAt']) : integer(raw['issuedAt']);
   if (issuedAt === undefined) return problem('issuedAt', 'invalid issuedAt');
+  const revokedAt = raw['revokedAt'] === undefined ? undefined : integer(raw['revokedAt']);
+  if (raw['revokedAt'] !== undefined && revokedAt === undefined) {
+    return problem('revokedAt', 'invalid revokedAt');
+  }
   return {
     ok: true,
     value: {
@@ -67,6 +86,9 @@ export function couponFromPrimitives(raw: Readonly<Record<string, unknown>>): Re
       userId: userId.value,
       sequence,
       issuedAt: new Date(issuedAt),
+      ...(revokedAt === undefined
+        ? {}
+        : { revoked: { at: new Date(revokedAt), returned: raw['returned'] === true } }),
     },
   };
 }

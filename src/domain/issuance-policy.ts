@@ -2,10 +2,14 @@ import type { CampaignRules } from './campaign.ts';
 
 /** What the ledger knows about one (campaign, user) at the moment of deciding. */
 export interface LedgerState {
-  /** The user already holds a coupon of this campaign. */
+  /** The user already holds a coupon of this campaign (revoked or not: one per user, ever). */
   readonly alreadyIssued: boolean;
-  /** Coupons granted so far in this campaign. */
+  /** Coupons granted so far in this campaign (the highest sequence). */
   readonly issuedCount: number;
+  /** Revoked coupons whose unit went back to stock (absent: none). */
+  readonly returned?: number;
+  /** The user may win (the campaign's eligibility rule, as the ledger checked it; absent: yes). */
+  readonly eligible?: boolean;
 }
 
 /**
@@ -17,7 +21,9 @@ export type Decision =
   | { readonly kind: 'already-issued' }
   | { readonly kind: 'sold-out' }
   | { readonly kind: 'not-open'; readonly opensAt: Date }
-  | { readonly kind: 'closed'; readonly closedAt: Date };
+  | { readonly kind: 'closed'; readonly closedAt: Date }
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'not-eligible' };
 
 /**
  * The one statement of the issuance rules. The in-memory ledger calls it directly; the Redis
@@ -27,8 +33,14 @@ export type Decision =
  * 1. a user who already holds a coupon is told so, even after the window closed or stock ran
  *    out (the most useful answer for them, and it never grants anything);
  * 2. outside the window nothing is granted (NotOpen before startsAt, Closed from endsAt on);
- * 3. at the cap the answer is SoldOut;
- * 4. otherwise the next sequence is granted.
+ * 3. at the cap the answer is SoldOut: the units consumed (granted, minus those a revocation
+ *    returned to stock) reach totalQuantity;
+ * 4. a paused campaign grants nothing (the kill switch). It comes after the answers that are
+ *    already final (issued, not open, closed, sold out): a pause changes none of them, which is
+ *    also why a copy of a sold-out or closed campaign held in memory stays exact under a pause;
+ * 5. a user the eligibility rule leaves out is told so, and never counted;
+ * 6. otherwise the next sequence is granted (after a returned unit, sequences go past the total:
+ *    they stay unique, the active coupons never exceed it).
  */
 export function decide(campaign: CampaignRules, state: LedgerState, now: Date): Decision {
   if (state.alreadyIssued) return { kind: 'already-issued' };
@@ -38,7 +50,11 @@ export function decide(campaign: CampaignRules, state: LedgerState, now: Date): 
   if (campaign.endsAt && now.getTime() >= campaign.endsAt.getTime()) {
     return { kind: 'closed', closedAt: campaign.endsAt };
   }
-  if (state.issuedCount >= campaign.totalQuantity) return { kind: 'sold-out' };
+  if (state.issuedCount - (state.returned ?? 0) >= campaign.totalQuantity) {
+    return { kind: 'sold-out' };
+  }
+  if (campaign.paused) return { kind: 'paused' };
+  if (state.eligible === false) return { kind: 'not-eligible' };
   return { kind: 'issued', sequence: state.issuedCount + 1 };
 }
 

@@ -10,7 +10,7 @@ describe('HTTP: admin routes', () => {
   });
 
   describe('POST /admin/campaigns', () => {
-    it('201 with the campaign and zero counts; the campaign issues at once', async () => {
+    it('201 with the campaign as a draft and zero counts; applicants see nothing yet', async () => {
       const id = randomCampaignId();
       const startsAt = '2020-01-01T00:00:00.000Z';
       const endsAt = '2999-01-01T00:00:00.000Z';
@@ -23,16 +23,27 @@ describe('HTTP: admin routes', () => {
       expect(response.body).toEqual({
         campaignId: id,
         name: 'Drop',
+        state: 'draft',
+        phase: 'draft',
+        paused: false,
+        eligibility: { kind: 'anyone' },
         totalQuantity: 3,
         perUserLimit: 1,
         startsAt,
         endsAt,
         issued: 0,
+        revoked: 0,
+        returned: 0,
+        active: 0,
         remaining: 3,
         persisted: 0,
         ledgerReady: true,
       });
-      expect((await f.applyAs(id, randomUserId())).status).toBe(201);
+      const apply = await f.applyAs(id, randomUserId());
+      expect(apply.status).toBe(404);
+      expect(apply.body.error?.code).toBe('CAMPAIGN_NOT_FOUND');
+      expect((await f.summary(id)).status).toBe(404);
+      expect((await f.request('GET', '/campaigns')).body.campaigns).toEqual([]);
     });
 
     it('defaults to 1000 coupons, one per user', async () => {
@@ -114,13 +125,13 @@ describe('HTTP: admin routes', () => {
       },
     );
 
-    it('503 LEDGER_UNAVAILABLE when the ledger cannot be reached', async () => {
+    it('creates the draft while the ledger is down: a draft is not in the ledger', async () => {
       f.ledger.goDown();
       const response = await f.admin('POST', '/admin/campaigns', {
         json: { id: randomCampaignId(), name: 'Drop' },
       });
-      expect(response.status).toBe(503);
-      expect(response.body.error?.code).toBe('LEDGER_UNAVAILABLE');
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ state: 'draft', ledgerReady: true });
     });
   });
 

@@ -164,12 +164,13 @@ describe('GET /metrics', () => {
       define: () => Promise.reject(new LedgerUnavailableError()),
       reserve: () => Promise.reject(new LedgerUnavailableError(new Error('ECONNREFUSED'))),
       findGrant: () => Promise.reject(new LedgerUnavailableError()),
-      issuedCount: () => Promise.reject(new LedgerUnavailableError()),
+      tally: () => Promise.reject(new LedgerUnavailableError()),
     };
     const campaigns = {
       create: async () => true,
       find: async () => undefined,
       list: async () => [],
+      update: async () => undefined,
     };
     const useCase = new MeteredApplyForCoupon(
       new ApplyForCoupon(
@@ -453,6 +454,7 @@ function fakeDeps(logger: Logger): HttpDependencies {
     getCampaignSummary: unused as unknown as HttpDependencies['getCampaignSummary'],
     listCampaigns: unused as unknown as HttpDependencies['listCampaigns'],
     createCampaign: unused as unknown as HttpDependencies['createCampaign'],
+    operate: unused as unknown as HttpDependencies['operate'],
     healthChecks: [],
     logger,
     adminToken: undefined,

@@ -22,6 +22,10 @@ type Schema = Record<string, unknown> & {
   properties?: Record<string, Schema>;
   required?: string[];
   $ref?: string;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
 };
 interface Operation {
   parameters?: { name: string; in: string; schema: Schema }[];
@@ -63,7 +67,14 @@ function resolve(schema: Schema): Schema {
   const properties = schema.properties
     ? Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, resolve(v)]))
     : undefined;
-  return { ...schema, ...(properties ? { properties } : {}) };
+  return {
+    ...schema,
+    ...(properties ? { properties } : {}),
+    ...(schema.items ? { items: resolve(schema.items) } : {}),
+    ...(schema.anyOf ? { anyOf: schema.anyOf.map(resolve) } : {}),
+    ...(schema.oneOf ? { oneOf: schema.oneOf.map(resolve) } : {}),
+    ...(schema.allOf ? { allOf: schema.allOf.map(resolve) } : {}),
+  };
 }
 
 /** Just enough JSON Schema to tell whether a derived value really breaks the schema. */
@@ -146,7 +157,8 @@ function obeyStatedRules(body: unknown): unknown {
 }
 
 function casesFor(path: string, op: Operation, seed: number): Case[] {
-  const gen = createGeneratorSync({ seed, alwaysFakeOptionals: false });
+  // Arrays kept short: an allowlist batch may list 100,000 users, a generated one needs not.
+  const gen = createGeneratorSync({ seed, alwaysFakeOptionals: false, maxItems: 20 });
   const params = (op.parameters ?? []).filter((p) => p.in === 'path');
   const bodySchema = op.requestBody?.content['application/json']?.schema;
   const body = bodySchema ? resolve(bodySchema) : undefined;

@@ -186,8 +186,8 @@ describe('npm run demo: its edges, one line each', () => {
   it('a token for a service that has admin off: exit 1', async () => {
     const { code, out } = await demo('--url', noAdmin.url, '--token', token);
     expect(oneLine(out)).toBe(
-      `demo: admin is disabled on ${noAdmin.url} (it was started without ADMIN_TOKEN): leave ` +
-        'out --token to use its default campaign, or restart it with ADMIN_TOKEN set',
+      `demo: admin is disabled on ${noAdmin.url} (it was started without ADMIN_TOKEN): restart ` +
+        'it with ADMIN_TOKEN set, or leave out --token to use its default campaign',
     );
     expect(code).toBe(1);
   });

@@ -2,6 +2,8 @@ import { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issu
 import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issuance-outbox.ts';
 import { InMemoryLedgerRecovery } from '../../src/adapters/memory/in-memory-ledger-recovery.ts';
 import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
+import { InMemoryLedgerControls } from '../../src/adapters/memory/in-memory-ledger-controls.ts';
+import { describeLedgerControlsContract } from '../contract/ledger-controls.contract.ts';
 import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
 import { describeLedgerRecoveryContract } from '../contract/ledger-recovery.contract.ts';
 import type { LedgerFixture } from '../support/ledger-expectations.ts';
@@ -11,10 +13,12 @@ const inMemory = async (): Promise<LedgerFixture> => {
   return {
     ledger: new InMemoryIssuanceLedger(store),
     recovery: new InMemoryLedgerRecovery(store),
+    controls: new InMemoryLedgerControls(store),
     outbox: new InMemoryIssuanceOutbox(store),
     close: async () => undefined,
   };
 };
 
-describeIssuanceLedgerContract('in memory', inMemory, { grantInstants: true });
-describeLedgerRecoveryContract('in memory', inMemory, { grantInstants: true });
+describeIssuanceLedgerContract('in memory', inMemory);
+describeLedgerRecoveryContract('in memory', inMemory);
+describeLedgerControlsContract('in memory', inMemory);

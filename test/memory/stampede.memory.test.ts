@@ -1,3 +1,4 @@
+import { fetchFrom, openCampaign } from '../../scripts/lib/open-campaign.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/bootstrap/config.ts';
 import { createRuntime, type Runtime } from '../../src/bootstrap/wiring/container.ts';
@@ -40,12 +41,12 @@ describe('stampede against the embedded runtime over real HTTP', () => {
 
   const createCampaign = async (totalQuantity: number): Promise<CampaignId> => {
     const id = randomCampaignId('stampede');
-    const response = await fetch(`${url}/admin/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ id, name: 'Stampede', totalQuantity }),
+    const response = await openCampaign(fetchFrom(url), ADMIN_TOKEN, {
+      id,
+      name: 'Stampede',
+      totalQuantity,
     });
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(200);
     return id;
   };
 

@@ -7,6 +7,7 @@ import type { RedisConnection } from '../../src/adapters/redis/redis-client.ts';
 import { RedisLedgerRecovery } from '../../src/adapters/redis/redis-ledger-recovery.ts';
 import { SettledCampaigns } from '../../src/adapters/redis/settled-campaigns.ts';
 import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
+import { describeLedgerControlsContract } from '../contract/ledger-controls.contract.ts';
 import { describeLedgerRecoveryContract } from '../contract/ledger-recovery.contract.ts';
 import type { LedgerFixture } from '../support/ledger-expectations.ts';
 import {
@@ -99,6 +100,7 @@ const describeSettledLedger: LayoutSuite = (redisLayout, connection) => {
     return {
       ledger,
       recovery,
+      controls: ledger,
       outbox: outboxOf(redis, keys, 'contract'),
       close: () => forgetNamespace(redis, keys),
     };
@@ -106,6 +108,7 @@ const describeSettledLedger: LayoutSuite = (redisLayout, connection) => {
   const title = `${redisLayout.titles.ledger}, through SettledCampaigns`;
   describeIssuanceLedgerContract(title, settledFixture, redisLayout.ledgerCapabilities);
   describeLedgerRecoveryContract(title, settledFixture, redisLayout.ledgerCapabilities);
+  describeLedgerControlsContract(title, settledFixture);
 };
 
 const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
@@ -164,6 +167,9 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
         perUser: '1',
         startsAt: '',
         endsAt: String(NOW.getTime()),
+        paused: '0',
+        eligibility: 'anyone',
+        segment: '',
         // The run_id of the server process that defined it: the fence (ledger-run.lua).
         run: (/run_id:(\w+)/.exec(await redis.info('server')) ?? [])[1],
       });
@@ -211,7 +217,7 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
         ledger.reserve(campaign.id, randomUserId(), NOW),
       ]);
       expect(after.map((reservation) => reservation.kind)).toEqual(['issued', 'issued']);
-      expect(await ledger.issuedCount(campaign.id)).toBe(3);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(3);
     });
 
     it('continues after the HIGHEST restored sequence when the durable record has a hole', async () => {
@@ -222,7 +228,7 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
       const record = [1, 2, 4, 5].map((sequence) => CouponMother.of(campaign.id, sequence));
       await recovery.restore(campaign, record);
 
-      expect(await ledger.issuedCount(campaign.id)).toBe(5);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(5);
       const next = await ledger.reserve(campaign.id, randomUserId(), NOW);
       expect(next.kind === 'issued' && next.coupon.sequence).toBe(6);
       expect((await ledger.reserve(campaign.id, randomUserId(), NOW)).kind).toBe('sold-out');
@@ -339,6 +345,10 @@ describe.each(REDIS_LAYOUTS)('Redis ledger, $name layout', (redisLayout) => {
     redisLayout.titles.ledger,
     async () => ledgerFixture(redisLayout, redis()),
     redisLayout.ledgerCapabilities,
+  );
+
+  describeLedgerControlsContract(redisLayout.titles.ledger, async () =>
+    ledgerFixture(redisLayout, redis()),
   );
 
   describeIssuanceOutboxContract(

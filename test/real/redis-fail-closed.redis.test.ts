@@ -42,7 +42,7 @@ describe('Redis unreachable: fail closed, never guess', () => {
     await unavailable(ledger.reserve(campaign.id, randomUserId(), NOW));
     await unavailable(ledger.define(campaign));
     await unavailable(ledger.findGrant(campaign.id, randomUserId()));
-    await unavailable(ledger.issuedCount(campaign.id));
+    await unavailable(ledger.tally(campaign.id));
     const recovery = new RedisLedgerRecovery(client, ledger);
     await unavailable(recovery.restore(campaign, []));
     await unavailable(recovery.fence(campaign.id));

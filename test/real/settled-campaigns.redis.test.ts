@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LedgerControls } from '../../src/application/ports/ledger-controls.port.ts';
 import type { IssuanceLedger } from '../../src/application/ports/issuance-ledger.port.ts';
 import { RedisIssuanceLedger } from '../../src/adapters/redis/redis-issuance-ledger.ts';
 import { RedisLedgerRecovery } from '../../src/adapters/redis/redis-ledger-recovery.ts';
@@ -22,11 +23,14 @@ describe('SettledCampaigns (Redis, plain layout)', () => {
     const keys = namespace();
     const inner = new RedisIssuanceLedger(redis(), { keyPrefix: keys.prefix });
     const calls = { reserve: 0, findGrant: 0 };
-    const counting: IssuanceLedger = {
+    const counting: IssuanceLedger & LedgerControls = {
       define: (campaign) => inner.define(campaign),
       reserve: (...args) => ((calls.reserve += 1), inner.reserve(...args)),
       findGrant: (...args) => ((calls.findGrant += 1), inner.findGrant(...args)),
-      issuedCount: (campaignId) => inner.issuedCount(campaignId),
+      tally: (campaignId) => inner.tally(campaignId),
+      revoke: (...args) => inner.revoke(...args),
+      allow: (...args) => inner.allow(...args),
+      disallow: (...args) => inner.disallow(...args),
     };
     const settled = new SettledCampaigns(counting, redis(), {
       keyPrefix: keys.prefix,
@@ -63,7 +67,7 @@ describe('SettledCampaigns (Redis, plain layout)', () => {
     expect(await settled.reserve(campaign.id, winners[0]!, NOW)).toEqual({
       kind: 'already-issued',
     });
-    expect(await settled.issuedCount(campaign.id)).toBe(2);
+    expect((await settled.tally(campaign.id))?.issued).toBe(2);
     expect(calls.reserve).toBe(before);
   });
 

@@ -144,7 +144,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       expect(kinds(reservations)).toEqual({ issued: 100, 'sold-out': 60 });
       const coupons = granted(reservations);
       expect(new Set(coupons.map((coupon) => coupon.sequence)).size).toBe(100);
-      expect(await ledger.issuedCount(campaign.id)).toBe(100);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(100);
       const stock = await t.stock(campaign.id);
       expect(stock).toMatchObject({ quota: 100, granted: 100, inTransit: 0 });
       // Every grant reached the outbox once, under the PARENT campaign id.
@@ -199,7 +199,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       expect(coupons).toHaveLength(60);
       expect(new Set(coupons.map((coupon) => coupon.userId)).size).toBe(60);
       expect(new Set(coupons.map((coupon) => coupon.sequence)).size).toBe(60);
-      expect(await processes[3]!.issuedCount(campaign.id)).toBe(60);
+      expect((await processes[3]!.tally(campaign.id))?.issued).toBe(60);
       expect(await t.stock(campaign.id)).toMatchObject({ quota: 60, granted: 60, inTransit: 0 });
     });
 
@@ -274,6 +274,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
         campaign.id,
         randomUserId(),
         NOW.getTime(),
+        '',
         debit.transfer,
       );
       await ledger.settle(campaign.id);
@@ -299,7 +300,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
 
       const more = await applyAtOnce(ledger, campaign.id, strangers(10));
       expect(kinds(more)).toEqual({ issued: 2, 'sold-out': 8 });
-      expect(await ledger.issuedCount(campaign.id)).toBe(10);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(10);
     });
 
     it('covers the debt of a sub-ledger when the total is lowered below its grants', async () => {
@@ -314,7 +315,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       for (const state of stock.states) expect(state!.quota).toBeGreaterThanOrEqual(0);
       const more = await applyAtOnce(ledger, campaign.id, strangers(12));
       expect(kinds(more)).toEqual({ issued: 2, 'sold-out': 10 });
-      expect(await ledger.issuedCount(campaign.id)).toBe(22);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(22);
     });
 
     it('restores a campaign from an unsharded record: winners stay winners, no sequence is reused, exactly the rest is issued', async () => {
@@ -324,11 +325,12 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
 
       await t.recovery(ledger).restore(campaign, record);
 
-      expect(await ledger.issuedCount(campaign.id)).toBe(30);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(30);
       for (const coupon of record) {
         expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual({
           kind: 'granted',
           sequence: coupon.sequence,
+          issuedAt: coupon.issuedAt,
         });
       }
       const reservations = await applyAtOnce(ledger, campaign.id, [
@@ -370,8 +372,8 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
         ),
       );
       expect(kinds(rest)).toEqual({ issued: 20, 'sold-out': 20 });
-      expect(await after.issuedCount(campaign.id)).toBe(30);
-      expect(await before.issuedCount(campaign.id)).toBe(30);
+      expect((await after.tally(campaign.id))?.issued).toBe(30);
+      expect((await before.tally(campaign.id))?.issued).toBe(30);
       const sequences = [...record, ...granted(rest)].map((coupon) => coupon.sequence);
       expect(new Set(sequences).size).toBe(30);
     });
@@ -405,8 +407,8 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
 
       expect(kinds(both)).toEqual({ issued: 6, 'sold-out': 4 });
       expect(kinds(onPlain)).toEqual({ issued: 5 });
-      expect(await plain.issuedCount(shardedCampaign.id)).toBe(6);
-      expect(await sharded.issuedCount(plainCampaign.id)).toBe(5);
+      expect((await plain.tally(shardedCampaign.id))?.issued).toBe(6);
+      expect((await sharded.tally(plainCampaign.id))?.issued).toBe(5);
       // The plain campaign's grants are dense: it stayed in its own layout.
       expect(
         granted(onPlain)
@@ -429,7 +431,7 @@ export function describeShardedStock(redisLayout: RedisLayout, redis: () => Redi
       expect(await ledger.reserve(campaign.id, usersOnShard(1, 1, t.shards)[0]!, NOW)).toEqual({
         kind: 'unknown-campaign',
       });
-      expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
+      expect((await ledger.tally(campaign.id))?.issued).toBeUndefined();
 
       await t.recovery(ledger).restore(campaign, won.kind === 'issued' ? [won.coupon] : []);
       expect(await ledger.reserve(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });

@@ -1,3 +1,4 @@
+import { fetchFrom, openCampaign } from '../../scripts/lib/open-campaign.ts';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
@@ -201,18 +202,23 @@ export class E2eSystem {
     return consumer;
   }
 
-  /** A fresh campaign with a random id, created through the admin API (MySQL, then Redis). */
+  /**
+   * A fresh campaign with a random id, created and published through the admin API (a draft in
+   * MySQL, then its rules in Redis), every warning of its preview acknowledged.
+   */
   async createCampaign(
     api: E2eProcess,
     totalQuantity: number,
     id: string = randomCampaignId('e2e'),
+    extra: Record<string, unknown> = {},
   ): Promise<string> {
-    const response = await fetch(`${api.url}/admin/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminToken}` },
-      body: JSON.stringify({ id, name: 'E2E drop', totalQuantity }),
+    const response = await openCampaign(fetchFrom(api.url), this.adminToken, {
+      id,
+      name: 'E2E drop',
+      totalQuantity,
+      ...extra,
     });
-    if (response.status !== 201) {
+    if (response.status !== 200) {
       throw new Error(
         `creating campaign ${id} failed: ${response.status} ${await response.text()}`,
       );

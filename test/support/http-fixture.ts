@@ -16,7 +16,16 @@ import { MarkingCouponRepository } from '../../src/application/read/marking-coup
 import { PersistedRecord } from '../../src/application/read/persisted-record.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { ApplyForCoupon } from '../../src/application/issue/apply-for-coupon.ts';
+import { ChangeCampaign } from '../../src/application/operate/change-campaign.ts';
 import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
+import { ManageAllowlist } from '../../src/application/operate/manage-allowlist.ts';
+import { PublishCampaign } from '../../src/application/operate/publish-campaign.ts';
+import { ReadAuditTrail } from '../../src/application/operate/read-audit-trail.ts';
+import { RevokeCoupon } from '../../src/application/operate/revoke-coupon.ts';
+import { ExportCoupons } from '../../src/application/read/export-coupons.ts';
+import { InMemoryAllowlist } from '../../src/adapters/memory/in-memory-allowlist.ts';
+import { InMemoryLedgerControls } from '../../src/adapters/memory/in-memory-ledger-controls.ts';
+import { openCampaign } from '../../scripts/lib/open-campaign.ts';
 import { LedgerUnavailableError } from '../../src/application/errors.ts';
 import { GetCampaignSummary } from '../../src/application/read/get-campaign-summary.ts';
 import { GetIssuanceStatus } from '../../src/application/read/get-issuance-status.ts';
@@ -25,11 +34,21 @@ import { GetCampaignReport } from '../../src/application/report/get-campaign-rep
 import { ListRecentAnswers } from '../../src/application/report/list-recent-answers.ts';
 import type { HealthCheck } from '../../src/application/ports/health-check.port.ts';
 import type {
+  ApplicantClaims,
+  DefineOutcome,
   GrantLookup,
   IssuanceLedger,
+  LedgerTally,
   Reservation,
 } from '../../src/application/ports/issuance-ledger.port.ts';
-import type { LedgerRecovery } from '../../src/application/ports/ledger-recovery.port.ts';
+import type {
+  LedgerControls,
+  RevokeOutcome,
+} from '../../src/application/ports/ledger-controls.port.ts';
+import type {
+  LedgerRecovery,
+  RestoreExtras,
+} from '../../src/application/ports/ledger-recovery.port.ts';
 import { LedgerReconciler } from '../../src/application/operate/ledger-reconciler.ts';
 import { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
 import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
@@ -37,7 +56,7 @@ import { RecordIssuedCoupons } from '../../src/application/persist/record-issued
 import { RelayIssuedCoupons } from '../../src/application/relay/relay-issued-coupons.ts';
 import { loadConfig } from '../../src/bootstrap/config.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
-import type { Coupon } from '../../src/domain/coupon.ts';
+import type { Coupon, Revocation } from '../../src/domain/coupon.ts';
 import type { CampaignId, UserId } from '../../src/domain/ids.ts';
 import { randomCampaignId } from './mothers.ts';
 import { CapturingLogger } from './test-logger.ts';
@@ -48,10 +67,13 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
  * Delegates to the real in-memory ledger until `goDown()`: then every call throws
  * LedgerUnavailableError, as the Redis adapter does when Redis cannot be reached.
  */
-export class SwitchableLedger implements IssuanceLedger {
+export class SwitchableLedger implements IssuanceLedger, LedgerControls {
   #down = false;
 
-  constructor(private readonly inner: IssuanceLedger) {}
+  constructor(
+    private readonly inner: IssuanceLedger,
+    private readonly controls: LedgerControls,
+  ) {}
 
   goDown(): void {
     this.#down = true;
@@ -70,14 +92,19 @@ export class SwitchableLedger implements IssuanceLedger {
       throw new LedgerUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
   }
 
-  async define(campaign: Campaign): Promise<void> {
+  async define(campaign: Campaign): Promise<DefineOutcome> {
     this.guard();
     return this.inner.define(campaign);
   }
 
-  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+  async reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
     this.guard();
-    return this.inner.reserve(campaignId, userId, now);
+    return this.inner.reserve(campaignId, userId, now, claims);
   }
 
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
@@ -85,9 +112,28 @@ export class SwitchableLedger implements IssuanceLedger {
     return this.inner.findGrant(campaignId, userId);
   }
 
-  async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
+  async tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
     this.guard();
-    return this.inner.issuedCount(campaignId);
+    return this.inner.tally(campaignId);
+  }
+
+  async revoke(
+    campaignId: CampaignId,
+    userId: UserId,
+    options: { readonly returnToStock: boolean; readonly at: Date },
+  ): Promise<RevokeOutcome> {
+    this.guard();
+    return this.controls.revoke(campaignId, userId, options);
+  }
+
+  async allow(campaignId: CampaignId, userIds: readonly UserId[]): Promise<void> {
+    this.guard();
+    return this.controls.allow(campaignId, userIds);
+  }
+
+  async disallow(campaignId: CampaignId, userIds: readonly UserId[]): Promise<void> {
+    this.guard();
+    return this.controls.disallow(campaignId, userIds);
   }
 }
 
@@ -112,8 +158,12 @@ export class SwitchableRecovery implements LedgerRecovery {
     return this.guard(() => this.inner.winners(campaignId));
   }
 
-  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    return this.guard(() => this.inner.restore(campaign, coupons));
+  revocations(campaignId: CampaignId): Promise<ReadonlyMap<UserId, Revocation>> {
+    return this.guard(() => this.inner.revocations(campaignId));
+  }
+
+  restore(campaign: Campaign, coupons: readonly Coupon[], extras?: RestoreExtras): Promise<void> {
+    return this.guard(() => this.inner.restore(campaign, coupons, extras));
   }
 
   claim(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
@@ -190,6 +240,7 @@ export interface CreateCampaignInput {
   readonly totalQuantity?: number;
   readonly startsAt?: string;
   readonly endsAt?: string;
+  readonly eligibility?: { readonly kind: string; readonly segment?: string };
 }
 
 /**
@@ -208,11 +259,15 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const clock = new SystemClock();
 
   const store = new InMemoryLedgerStore();
-  const ledger = new SwitchableLedger(new InMemoryIssuanceLedger(store));
+  const ledger = new SwitchableLedger(
+    new InMemoryIssuanceLedger(store),
+    new InMemoryLedgerControls(store),
+  );
   const recovery = new SwitchableRecovery(new InMemoryLedgerRecovery(store), ledger);
   const outbox = new InMemoryIssuanceOutbox(store);
   const log = new InMemoryCouponLog();
   const campaigns = new InMemoryCampaignRepository();
+  const allowlist = new InMemoryAllowlist();
   const marks = new InMemoryPersistenceMarks(store);
   // Every write marks its coupons as persisted, as the container wires it.
   const coupons = new MarkingCouponRepository(new InMemoryCouponRepository(campaigns), marks);
@@ -221,8 +276,16 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const record = new PersistedRecord(marks, coupons, 0);
   const catalog = new CachedCampaignRepository(campaigns, { ttlMs: 1000 });
 
-  const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record);
-  const reconcileLedger = new ReconcileLedger(campaigns, coupons, failures, recovery, log, clock);
+  const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record, clock);
+  const reconcileLedger = new ReconcileLedger(
+    campaigns,
+    coupons,
+    failures,
+    recovery,
+    log,
+    clock,
+    allowlist,
+  );
   // Tests reconcile explicitly (rebuildLedger) and watch the 503s in between: requests only queue.
   const reconciler = new LedgerReconciler(reconcileLedger, logger);
   const reports = new InMemoryCampaignReportStore();
@@ -230,7 +293,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
   const reconcileRequests = { request: (campaignId: CampaignId) => requested.push(campaignId) };
   const useCases = {
     applyForCoupon: new ApplyForCoupon(ledger, catalog, clock, reconcileRequests),
-    createCampaign: new CreateCampaign(catalog, ledger),
+    createCampaign: new CreateCampaign(catalog),
     getIssuanceStatus: new GetIssuanceStatus(catalog, ledger, record, reconcileRequests),
     getCampaignSummary,
     listCampaigns: new ListCampaigns(catalog, getCampaignSummary),
@@ -242,7 +305,17 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     listRecentAnswers: new ListRecentAnswers(reports, clock),
   };
 
+  const operate = {
+    publishCampaign: new PublishCampaign(catalog, allowlist, ledger, ledger, clock),
+    changeCampaign: new ChangeCampaign(catalog, ledger, clock),
+    revokeCoupon: new RevokeCoupon(catalog, ledger, clock),
+    manageAllowlist: new ManageAllowlist(catalog, allowlist, ledger),
+    readAuditTrail: new ReadAuditTrail(campaigns.audit),
+    exportCoupons: new ExportCoupons(coupons),
+  };
+
   const app: OpenAPIHono = createHttpApp({
+    operate,
     applyForCoupon: useCases.applyForCoupon,
     getIssuanceStatus: useCases.getIssuanceStatus,
     getCampaignSummary: useCases.getCampaignSummary,
@@ -302,6 +375,8 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     failures,
     reports,
     useCases,
+    operate,
+    allowlist,
     /** Campaigns the use cases asked to reconcile, in order (the fixture does not auto-run them). */
     reconcileRequested: requested,
     request,
@@ -316,17 +391,23 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     admin: (method: string, path: string, init: RequestOptions = {}) =>
       request(method, path, { ...init, headers: { ...bearer, ...init.headers } }),
 
-    /** Creates a campaign through the admin route (random id unless given); fails unless 201. */
+    /**
+     * Creates a campaign through the admin routes and publishes it, every warning acknowledged
+     * (random id unless given); fails unless it is published.
+     */
     async createCampaign(input: CreateCampaignInput = {}): Promise<CampaignId> {
       const id = input.id ?? randomCampaignId();
-      const response = await request('POST', '/admin/campaigns', {
-        json: { name: 'Test drop', ...input, id },
-        headers: bearer,
-      });
-      if (response.status !== 201) {
-        throw new Error(
-          `creating campaign ${id}: ${response.status} ${JSON.stringify(response.body)}`,
-        );
+      const response = await openCampaign(
+        (path, init) => app.request(path, init),
+        adminToken ?? '',
+        {
+          name: 'Test drop',
+          ...input,
+          id,
+        },
+      );
+      if (response.status !== 200) {
+        throw new Error(`opening campaign ${id}: ${response.status} ${await response.text()}`);
       }
       return id as CampaignId;
     },

@@ -1,3 +1,4 @@
+import { openCampaign } from '../../scripts/lib/open-campaign.ts';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { afterEach, expect } from 'vitest';
 import type { Logger } from '../../src/application/ports/logger.port.ts';
@@ -36,16 +37,12 @@ export function useRuntimeApps(): (
   };
 }
 
-/** POST /admin/campaigns as the admin, which must answer 201. */
+/** Creates and publishes a campaign as the admin (every warning acknowledged); must succeed. */
 export async function createCampaignAsAdmin(
   app: OpenAPIHono,
   adminToken: string,
-  campaign: Record<string, unknown>,
+  campaign: { readonly id: string } & Record<string, unknown>,
 ): Promise<void> {
-  const created = await app.request('/admin/campaigns', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify(campaign),
-  });
-  expect(created.status).toBe(201);
+  const opened = await openCampaign((path, init) => app.request(path, init), adminToken, campaign);
+  expect(opened.status).toBe(200);
 }

@@ -4,12 +4,14 @@ import type {
   Reservation,
 } from '../../src/application/ports/issuance-ledger.port.ts';
 import type { IssuanceOutbox } from '../../src/application/ports/issuance-outbox.port.ts';
+import type { LedgerControls } from '../../src/application/ports/ledger-controls.port.ts';
 import type { LedgerRecovery } from '../../src/application/ports/ledger-recovery.port.ts';
 
-/** A ledger, its recovery and its outbox over one store (Redis namespace, memory store). */
+/** A ledger, its recovery, its controls and its outbox over one store (Redis namespace, memory store). */
 export interface LedgerFixture {
   readonly ledger: IssuanceLedger;
   readonly recovery: LedgerRecovery;
+  readonly controls: LedgerControls;
   /** The outbox the ledger appends to; the fixture's own, so it holds only this test's grants. */
   readonly outbox: IssuanceOutbox;
   close(): Promise<void>;
@@ -24,8 +26,6 @@ export interface IssuanceLedgerCapabilities {
    * granted, sold-out exactly at the cap) and on one coupon per user is kept in full.
    */
   readonly denseSequences?: boolean;
-  /** findGrant names the instant of the grant (issuedAt = the reserve's `now`); sharded does not. */
-  readonly grantInstants?: boolean;
 }
 
 export const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
@@ -43,7 +43,6 @@ export function ledgerExpectations(capabilities: IssuanceLedgerCapabilities) {
   const dense = capabilities.denseSequences ?? true;
   return {
     dense,
-    instants: capabilities.grantInstants ?? false,
     /** The granted sequence: `dense` in a dense ledger, else any positive integer not in `taken`. */
     expectSequence: (
       reservation: Reservation,
@@ -72,7 +71,7 @@ export function ledgerExpectations(capabilities: IssuanceLedgerCapabilities) {
         );
       }
     },
-    /** A granted lookup, with or without the instant (asserted on its own, see grantInstants). */
+    /** A granted lookup, whatever its instant (asserted on its own). */
     granted: (sequence: number) =>
       expect.objectContaining({ kind: 'granted', sequence }) as unknown as {
         kind: 'granted';

@@ -139,11 +139,11 @@ export interface RedisLayout {
   readonly outboxCapabilities: IssuanceOutboxCapabilities;
 }
 
-/** One ledger per campaign: dense sequences, grant instants kept, one stream in grant order. */
+/** One ledger per campaign: dense sequences, one stream in grant order. */
 const PLAIN = {
   ledger: (redis: RedisConnection, keys: ShardedKeys) =>
     new RedisIssuanceLedger(redis, { keyPrefix: keys.prefix }),
-  ledgerCapabilities: { grantInstants: true },
+  ledgerCapabilities: {},
   outboxCapabilities: {},
 } as const;
 
@@ -207,7 +207,8 @@ export function ledgerAndRecovery(
   redisLayout: RedisLayout,
   redis: RedisConnection,
   keys: ShardedKeys,
-): { ledger: RedisIssuanceLedger; recovery: RedisLedgerRecovery } {
+): { ledger: RedisIssuanceLedger; recovery: RedisLedgerRecovery; controls: RedisIssuanceLedger } {
   const ledger = redisLayout.ledger(redis, keys);
-  return { ledger, recovery: new RedisLedgerRecovery(redis, ledger, { keyPrefix: keys.prefix }) };
+  const recovery = new RedisLedgerRecovery(redis, ledger, { keyPrefix: keys.prefix });
+  return { ledger, recovery, controls: ledger };
 }

@@ -5,7 +5,6 @@ import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issu
 import type { InMemoryIssuanceLedger } from '../../src/adapters/memory/in-memory-issuance-ledger.ts';
 import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { ApplyForCoupon, type ApplyOutcome } from '../../src/application/issue/apply-for-coupon.ts';
-import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
 import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
@@ -17,7 +16,7 @@ import {
   randomUserId,
   userIds,
 } from '../support/mothers.ts';
-import { inMemoryReconciliation, type ManualClock } from './fakes.ts';
+import { inMemoryReconciliation, openCampaign, type ManualClock } from './fakes.ts';
 
 describe('ApplyForCoupon', () => {
   let store: InMemoryLedgerStore;
@@ -42,9 +41,7 @@ describe('ApplyForCoupon', () => {
 
   const create = async (overrides: Partial<Campaign> = {}): Promise<Campaign> => {
     const campaign = CampaignMother.open(overrides);
-    const outcome = await new CreateCampaign(campaigns, ledger).execute(campaign);
-    if (outcome.kind !== 'created') throw new Error(`campaign not created: ${outcome.kind}`);
-    return outcome.campaign;
+    return openCampaign(campaigns, ledger, campaign);
   };
 
   /** Every user applies once; the granted coupons are what the consumer would persist. */
@@ -102,7 +99,7 @@ describe('ApplyForCoupon', () => {
     store.wipe();
 
     expect(await apply.execute(campaign.id, randomUserId())).toEqual({ kind: 'ledger-not-ready' });
-    expect(await ledger.issuedCount(campaign.id)).toBeUndefined();
+    expect((await ledger.tally(campaign.id))?.issued).toBeUndefined();
   });
 
   it('tells a campaign created after an unknown answer apart once the short cache expired', async () => {
@@ -144,7 +141,7 @@ describe('ApplyForCoupon', () => {
       for (const winner of winners) {
         expect(await apply.execute(campaign.id, winner)).toMatchObject({ kind: 'already-issued' });
       }
-      expect(await ledger.issuedCount(campaign.id)).toBe(3);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(3);
       expect(await nextSequence(campaign)).toBe(4);
       // The restored coupons are already persisted: only the new grant is in the outbox.
       expect([...store.outbox.values()].map((e) => e.coupon.sequence)).toEqual([4]);
@@ -168,11 +165,13 @@ describe('ApplyForCoupon', () => {
       // The second run finds every winner in the ledger already: nothing to bring back.
       expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(4, 0));
 
-      expect(await ledger.issuedCount(campaign.id)).toBe(4);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(4);
       for (const coupon of granted) {
+        // A restore keeps the instant of each grant (the record's issuedAt).
         expect(await ledger.findGrant(campaign.id, coupon.userId)).toEqual({
           kind: 'granted',
           sequence: coupon.sequence,
+          issuedAt: coupon.issuedAt,
         });
       }
       expect(await nextSequence(campaign)).toBe(5);
@@ -185,10 +184,11 @@ describe('ApplyForCoupon', () => {
 
       expect(await rebuild.execute(campaign.id)).toEqual(rebuilt(10_001));
 
-      expect(await ledger.issuedCount(campaign.id)).toBe(10_001);
+      expect((await ledger.tally(campaign.id))?.issued).toBe(10_001);
       expect(await ledger.findGrant(campaign.id, stored.at(-1)!.userId)).toEqual({
         kind: 'granted',
         sequence: 10_001,
+        issuedAt: stored.at(-1)!.issuedAt,
       });
       expect(await nextSequence(campaign)).toBe(10_002);
     });

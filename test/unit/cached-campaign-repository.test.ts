@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import type { CampaignId } from '../../src/domain/ids.ts';
-import type { CampaignRepository } from '../../src/application/ports/campaign-repository.port.ts';
+import type {
+  CampaignChange,
+  CampaignRepository,
+} from '../../src/application/ports/campaign-repository.port.ts';
 import { CachedCampaignRepository } from '../../src/application/read/cached-campaign-repository.ts';
 import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
 import { CampaignMother, randomCampaignId } from '../support/mothers.ts';
@@ -21,6 +24,12 @@ class CountingCatalog implements CampaignRepository {
   list(): Promise<Campaign[]> {
     this.lists += 1;
     return this.inner.list();
+  }
+  update<T>(
+    id: CampaignId,
+    change: (current: Campaign) => Promise<CampaignChange<T>>,
+  ): Promise<T | undefined> {
+    return this.inner.update(id, change);
   }
 }
 

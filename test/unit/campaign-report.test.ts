@@ -238,7 +238,7 @@ describe('GetCampaignReport', () => {
   it('still answers while the ledger cannot be asked, without the grants it would count', async () => {
     const { campaign, campaigns } = await tallied(2);
     const ledger = {
-      issuedCount: () => Promise.reject(new LedgerUnavailableError(new Error('down'))),
+      tally: () => Promise.reject(new LedgerUnavailableError(new Error('down'))),
     };
     const report = new GetCampaignReport(
       campaigns,

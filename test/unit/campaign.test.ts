@@ -22,12 +22,18 @@ const problemsOf = (d: CampaignDraft): FieldProblem[] => {
 };
 
 describe('defineCampaign', () => {
-  it('fills in the defaults: 1000 coupons, one per user, no window', () => {
+  it('fills in the defaults: a draft of 1000 coupons, one per user, no window, anyone, not paused', () => {
     const d = draft();
     const result = defineCampaign(d);
     expect(result).toEqual({
       ok: true,
-      value: { id: d.id, name: 'Black Friday', totalQuantity: 1000, perUserLimit: 1 },
+      value: {
+        id: d.id,
+        name: 'Black Friday',
+        totalQuantity: 1000,
+        perUserLimit: 1,
+        state: 'draft',
+      },
     });
     expect(DEFAULT_TOTAL_QUANTITY).toBe(1000);
     expect(PER_USER_LIMIT).toBe(1);
@@ -39,7 +45,15 @@ describe('defineCampaign', () => {
     const d = draft({ name: '  Drop  ', totalQuantity: 100, perUserLimit: 1, startsAt, endsAt });
     expect(defineCampaign(d)).toEqual({
       ok: true,
-      value: { id: d.id, name: 'Drop', totalQuantity: 100, perUserLimit: 1, startsAt, endsAt },
+      value: {
+        id: d.id,
+        name: 'Drop',
+        totalQuantity: 100,
+        perUserLimit: 1,
+        startsAt,
+        endsAt,
+        state: 'draft',
+      },
     });
   });
 

@@ -1,3 +1,5 @@
+import { InMemoryAllowlist } from '../../src/adapters/memory/in-memory-allowlist.ts';
+import { InMemoryLedgerControls } from '../../src/adapters/memory/in-memory-ledger-controls.ts';
 import { InMemoryCampaignRepository } from '../../src/adapters/memory/in-memory-campaign-repository.ts';
 import { InMemoryCouponLog } from '../../src/adapters/memory/in-memory-coupon-log.ts';
 import { InMemoryCouponRepository } from '../../src/adapters/memory/in-memory-coupon-repository.ts';
@@ -8,6 +10,9 @@ import { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-
 import type { Clock } from '../../src/application/ports/clock.port.ts';
 import { CouponRepositoryDecorator } from '../../src/application/coupon-repository-decorator.ts';
 import { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
+import type { CampaignRepository } from '../../src/application/ports/campaign-repository.port.ts';
+import type { IssuanceLedger } from '../../src/application/ports/issuance-ledger.port.ts';
+import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 
 /** A clock that only moves when the test moves it. */
@@ -84,6 +89,39 @@ export function inMemoryReconciliation() {
   const log = new InMemoryCouponLog();
   const clock = new ManualClock();
   const recovery = new InMemoryLedgerRecovery(store);
-  const reconcile = new ReconcileLedger(campaigns, coupons, failures, recovery, log, clock);
-  return { store, ledger, recovery, campaigns, coupons, failures, log, clock, reconcile };
+  const allowlist = new InMemoryAllowlist();
+  const controls = new InMemoryLedgerControls(store);
+  const reconcile = new ReconcileLedger(
+    campaigns,
+    coupons,
+    failures,
+    recovery,
+    log,
+    clock,
+    allowlist,
+  );
+  return {
+    store,
+    ledger,
+    recovery,
+    controls,
+    allowlist,
+    campaigns,
+    coupons,
+    failures,
+    log,
+    clock,
+    reconcile,
+  };
+}
+
+/** A published campaign, stored and defined in the ledger, as publishing it would leave it. */
+export async function openCampaign(
+  campaigns: CampaignRepository,
+  ledger: IssuanceLedger,
+  campaign: Campaign,
+): Promise<Campaign> {
+  if (!(await campaigns.create(campaign))) throw new Error(`campaign ${campaign.id} exists`);
+  await ledger.define(campaign);
+  return campaign;
 }

@@ -8,12 +8,11 @@ import { InMemoryIssuanceOutbox } from '../../src/adapters/memory/in-memory-issu
 import type { InMemoryLedgerRecovery } from '../../src/adapters/memory/in-memory-ledger-recovery.ts';
 import type { InMemoryLedgerStore } from '../../src/adapters/memory/in-memory-ledger-store.ts';
 import { encodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
-import { CreateCampaign } from '../../src/application/operate/create-campaign.ts';
 import { RebuildLedger } from '../../src/application/operate/rebuild-ledger.ts';
 import type { ReconcileLedger } from '../../src/application/operate/reconcile-ledger.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import { CampaignMother, CouponMother, randomUserId } from '../support/mothers.ts';
-import { inMemoryReconciliation, type ManualClock } from './fakes.ts';
+import { inMemoryReconciliation, openCampaign, type ManualClock } from './fakes.ts';
 
 /**
  * The reconciliation's promises, on the in-memory adapters: merge, never replace; never lower a
@@ -36,11 +35,7 @@ describe('ReconcileLedger', () => {
   });
 
   const created = async (totalQuantity: number): Promise<Campaign> => {
-    const outcome = await new CreateCampaign(campaigns, ledger).execute(
-      CampaignMother.open({ totalQuantity }),
-    );
-    if (outcome.kind !== 'created') throw new Error(outcome.kind);
-    return outcome.campaign;
+    return openCampaign(campaigns, ledger, CampaignMother.open({ totalQuantity }));
   };
 
   it('brings back durable winners an older ledger forgot, and keeps the winners only it holds', async () => {

@@ -1,11 +1,17 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { CampaignId } from '../../domain/ids.ts';
-import { adminAuth } from './admin-auth.ts';
+import { registerAllowlistRoutes } from './admin-allowlist.route.ts';
+import { registerAuditRoutes } from './admin-audit.route.ts';
+import { actor, adminAuth, adminIdentities } from './admin-auth.ts';
+import { registerCouponRoutes } from './admin-coupons.route.ts';
+import { registerLifecycleRoutes } from './admin-lifecycle.route.ts';
+import { ADMIN_PATHS } from './admin-paths.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { BODY_CHECKS, json, STORE_UNAVAILABLE } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
 import { CAMPAIGN_NOT_FOUND } from './error-messages.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
+import { openApiPath } from './paths.ts';
 import {
   CampaignParams,
   CampaignSummarySchema,
@@ -18,14 +24,17 @@ const unauthorized = json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin tok
 
 const createCampaignRoute = createRoute({
   method: 'post',
-  path: '/admin/campaigns',
-  summary: 'Create a campaign (admin)',
+  path: ADMIN_PATHS.campaigns,
+  summary: 'Create a campaign, as a draft (admin)',
+  description:
+    'A draft is invisible to applicants (404) until it is published: read its preview ' +
+    '(GET …/preview), then publish it (POST …/publish).',
   security,
   request: {
     body: { content: { 'application/json': { schema: CreateCampaignBody } }, required: true },
   },
   responses: {
-    201: json(CampaignSummarySchema, 'Created'),
+    201: json(CampaignSummarySchema, 'Created, as a draft'),
     ...BODY_CHECKS,
     400: json(
       ErrorSchema,
@@ -39,8 +48,8 @@ const createCampaignRoute = createRoute({
 
 const listCampaignsRoute = createRoute({
   method: 'get',
-  path: '/admin/campaigns',
-  summary: 'List campaigns with live counts (admin)',
+  path: ADMIN_PATHS.campaigns,
+  summary: 'List campaigns with live counts, drafts included (admin)',
   security,
   responses: {
     200: json(z.object({ campaigns: z.array(CampaignSummarySchema) }), 'All campaigns'),
@@ -51,8 +60,8 @@ const listCampaignsRoute = createRoute({
 
 const readCampaignRoute = createRoute({
   method: 'get',
-  path: '/admin/campaigns/{campaignId}',
-  summary: 'One campaign with live counts (admin)',
+  path: openApiPath(ADMIN_PATHS.campaign),
+  summary: 'One campaign with live counts, drafts included (admin)',
   security,
   request: { params: CampaignParams },
   responses: {
@@ -64,37 +73,41 @@ const readCampaignRoute = createRoute({
   },
 });
 
-/** Admin routes exist only when ADMIN_TOKEN is set: no token, no way in. */
+/**
+ * Admin routes exist only when an admin token is set (ADMIN_TOKEN, ADMIN_TOKENS): no token, no
+ * way in. Each request acts as the admin whose token it carries: the audit trail's actor.
+ */
 export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): void {
-  if (!deps.adminToken) return;
+  const admins = adminIdentities(deps);
+  if (admins.length === 0) return;
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminBearer', {
     type: 'http',
     scheme: 'bearer',
+    description: 'ADMIN_TOKEN, or one of ADMIN_TOKENS (each admin by name, for the audit trail)',
   });
-  app.use('/admin/*', adminAuth(deps.adminToken));
+  app.use('/admin/*', adminAuth(admins));
 
   app.openapi(createCampaignRoute, async (c) => {
     const body = c.req.valid('json');
-    const outcome = await deps.createCampaign.execute({
-      id: body.id as CampaignId,
-      name: body.name,
-      ...(body.totalQuantity !== undefined ? { totalQuantity: body.totalQuantity } : {}),
-      ...(body.perUserLimit !== undefined ? { perUserLimit: body.perUserLimit } : {}),
-      ...(body.startsAt ? { startsAt: new Date(body.startsAt) } : {}),
-      ...(body.endsAt ? { endsAt: new Date(body.endsAt) } : {}),
-    });
+    const outcome = await deps.createCampaign.execute(
+      {
+        id: body.id as CampaignId,
+        name: body.name,
+        ...(body.totalQuantity !== undefined ? { totalQuantity: body.totalQuantity } : {}),
+        ...(body.perUserLimit !== undefined ? { perUserLimit: body.perUserLimit } : {}),
+        ...(body.startsAt ? { startsAt: new Date(body.startsAt) } : {}),
+        ...(body.endsAt ? { endsAt: new Date(body.endsAt) } : {}),
+        ...(body.eligibility ? { eligibility: body.eligibility } : {}),
+      },
+      { name: actor(c) },
+    );
     switch (outcome.kind) {
-      case 'created':
-        deps.logger.info({ campaignId: outcome.campaign.id }, 'campaign created');
-        return c.json(
-          campaignSummaryBody({
-            campaign: outcome.campaign,
-            issued: 0,
-            remaining: outcome.campaign.totalQuantity,
-            persisted: 0,
-          }),
-          201,
-        );
+      case 'created': {
+        const { campaign } = outcome;
+        deps.logger.info({ campaignId: campaign.id, actor: actor(c) }, 'campaign created (draft)');
+        const summary = await deps.getCampaignSummary.summarize(campaign);
+        return c.json(campaignSummaryBody(summary), 201);
+      }
       case 'invalid':
         return c.json(
           errorBody('VALIDATION_FAILED', 'the campaign is not valid', outcome.problems),
@@ -110,16 +123,22 @@ export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): v
   });
 
   app.openapi(listCampaignsRoute, async (c) => {
-    const summaries = await deps.listCampaigns.execute();
+    const summaries = await deps.listCampaigns.execute({ includeDrafts: true });
     return c.json({ campaigns: summaries.map(campaignSummaryBody) }, 200);
   });
 
   app.openapi(readCampaignRoute, async (c) => {
     const summary = await deps.getCampaignSummary.execute(
       c.req.valid('param').campaignId as CampaignId,
+      { includeDrafts: true },
     );
     if (!summary)
       return c.json(errorBody(CAMPAIGN_NOT_FOUND.code, CAMPAIGN_NOT_FOUND.message), 404);
     return c.json(campaignSummaryBody(summary), 200);
   });
+
+  registerLifecycleRoutes(app, deps);
+  registerAllowlistRoutes(app, deps);
+  registerCouponRoutes(app, deps);
+  registerAuditRoutes(app, deps);
 }

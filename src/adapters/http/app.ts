@@ -4,6 +4,9 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { InfrastructureError } from '../../application/errors.ts';
+import { adminIdentities } from './admin-auth.ts';
+import { LARGE_BODY, OPTIONAL_BODY } from './admin-paths.ts';
+import { ALLOWLIST_BODY_LIMIT_BYTES } from './admin-schemas.ts';
 import { registerAdminRoutes } from './admin.route.ts';
 import { registerCampaignRoutes } from './campaign.route.ts';
 import { registerDashboardRoutes } from './dashboard.route.ts';
@@ -60,7 +63,7 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   // First: every response (even a 413 or a 404) carries the request id and is measured.
   app.use('*', requestContext(deps.logger, deps.metrics));
   app.use('*', methodNotAllowed(app));
-  if (!deps.adminToken) {
+  if (adminIdentities(deps).length === 0) {
     // Before the body checks: whatever was sent, the answer is that admin is off, and how to
     // turn it on (a plain "no route" read like a typo in the path).
     app.use('/admin', adminDisabled);
@@ -92,7 +95,12 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   // body at all is let through to its validator.
   app.use(
     '*',
-    bodyChecks(deps.bodyLimitBytes, (c) => auth.mode === 'jwt' && handlerRoute(c) === APPLY_ROUTE),
+    bodyChecks(
+      (c) => (LARGE_BODY.has(handlerRoute(c)) ? ALLOWLIST_BODY_LIMIT_BYTES : deps.bodyLimitBytes),
+      (c) =>
+        (auth.mode === 'jwt' && handlerRoute(c) === APPLY_ROUTE) ||
+        OPTIONAL_BODY.has(handlerRoute(c)),
+    ),
   );
 
   registerHealthRoutes(app, deps);
@@ -157,13 +165,18 @@ export function createOpsApp(
  * full Web Request for every application (its most expensive step). A body without a declared
  * length (chunked) still goes through `bodyLimit`, which counts it as it streams.
  */
-function bodyChecks(maxBytes: number, mayBeEmpty: (c: Context) => boolean): MiddlewareHandler {
-  const tooLarge = (c: Context) =>
+function bodyChecks(
+  limitOf: (c: Context) => number,
+  mayBeEmpty: (c: Context) => boolean,
+): MiddlewareHandler {
+  const tooLarge = (maxBytes: number) => (c: Context) =>
     c.json(errorBody('PAYLOAD_TOO_LARGE', `the body exceeds ${maxBytes} bytes`), 413);
-  const streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  // One streaming counter per limit (two at most: the default and the allowlist's).
+  const streamings = new Map<number, MiddlewareHandler>();
   return async (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
+    const maxBytes = limitOf(c);
     const declared = c.req.header('content-length');
     const chunked = c.req.header('transfer-encoding') !== undefined;
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
@@ -179,8 +192,13 @@ function bodyChecks(maxBytes: number, mayBeEmpty: (c: Context) => boolean): Midd
     if (declared !== undefined && !chunked) {
       const length = Number(declared);
       if (Number.isSafeInteger(length) && length >= 0) {
-        return length > maxBytes ? tooLarge(c) : next();
+        return length > maxBytes ? tooLarge(maxBytes)(c) : next();
       }
+    }
+    let streaming = streamings.get(maxBytes);
+    if (!streaming) {
+      streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge(maxBytes) });
+      streamings.set(maxBytes, streaming);
     }
     return streaming(c, next);
   };

@@ -1,7 +1,7 @@
 import type { ApplyOutcome } from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { errorBody } from './error-body.ts';
-import { CAMPAIGN_NOT_FOUND, LEDGER_NOT_READY } from './error-messages.ts';
+import { CAMPAIGN_NOT_FOUND, CAMPAIGN_PAUSED, LEDGER_NOT_READY } from './error-messages.ts';
 
 export type ApplyStatus = 201 | 403 | 404 | 409 | 410 | 503;
 
@@ -34,6 +34,9 @@ export function applyOutcomeResponse(
       return rejected(409, 'ALREADY_ISSUED', 'this user already holds a coupon of this campaign', {
         ...(outcome.sequence !== undefined ? { sequence: outcome.sequence } : {}),
         ...(outcome.issuedAt ? { issuedAt: outcome.issuedAt.toISOString() } : {}),
+        ...(outcome.revoked
+          ? { revokedAt: outcome.revoked.at.toISOString(), returned: outcome.revoked.returned }
+          : {}),
       });
     case 'sold-out':
       return rejected(410, 'SOLD_OUT', 'all coupons of this campaign have been issued');
@@ -45,6 +48,10 @@ export function applyOutcomeResponse(
       return rejected(403, 'CLOSED', 'the campaign has closed', {
         closedAt: outcome.closedAt.toISOString(),
       });
+    case 'paused':
+      return rejected(503, CAMPAIGN_PAUSED.code, CAMPAIGN_PAUSED.message);
+    case 'not-eligible':
+      return rejected(403, 'NOT_ELIGIBLE', 'this user is not eligible for this campaign');
     case 'unknown-campaign':
       return rejected(404, CAMPAIGN_NOT_FOUND.code, CAMPAIGN_NOT_FOUND.message);
     case 'ledger-not-ready':

@@ -12,3 +12,8 @@ export const CAMPAIGN_NOT_FOUND = {
   code: 'CAMPAIGN_NOT_FOUND',
   message: 'no such campaign',
 } as const;
+
+export const CAMPAIGN_PAUSED = {
+  code: 'CAMPAIGN_PAUSED',
+  message: 'the campaign is paused by its operator; retry later',
+} as const;

@@ -1,5 +1,11 @@
 import type { ApplyForCouponUseCase } from '../../application/issue/apply-for-coupon.ts';
+import type { ChangeCampaign } from '../../application/operate/change-campaign.ts';
 import type { CreateCampaign } from '../../application/operate/create-campaign.ts';
+import type { ManageAllowlist } from '../../application/operate/manage-allowlist.ts';
+import type { PublishCampaign } from '../../application/operate/publish-campaign.ts';
+import type { ReadAuditTrail } from '../../application/operate/read-audit-trail.ts';
+import type { RevokeCoupon } from '../../application/operate/revoke-coupon.ts';
+import type { ExportCoupons } from '../../application/read/export-coupons.ts';
 import type { GetCampaignSummary } from '../../application/read/get-campaign-summary.ts';
 import type { GetIssuanceStatus } from '../../application/read/get-issuance-status.ts';
 import type { ListCampaigns } from '../../application/read/list-campaigns.ts';
@@ -16,10 +22,14 @@ export interface HttpDependencies {
   readonly getCampaignSummary: GetCampaignSummary;
   readonly listCampaigns: ListCampaigns;
   readonly createCampaign: CreateCampaign;
+  /** What the people who run a drop do, besides creating it (the admin routes). */
+  readonly operate: OperatorUseCases;
   readonly healthChecks: readonly HealthCheck[];
   readonly logger: Logger;
-  /** Admin routes are off when undefined. */
+  /** The admin token of `admin` (ADMIN_TOKEN); admin routes are off without any admin token. */
   readonly adminToken: string | undefined;
+  /** More admins, each by name (ADMIN_TOKENS): the audit trail says who did what. */
+  readonly adminTokens?: Readonly<Record<string, string>>;
   readonly bodyLimitBytes: number;
   /** Where the user id comes from; `{ mode: 'body' }` when omitted. */
   readonly auth?: AuthSettings;
@@ -30,6 +40,15 @@ export interface HttpDependencies {
   /** `GET /campaigns/{id}/report` (admin) and `GET /stats/recent`; off when omitted. */
   readonly getCampaignReport?: GetCampaignReport;
   readonly listRecentAnswers?: ListRecentAnswers;
+}
+
+export interface OperatorUseCases {
+  readonly publishCampaign: PublishCampaign;
+  readonly changeCampaign: ChangeCampaign;
+  readonly revokeCoupon: RevokeCoupon;
+  readonly manageAllowlist: ManageAllowlist;
+  readonly readAuditTrail: ReadAuditTrail;
+  readonly exportCoupons: ExportCoupons;
 }
 
 /**
@@ -45,6 +64,8 @@ export type AuthSettings =
       readonly key: string;
       readonly issuer?: string;
       readonly audience?: string;
+      /** The claim whose value a `segment` campaign compares (ELIGIBILITY_CLAIM). */
+      readonly segmentClaim?: string;
     };
 
 /** What the HTTP adapter needs from the metrics adapter (structural, so the adapters stay apart). */

@@ -21,6 +21,10 @@ import { validationHook } from './validation-hook.ts';
 import { BODY_CHECKS, json, RATE_LIMITED, unavailable } from './documented-responses.ts';
 
 const ledgerUnavailable = unavailable('LEDGER_UNAVAILABLE, LEDGER_NOT_READY or STORE_UNAVAILABLE');
+const applyUnavailable = unavailable(
+  'CAMPAIGN_PAUSED (an operator paused the drop; Retry-After 5), LEDGER_UNAVAILABLE, ' +
+    'LEDGER_NOT_READY or STORE_UNAVAILABLE',
+);
 
 /**
  * The apply route as documented, in either AUTH_MODE: in body mode the user id is the body's
@@ -31,12 +35,18 @@ function applyRoute(jwt: boolean) {
   const responses = {
     201: json(IssuedSchema, 'Coupon issued; it will be persisted asynchronously'),
     ...BODY_CHECKS,
-    403: json(ApplyRejectedSchema, 'NOT_OPEN or CLOSED'),
+    403: json(
+      ApplyRejectedSchema,
+      'NOT_OPEN, CLOSED, or NOT_ELIGIBLE (the eligibility rule leaves this user out)',
+    ),
     404: json(ApplyRejectedSchema, CAMPAIGN_NOT_FOUND.code),
-    409: json(AlreadyIssuedSchema, "ALREADY_ISSUED, with the holder's coupon (sequence, issuedAt)"),
+    409: json(
+      AlreadyIssuedSchema,
+      "ALREADY_ISSUED, with the holder's coupon (sequence, issuedAt; revokedAt once revoked)",
+    ),
     410: json(ApplyRejectedSchema, 'SOLD_OUT'),
     429: RATE_LIMITED,
-    503: ledgerUnavailable,
+    503: applyUnavailable,
   };
   return createRoute({
     method: 'post',
@@ -66,7 +76,7 @@ function applyRoute(jwt: boolean) {
           ),
           403: json(
             ApplyRejectedSchema,
-            'NOT_OPEN, CLOSED, or USER_MISMATCH (body userId is not sub)',
+            'NOT_OPEN, CLOSED, NOT_ELIGIBLE, or USER_MISMATCH (body userId is not sub)',
           ),
         }
       : responses,
@@ -85,7 +95,7 @@ function statusRoute(jwt: boolean) {
   return createRoute({
     method: 'get',
     path: openApiPath(PATHS.status),
-    summary: "A user's coupon: ISSUED (persisted or pending) or NOT_ISSUED",
+    summary: "A user's coupon: ISSUED (persisted or pending), REVOKED or NOT_ISSUED",
     ...(jwt
       ? {
           description: "Only for the token's own user: `userId` must equal the verified `sub`.",
@@ -153,10 +163,16 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
   });
 
   async function apply(c: Context, campaignId: CampaignId, userId: UserId) {
-    const outcome = await deps.applyForCoupon.execute(campaignId, userId);
+    const segment = c.get('applicantSegment');
+    const outcome = await deps.applyForCoupon.execute(
+      campaignId,
+      userId,
+      segment === undefined ? undefined : { segment },
+    );
     const { status, body } = applyOutcomeResponse(campaignId, userId, outcome);
-    // LEDGER_NOT_READY: the ledger is being reconciled in the background, usually within a second.
-    if (status === 503) c.header('Retry-After', '1');
+    // LEDGER_NOT_READY: the ledger is being reconciled in the background, usually within a
+    // second; CAMPAIGN_PAUSED: an operator decides when it resumes, so clients wait longer.
+    if (status === 503) c.header('Retry-After', outcome.kind === 'paused' ? '5' : '1');
     return c.json(body as never, status);
   }
 
@@ -173,12 +189,15 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
       case 'issued':
         return c.json(
           {
-            status: 'ISSUED' as const,
+            status: found.revoked ? ('REVOKED' as const) : ('ISSUED' as const),
             campaignId,
             userId,
             sequence: found.sequence,
             persisted: found.persisted,
             ...(found.issuedAt ? { issuedAt: found.issuedAt.toISOString() } : {}),
+            ...(found.revoked
+              ? { revokedAt: found.revoked.at.toISOString(), returned: found.revoked.returned }
+              : {}),
           },
           200,
         );

@@ -2,6 +2,7 @@ import { createPublicKey, webcrypto } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { verify } from 'hono/jwt';
 import { JwtTokenExpired } from 'hono/utils/jwt/types';
+import { SEGMENT } from '../../domain/campaign.ts';
 import { parseUserId, USER_ID_RULE } from '../../domain/ids.ts';
 import { errorBody } from './error-body.ts';
 import type { AuthSettings } from './http-dependencies.ts';
@@ -13,7 +14,8 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 /**
  * AUTH_MODE=jwt: the caller is the `sub` of a bearer JWT verified with the configured key, and
  * nobody else. Sets `authenticatedUserId`; the route then refuses a body or path user id that
- * differs (403 USER_MISMATCH). Missing, malformed, expired, not-yet-valid or wrongly signed
+ * differs (403 USER_MISMATCH). The eligibility claim (ELIGIBILITY_CLAIM), when the token has one,
+ * sets `applicantSegment`: what a `segment` campaign compares. Missing, malformed, expired, not-yet-valid or wrongly signed
  * tokens, and tokens signed with another algorithm than the configured one (no algorithm
  * confusion), get 401 UNAUTHORIZED in the API's error shape. Tokens must expire (`exp`).
  */
@@ -45,6 +47,9 @@ export function jwtIdentity(settings: JwtSettings): MiddlewareHandler {
       return unauthorized(c, 'INVALID_SUBJECT', `the token's subject (sub) ${USER_ID_RULE}`);
     }
     c.set('authenticatedUserId', subject.value);
+    // Only what a segment could be: any other value simply matches no campaign's segment.
+    const segment = payload[settings.segmentClaim ?? 'segment'];
+    if (typeof segment === 'string' && SEGMENT.test(segment)) c.set('applicantSegment', segment);
     await next();
     return undefined;
   };

@@ -1,8 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { identify, type adminIdentities } from './admin-auth.ts';
 import { errorBody } from './error-body.ts';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** The secret an Authorization header carries: a bearer token, or a Basic password. */
 function presented(header: string): string | undefined {
@@ -20,17 +18,17 @@ function presented(header: string): string | undefined {
  * HTTP Basic (any user name). Basic is what lets a person open the report from a link: a browser
  * cannot add a bearer header to a navigation, but it asks for Basic credentials on its own when
  * the 401 says `Basic`, and sends them again on the page's own requests. The secret is the same
- * ADMIN_TOKEN, compared in constant time like `/admin/*` (both sides hashed first).
+ * admin tokens as `/admin/*` (ADMIN_TOKEN, ADMIN_TOKENS), compared the same way (admin-auth.ts).
  */
-export function reportAuth(token: string): MiddlewareHandler {
-  const expected = digest(token);
+export function reportAuth(admins: ReturnType<typeof adminIdentities>): MiddlewareHandler {
   return async (c, next) => {
-    const given = presented(c.req.header('authorization') ?? '');
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+    const name = identify(admins, presented(c.req.header('authorization') ?? ''));
+    if (name === undefined) {
       c.header('WWW-Authenticate', 'Basic realm="coupon admin", charset="UTF-8"');
       c.header('WWW-Authenticate', 'Bearer realm="admin"', { append: true });
       return c.json(errorBody('UNAUTHORIZED', 'a valid admin token is required'), 401);
     }
+    c.set('adminName', name);
     await next();
     return undefined;
   };

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ApplyOutcome } from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignReport } from '../../application/report/get-campaign-report.ts';
-import { CAMPAIGN_NOT_FOUND, LEDGER_NOT_READY } from './error-messages.ts';
+import { CAMPAIGN_NOT_FOUND, CAMPAIGN_PAUSED, LEDGER_NOT_READY } from './error-messages.ts';
 
 /**
  * What each outcome was answered with (apply-outcome-response.ts is the one place that decides
@@ -14,6 +14,8 @@ const ANSWERED: Record<ApplyOutcome['kind'] | 'error', { status: number; code: s
   'sold-out': { status: 410, code: 'SOLD_OUT' },
   'not-open': { status: 403, code: 'NOT_OPEN' },
   closed: { status: 403, code: 'CLOSED' },
+  paused: { status: 503, code: CAMPAIGN_PAUSED.code },
+  'not-eligible': { status: 403, code: 'NOT_ELIGIBLE' },
   'unknown-campaign': { status: 404, code: CAMPAIGN_NOT_FOUND.code },
   'ledger-not-ready': { status: 503, code: LEDGER_NOT_READY.code },
   error: { status: 503, code: 'UNAVAILABLE' },

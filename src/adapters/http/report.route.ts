@@ -9,6 +9,7 @@ import { errorBody } from './error-body.ts';
 import { CAMPAIGN_NOT_FOUND } from './error-messages.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { reportAuth } from './report-auth.ts';
+import { adminIdentities } from './admin-auth.ts';
 import { campaignReportBody, CampaignReportSchema } from './report-body.ts';
 import { campaignReportCsv } from './report-csv.ts';
 import { campaignReportPage } from './report-page.ts';
@@ -182,7 +183,8 @@ export function registerReportRoutes(app: OpenAPIHono, deps: HttpDependencies): 
   }
 
   if (!getCampaignReport) return;
-  if (!deps.adminToken) {
+  const admins = adminIdentities(deps);
+  if (admins.length === 0) {
     // A middleware, not a route: there is no operation to document, only this answer.
     app.use(REPORT_PATH, async (c) =>
       c.json(
@@ -198,9 +200,9 @@ export function registerReportRoutes(app: OpenAPIHono, deps: HttpDependencies): 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminBasic', {
     type: 'http',
     scheme: 'basic',
-    description: 'Any user name, ADMIN_TOKEN as the password (for browsers)',
+    description: 'Any user name, an admin token as the password (for browsers)',
   });
-  app.use(REPORT_PATH, reportAuth(deps.adminToken));
+  app.use(REPORT_PATH, reportAuth(admins));
   app.openapi(reportRoute, async (c) => {
     const campaignId = c.req.valid('param').campaignId as CampaignId;
     const report = await getCampaignReport.execute(campaignId);

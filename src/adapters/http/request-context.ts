@@ -12,6 +12,8 @@ declare module 'hono' {
     requestId: string;
     /** In AUTH_MODE=jwt: the verified token's subject, the only user id the request may act as. */
     authenticatedUserId: UserId | undefined;
+    /** In AUTH_MODE=jwt: the verified token's eligibility claim, when it has one. */
+    applicantSegment: string | undefined;
   }
 }
 

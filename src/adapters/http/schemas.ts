@@ -4,6 +4,8 @@ import {
   MAX_NAME_LENGTH,
   MAX_TOTAL_QUANTITY,
   PER_USER_LIMIT,
+  SEGMENT,
+  SEGMENT_RULE,
 } from '../../domain/campaign.ts';
 import { CAMPAIGN_ID, CAMPAIGN_ID_RULE, USER_ID, USER_ID_RULE } from '../../domain/ids.ts';
 
@@ -15,7 +17,7 @@ import { CAMPAIGN_ID, CAMPAIGN_ID_RULE, USER_ID, USER_ID_RULE } from '../../doma
  * "must be a whole number from 1 to 100000000" once, never zod's "Too big: expected int to be
  * <=9007199254740991" next to it (the validation hook keeps one problem per field).
  */
-const ourWords = (rule: string) => ({
+export const ourWords = (rule: string) => ({
   error: (issue: { readonly input?: unknown }) =>
     issue.input === undefined ? 'is required' : rule,
 });
@@ -77,6 +79,11 @@ export const AlreadyIssuedSchema = ApplyRejectedSchema.extend({
   status: z.literal('ALREADY_ISSUED'),
   sequence: z.number().int().optional().openapi({ description: "The holder's coupon sequence" }),
   issuedAt: z.string().optional().openapi({ description: 'When it was granted (when known)' }),
+  revokedAt: z
+    .string()
+    .optional()
+    .openapi({ description: 'Set when the coupon was revoked since: one coupon per user, ever' }),
+  returned: z.boolean().optional(),
 }).openapi('AlreadyIssued');
 
 export const IssuedSchema = z
@@ -91,25 +98,78 @@ export const IssuedSchema = z
 
 export const IssuanceStatusSchema = z
   .object({
-    status: z.enum(['ISSUED', 'NOT_ISSUED']),
+    status: z.enum(['ISSUED', 'REVOKED', 'NOT_ISSUED']).openapi({
+      description: 'REVOKED: the user won, and an admin revoked the coupon since',
+    }),
     campaignId: z.string(),
     userId: z.string(),
     sequence: z.number().int().optional(),
     persisted: z.boolean().optional(),
     issuedAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+    returned: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Whether the revoked coupon's unit went back to stock" }),
   })
   .openapi('IssuanceStatus');
+
+const ELIGIBILITY_RULE =
+  'must be {"kind":"anyone"}, {"kind":"allowlist"} or {"kind":"segment","segment":"…"}';
+
+export const EligibilitySchema = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('anyone') }),
+      z.object({ kind: z.literal('allowlist') }),
+      z.object({
+        kind: z.literal('segment'),
+        segment: z
+          .string(ourWords(SEGMENT_RULE))
+          .regex(SEGMENT, ourWords(SEGMENT_RULE))
+          .openapi({ example: 'vip' }),
+      }),
+    ],
+    ourWords(ELIGIBILITY_RULE),
+  )
+  .openapi('Eligibility', {
+    description:
+      "Who may win: `anyone`; the users of the campaign's `allowlist` (uploaded by admins); or " +
+      "holders of a `segment` (AUTH_MODE=jwt: the verified token's ELIGIBILITY_CLAIM must carry " +
+      'this value). Others get 403 NOT_ELIGIBLE and are never counted.',
+  });
 
 export const CampaignSummarySchema = z
   .object({
     campaignId: z.string(),
     name: z.string(),
+    state: z.enum(['draft', 'published']),
+    phase: z.enum(['draft', 'scheduled', 'live', 'paused', 'ended']).openapi({
+      description:
+        'Where the campaign is now: `draft` (not published: applicants get 404), ' +
+        '`scheduled` (before startsAt), `live`, `paused` (applications get 503 CAMPAIGN_PAUSED), ' +
+        '`ended` (from endsAt on)',
+    }),
+    paused: z.boolean(),
+    eligibility: EligibilitySchema,
     totalQuantity: z.number().int(),
     perUserLimit: z.number().int(),
     startsAt: z.string().nullable(),
     endsAt: z.string().nullable(),
-    issued: z.number().int().nullable(),
-    remaining: z.number().int().nullable(),
+    issued: z.number().int().nullable().openapi({ description: 'Coupons granted' }),
+    revoked: z.number().int().nullable().openapi({ description: 'Granted coupons revoked since' }),
+    returned: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Revoked coupons whose unit went back to stock' }),
+    active: z.number().int().nullable().openapi({ description: 'issued - revoked' }),
+    remaining: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Units left to grant: totalQuantity - (issued - returned)' }),
     persisted: z.number().int(),
     ledgerReady: z.boolean(),
   })
@@ -169,6 +229,9 @@ export const CreateCampaignBody = z
           'is 400 VALIDATION_FAILED on field endsAt.',
         '2027-01-02T00:00:00Z',
       ),
+      eligibility: EligibilitySchema.optional().openapi({
+        description: 'Who may win; `anyone` when left out.',
+      }),
     },
     ourWords(OBJECT_RULE),
   )

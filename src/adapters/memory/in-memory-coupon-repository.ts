@@ -37,8 +37,15 @@ export class InMemoryCouponRepository implements CouponRepository {
     for (const coupon of coupons) {
       let campaign = this.#rows.get(coupon.campaignId);
       if (!campaign) this.#rows.set(coupon.campaignId, (campaign = new Map<UserId, Coupon>()));
-      // An existing (campaign, user) row counts as done, exactly like ON DUPLICATE KEY no-op.
-      if (campaign.has(coupon.userId)) continue;
+      // An existing (campaign, user) row counts as done, exactly like ON DUPLICATE KEY no-op,
+      // except that a revocation marks it (the first one is kept).
+      const stored = campaign.get(coupon.userId);
+      if (stored) {
+        if (coupon.revoked && !stored.revoked) {
+          campaign.set(coupon.userId, { ...stored, revoked: coupon.revoked });
+        }
+        continue;
+      }
       campaign.set(coupon.userId, coupon);
       this.#holders.set(`${coupon.campaignId}\u0000${coupon.sequence}`, coupon.userId);
     }

@@ -1,6 +1,9 @@
-import type { LedgerRecovery } from '../../application/ports/ledger-recovery.port.ts';
+import type {
+  LedgerRecovery,
+  RestoreExtras,
+} from '../../application/ports/ledger-recovery.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { InMemoryLedgerStore } from './in-memory-ledger-store.ts';
 
@@ -17,16 +20,36 @@ export class InMemoryLedgerRecovery implements LedgerRecovery {
     return new Map(this.store.campaigns.get(campaignId)?.winners);
   }
 
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+  async revocations(campaignId: CampaignId): Promise<ReadonlyMap<UserId, Revocation>> {
+    return new Map(this.store.campaigns.get(campaignId)?.revoked);
+  }
+
+  async restore(
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+    extras: RestoreExtras = {},
+  ): Promise<void> {
     const winners = new Map(coupons.map((coupon) => [coupon.userId, coupon.sequence] as const));
     // Count = highest sequence, not the number of winners: if the durable record has a hole
     // (a grant whose event was lost with the ledger), the next grant must not reuse a sequence
     // and the cap must still count the lost grant. Never below the ledger's own count either.
     const held = this.store.campaigns.get(campaign.id);
     const count = coupons.reduce((max, coupon) => Math.max(max, coupon.sequence), held?.count ?? 0);
-    // The instants survive a restore, as the Redis ledger's issued-at hash does.
+    // The instants survive a restore, and the record's are added, as the Redis ledger does.
     const grantedAt = new Map(held?.grantedAt);
-    this.store.campaigns.set(campaign.id, { campaign, winners, grantedAt, count, ready: true });
+    for (const coupon of coupons)
+      if (!grantedAt.has(coupon.userId)) grantedAt.set(coupon.userId, coupon.issuedAt);
+    const revoked = new Map(extras.revocations);
+    const allowlist = extras.allowlist ? new Set(extras.allowlist) : held?.allowlist;
+    this.store.campaigns.set(campaign.id, {
+      campaign,
+      winners,
+      grantedAt,
+      count,
+      ready: true,
+      revoked,
+      ...(allowlist ? { allowlist } : {}),
+    });
   }
 
   async claim(campaignId: CampaignId, ttlMs: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 
 export interface CampaignLedger {
@@ -12,6 +12,17 @@ export interface CampaignLedger {
   count: number;
   /** False once fenced: nothing is decided until the next restore (see IssuanceLedger.fence). */
   ready: boolean;
+  /** Revoked coupons: userId → revocation (their units returned or not). */
+  revoked?: Map<UserId, Revocation>;
+  /** The allowlist as the ledger holds it (only read for an allowlisted campaign). */
+  allowlist?: Set<UserId>;
+}
+
+/** Revoked coupons whose unit went back to stock. */
+export function returnedOf(ledger: CampaignLedger): number {
+  let returned = 0;
+  for (const revocation of ledger.revoked?.values() ?? []) if (revocation.returned) returned += 1;
+  return returned;
 }
 
 export interface StoredOutboxEntry {

@@ -21,6 +21,8 @@ const OUTCOME_KINDS: Record<ApplyOutcome['kind'], true> = {
   'sold-out': true,
   'not-open': true,
   closed: true,
+  paused: true,
+  'not-eligible': true,
   'unknown-campaign': true,
   'ledger-not-ready': true,
 };
@@ -30,7 +32,7 @@ export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
   'error',
 ];
 
-export type LedgerOperation = 'define' | 'reserve' | 'find_grant' | 'issued_count';
+export type LedgerOperation = 'define' | 'reserve' | 'find_grant' | 'tally';
 
 /** Ledger calls are sub-millisecond in memory and ~0.1-2 ms on Redis; 100 ms is already bad. */
 const LEDGER_BUCKETS = [

@@ -4,6 +4,7 @@ import type {
 } from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
+import type { ApplicantClaims } from '../../application/ports/issuance-ledger.port.ts';
 
 /**
  * Counts apply decisions by outcome: a decorator of the use case, bound in the container by
@@ -16,9 +17,13 @@ export class MeteredApplyForCoupon implements ApplyForCouponUseCase {
     private readonly metrics: CouponMetrics,
   ) {}
 
-  async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+  async execute(
+    campaignId: CampaignId,
+    userId: UserId,
+    claims?: ApplicantClaims,
+  ): Promise<ApplyOutcome> {
     try {
-      const outcome = await this.inner.execute(campaignId, userId);
+      const outcome = await this.inner.execute(campaignId, userId, claims);
       this.metrics.recordDecision(outcome.kind);
       return outcome;
     } catch (error) {

@@ -1,6 +1,9 @@
 import type {
+  ApplicantClaims,
+  DefineOutcome,
   GrantLookup,
   IssuanceLedger,
+  LedgerTally,
   Reservation,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
@@ -19,20 +22,25 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
     private readonly metrics: CouponMetrics,
   ) {}
 
-  define(campaign: Campaign): Promise<void> {
+  define(campaign: Campaign): Promise<DefineOutcome> {
     return this.timed('define', () => this.inner.define(campaign));
   }
 
-  reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
-    return this.timed('reserve', () => this.inner.reserve(campaignId, userId, now));
+  reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
+    return this.timed('reserve', () => this.inner.reserve(campaignId, userId, now, claims));
   }
 
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return this.timed('find_grant', () => this.inner.findGrant(campaignId, userId));
   }
 
-  issuedCount(campaignId: CampaignId): Promise<number | undefined> {
-    return this.timed('issued_count', () => this.inner.issuedCount(campaignId));
+  tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
+    return this.timed('tally', () => this.inner.tally(campaignId));
   }
 
   private async timed<T>(operation: LedgerOperation, call: () => Promise<T>): Promise<T> {

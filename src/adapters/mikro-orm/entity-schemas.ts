@@ -9,15 +9,39 @@ import { BigIntType, EntitySchema, type EntityName, type OptionalProps } from '@
  */
 
 export interface CampaignRecord {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
   id: string;
   name: string;
   totalQuantity: number;
   perUserLimit: number;
   startsAt: Date | null;
   endsAt: Date | null;
+  /** 'draft' or 'published'. */
+  state: string;
+  paused: boolean;
+  /** 'anyone', 'allowlist' or 'segment' (with `segment`). */
+  eligibility: string;
+  segment: string | null;
   /** Filled by the database (`current_timestamp(3)`): the Campaign port carries no clock. */
   createdAt: Date;
+  updatedAt: Date | null;
+}
+
+export interface AllowlistRecord {
+  campaignId: string;
+  userId: string;
+}
+
+export interface AuditRecord {
+  [OptionalProps]?: 'id' | 'at';
+  id: string;
+  at: Date;
+  actor: string;
+  reason: string | null;
+  action: string;
+  campaignId: string | null;
+  beforeJson: string | null;
+  afterJson: string | null;
 }
 
 export interface CouponRecord {
@@ -30,6 +54,8 @@ export interface CouponRecord {
   issuedAt: Date;
   /** When the row reached the database; `issuedAt - persistedAt` is the pipeline's lag. */
   persistedAt: Date;
+  revokedAt: Date | null;
+  returned: boolean;
 }
 
 export interface FailedIssuanceRecord {
@@ -58,8 +84,44 @@ export const CampaignSchema = new EntitySchema<CampaignRecord>({
     perUserLimit: { type: 'integer', fieldName: 'per_user_limit' },
     startsAt: { ...DATETIME_MS, fieldName: 'starts_at', nullable: true },
     endsAt: { ...DATETIME_MS, fieldName: 'ends_at', nullable: true },
+    state: { type: 'string', length: 16, default: 'published' },
+    paused: { type: 'boolean', default: false },
+    eligibility: { type: 'string', length: 16, default: 'anyone' },
+    segment: { type: 'string', length: 64, nullable: true },
     createdAt: { ...DATETIME_MS, fieldName: 'created_at', defaultRaw: 'current_timestamp(3)' },
+    updatedAt: { ...DATETIME_MS, fieldName: 'updated_at', nullable: true },
   },
+});
+
+export const AllowlistSchema = new EntitySchema<AllowlistRecord>({
+  name: 'AllowlistRecord',
+  tableName: 'campaign_allowlist',
+  properties: {
+    // No relation to campaign: the table has no foreign key (see the operator-controls migration).
+    campaignId: { type: 'string', length: 64, fieldName: 'campaign_id', primary: true },
+    userId: { type: 'string', length: 64, fieldName: 'user_id', primary: true },
+  },
+});
+
+export const AuditSchema = new EntitySchema<AuditRecord>({
+  name: 'AuditRecord',
+  tableName: 'admin_audit',
+  properties: {
+    id: { type: new BigIntType('string'), primary: true, autoincrement: true, unsigned: true },
+    at: { ...DATETIME_MS, defaultRaw: 'current_timestamp(3)' },
+    actor: { type: 'string', length: 64 },
+    reason: { type: 'string', length: 500, nullable: true },
+    action: { type: 'string', length: 32 },
+    campaignId: { type: 'string', length: 64, fieldName: 'campaign_id', nullable: true },
+    beforeJson: {
+      type: 'text',
+      columnType: 'mediumtext',
+      fieldName: 'before_json',
+      nullable: true,
+    },
+    afterJson: { type: 'text', columnType: 'mediumtext', fieldName: 'after_json', nullable: true },
+  },
+  indexes: [{ name: 'admin_audit_campaign_id_index', properties: ['campaignId', 'id'] }],
 });
 
 export const CouponSchema = new EntitySchema<CouponRecord>({
@@ -86,6 +148,8 @@ export const CouponSchema = new EntitySchema<CouponRecord>({
     sequence: { type: 'integer' },
     issuedAt: { ...DATETIME_MS, fieldName: 'issued_at' },
     persistedAt: { ...DATETIME_MS, fieldName: 'persisted_at', defaultRaw: 'current_timestamp(3)' },
+    revokedAt: { ...DATETIME_MS, fieldName: 'revoked_at', nullable: true },
+    returned: { type: 'boolean', default: false },
   },
   uniques: [
     { name: 'coupon_campaign_user_unique', properties: ['campaignId', 'userId'] },
@@ -118,4 +182,10 @@ export const FailedIssuanceSchema = new EntitySchema<FailedIssuanceRecord>({
   ],
 });
 
-export const ENTITY_SCHEMAS = [CampaignSchema, CouponSchema, FailedIssuanceSchema];
+export const ENTITY_SCHEMAS = [
+  CampaignSchema,
+  CouponSchema,
+  FailedIssuanceSchema,
+  AllowlistSchema,
+  AuditSchema,
+];

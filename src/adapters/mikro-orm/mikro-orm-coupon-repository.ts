@@ -17,16 +17,24 @@ export const INSERT_CHUNK_ROWS = 1000;
 /** Deadlocks are retried in place a few times before the caller hears StoreUnavailableError. */
 const DEADLOCK_ATTEMPTS = 4;
 
-const COLUMNS = '(`campaign_id`, `user_id`, `sequence`, `issued_at`)';
+const COLUMNS = '(`campaign_id`, `user_id`, `sequence`, `issued_at`, `revoked_at`, `returned`)';
 
 function insertSql(rows: number): string {
-  // `ON DUPLICATE KEY UPDATE id = id` makes an existing (campaign_id, user_id) a no-op, which is
-  // what makes redelivery harmless. It would make a clash on (campaign_id, sequence) a no-op too:
+  // `ON DUPLICATE KEY UPDATE` leaves an existing (campaign_id, user_id) as it is, which is what
+  // makes redelivery harmless. It would leave a clash on (campaign_id, sequence) alone too:
   // saveAll checks afterwards that every user of the batch has a row (see missingUsers). Not
   // INSERT IGNORE: that would also downgrade FK violations, truncation and bad dates to warnings
   // and silently drop those rows.
-  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
-  return `insert into \`coupon\` ${COLUMNS} values ${values} on duplicate key update \`id\` = \`id\``;
+  // A coupon carrying a revocation marks the stored row revoked: the same user's row only (a
+  // clash on the sequence leaves the holder's row alone, and is caught below), and the first
+  // revocation is kept (`returned` is assigned before `revoked_at`, while it reads the old value).
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
+  const unrevoked = '`user_id` = values(`user_id`) and `revoked_at` is null';
+  return (
+    `insert into \`coupon\` ${COLUMNS} values ${values} on duplicate key update ` +
+    `\`returned\` = if(${unrevoked}, values(\`returned\`), \`returned\`), ` +
+    `\`revoked_at\` = if(${unrevoked}, values(\`revoked_at\`), \`revoked_at\`)`
+  );
 }
 
 /** A coupon the unique (campaign_id, sequence) key turned away: another user holds its sequence. */
@@ -34,7 +42,8 @@ class SequenceConflict extends Error {}
 
 /**
  * Keeps the first coupon of each (campaign, user), exactly as one statement (or the in-memory
- * adapter) would, then sorts by that key. Sorting is what keeps concurrent overlapping batches
+ * adapter) would, but a later one that carries a revocation (a grant and its revocation in one
+ * batch), then sorts by that key. Sorting is what keeps concurrent overlapping batches
  * from deadlocking each other: every transaction takes its unique-key locks in the same order.
  * (Measured on MariaDB 10.11, 20 concurrent overlapping batches x 20 rounds: unsorted, 193 of
  * 400 statements deadlocked; sorted, none.)
@@ -43,7 +52,8 @@ function normalise(coupons: readonly Coupon[]): Coupon[] {
   const byKey = new Map<string, Coupon>();
   for (const coupon of coupons) {
     const key = `${coupon.campaignId}\u0000${coupon.userId}`;
-    if (!byKey.has(key)) byKey.set(key, coupon);
+    const kept = byKey.get(key);
+    if (!kept || (coupon.revoked && !kept.revoked)) byKey.set(key, coupon);
   }
   // Plain code-unit comparison = the column's binary collation order (ids are ASCII).
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,5 +1,5 @@
 import type { FailedIssuance } from '../../application/ports/failed-issuance-repository.port.ts';
-import type { Campaign } from '../../domain/campaign.ts';
+import { canonicalCampaign, type Campaign } from '../../domain/campaign.ts';
 import {
   COUPON_SCHEMA_VERSION,
   couponFromPrimitives,
@@ -14,7 +14,10 @@ import type { CampaignRecord, CouponRecord, FailedIssuanceRecord } from './entit
  * re-parsing: they were parsed on the way in and the columns cannot hold anything longer.
  */
 
-export function campaignToRecord(campaign: Campaign): Omit<CampaignRecord, 'createdAt'> {
+export function campaignToRecord(
+  campaign: Campaign,
+): Omit<CampaignRecord, 'createdAt' | 'updatedAt'> {
+  const eligibility = campaign.eligibility ?? { kind: 'anyone' };
   return {
     id: campaign.id,
     name: campaign.name,
@@ -22,11 +25,15 @@ export function campaignToRecord(campaign: Campaign): Omit<CampaignRecord, 'crea
     perUserLimit: campaign.perUserLimit,
     startsAt: campaign.startsAt ?? null,
     endsAt: campaign.endsAt ?? null,
+    state: campaign.state ?? 'published',
+    paused: campaign.paused ?? false,
+    eligibility: eligibility.kind,
+    segment: eligibility.kind === 'segment' ? eligibility.segment : null,
   };
 }
 
 export function campaignFromRecord(record: CampaignRecord): Campaign {
-  return {
+  return canonicalCampaign({
     id: record.id as CampaignId,
     name: record.name,
     totalQuantity: record.totalQuantity,
@@ -34,7 +41,15 @@ export function campaignFromRecord(record: CampaignRecord): Campaign {
     // exactOptionalPropertyTypes: an absent window bound is a missing key, never `undefined`.
     ...(record.startsAt ? { startsAt: record.startsAt } : {}),
     ...(record.endsAt ? { endsAt: record.endsAt } : {}),
-  };
+    state: record.state === 'draft' ? 'draft' : 'published',
+    paused: Boolean(record.paused),
+    eligibility:
+      record.eligibility === 'segment'
+        ? { kind: 'segment', segment: record.segment ?? '' }
+        : record.eligibility === 'allowlist'
+          ? { kind: 'allowlist' }
+          : { kind: 'anyone' },
+  });
 }
 
 /** A coupon row read back through the coupon's codec (the same one its events use). */
@@ -45,15 +60,28 @@ export function couponFromRecord(record: CouponRecord): Coupon {
     userId: record.userId,
     sequence: record.sequence,
     issuedAt: record.issuedAt.getTime(),
+    ...(record.revokedAt
+      ? { revokedAt: record.revokedAt.getTime(), returned: Boolean(record.returned) }
+      : {}),
   });
   if (!decoded.ok) throw new Error(`malformed coupon row ${record.campaignId}/${record.userId}`);
   return decoded.value;
 }
 
 /** A coupon's column values, in the order of the insert's columns, from its primitives. */
-export function couponToColumns(coupon: Coupon): [string, string, number, string] {
-  const { campaignId, userId, sequence, issuedAt } = couponToPrimitives(coupon);
-  return [campaignId, userId, sequence, toUtcDateTime(new Date(issuedAt))];
+export function couponToColumns(
+  coupon: Coupon,
+): [string, string, number, string, string | null, number] {
+  const { campaignId, userId, sequence, issuedAt, revokedAt, returned } =
+    couponToPrimitives(coupon);
+  return [
+    campaignId,
+    userId,
+    sequence,
+    toUtcDateTime(new Date(issuedAt)),
+    revokedAt === undefined ? null : toUtcDateTime(new Date(revokedAt)),
+    returned ? 1 : 0,
+  ];
 }
 
 export function failedIssuanceFromRecord(record: FailedIssuanceRecord): FailedIssuance {

@@ -1,8 +1,8 @@
 -- The decision table of ONE application, shared by reserve.lua and sharded/reserve-shard.lua.
 -- It is the Lua twin of `decide` in src/domain/issuance-policy.ts: the same checks in the same
--- ORDER (already issued > not open > closed > sold out > issued with the next sequence). The
--- in-memory ledger calls that function, and the ledger contract suite runs against the memory and
--- the Redis ledgers alike, so it proves the two agree. Keep them in step.
+-- ORDER (already issued > not open > closed > sold out > paused > not eligible > issued with the
+-- next sequence). The in-memory ledger calls that function, and the ledger contract suite runs
+-- against the memory and the Redis ledgers alike, so it proves the two agree. Keep them in step.
 --
 -- What the domain leaves to its caller happens here, in the same atomic step: the grant is
 -- written. The event first, then the grant: should the XADD fail (out of memory), nothing was
@@ -10,16 +10,21 @@
 -- (that could drop an unpublished event); the relay deletes entries once the event log has them.
 --
 -- Both reserves share the layout it works on: KEYS[2] winners hash (userId -> sequence),
--- KEYS[3] count of the grants this ledger made, KEYS[4] outbox stream; ARGV[1] campaignId,
--- ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock). What differs is `ledger`
--- (a campaign's own rules, or one sub-ledger's):
+-- KEYS[3] count of the grants this ledger made, KEYS[4] outbox stream, KEYS[5] issued-at hash
+-- (userId -> now of the grant: what a 409 and a status read carry); ARGV[1] campaignId, ARGV[2]
+-- userId, ARGV[3] now (epoch ms, from the application's Clock). What differs is `ledger` (a
+-- campaign's own rules, or one sub-ledger's):
 --   startsAt, endsAt  the window in epoch ms (nil: unbounded on that side)
---   cap       how many grants this ledger may make in all
+--   cap       how many units this ledger may have consumed (granted minus returned) in all
+--   returned  units of revoked coupons this ledger took back into stock
+--   paused    the kill switch
+--   eligible  function() -> whether the applicant may win (read only when it matters)
 --   sequence  function(grants) -> the campaign-wide sequence of this ledger's grants-th grant
 --
 -- Reply {kind, value}, the kind named as the domain's Decision names it: {'issued', sequence} ·
 -- {'already-issued'} · {'not-open', startsAt} · {'closed', endsAt} · {'sold-out'} (this ledger's
--- cap is reached; a sub-ledger's caller names that 'exhausted'). Read by decisionOf (ledger-codec.ts).
+-- cap is reached; a sub-ledger's caller names that 'exhausted') · {'paused'} · {'not-eligible'}.
+-- Read by decisionOf (ledger-codec.ts).
 local function decide_and_grant(ledger)
   local userId, at = ARGV[2], ARGV[3]
   if redis.call('HEXISTS', KEYS[2], userId) == 1 then
@@ -33,8 +38,14 @@ local function decide_and_grant(ledger)
     return {'closed', ledger.endsAt}
   end
   local count = tonumber(redis.call('GET', KEYS[3])) or 0
-  if count >= ledger.cap then
+  if count - ledger.returned >= ledger.cap then
     return {'sold-out'}
+  end
+  if ledger.paused then
+    return {'paused'}
+  end
+  if not ledger.eligible() then
+    return {'not-eligible'}
   end
   local grants = count + 1
   local sequence = ledger.sequence(grants)
@@ -46,5 +57,20 @@ local function decide_and_grant(ledger)
     .. ',"issuedAt":' .. at .. '}')
   redis.call('SET', KEYS[3], grants)
   redis.call('HSET', KEYS[2], userId, sequence)
+  redis.call('HSET', KEYS[5], userId, at)
   return {'issued', sequence}
+end
+
+-- The eligibility rule as the rules hash holds it ('anyone', 'allowlist', 'segment' with its
+-- value): the allowlist is the set `list`, the applicant's segment claim `given` ('' = none).
+local function eligibility(rule, segment, list, given)
+  return function()
+    if rule == 'allowlist' then
+      return redis.call('SISMEMBER', list, ARGV[2]) == 1
+    end
+    if rule == 'segment' then
+      return given ~= '' and given == segment
+    end
+    return true
+  end
 end

@@ -44,3 +44,47 @@ export async function stageWinners(
   await hsetInBatches(redis, staging, [...winners].flat(), RESTORE_STAGING_TTL_MS);
   return staging;
 }
+
+/** Members written per SADD, for the same reason as BATCH. */
+const SET_BATCH = 1000;
+
+/**
+ * Stages what a restore puts back besides the winners (see restore.lua), each into a fresh key
+ * on the ledger's slot: the revocations (userId → `<ms>:returned|kept`) and, when given, the
+ * allowlist. Returns the staging keys and how many members each holds.
+ */
+export async function stageExtras(
+  redis: RedisConnection,
+  keys: RedisKeys,
+  tag: LedgerTag,
+  revocations: ReadonlyMap<UserId, string>,
+  allowlist: readonly UserId[] | undefined,
+): Promise<{ revoked: string; allowlist: string; allowlistSize: number }> {
+  const revoked = keys.restoring(tag, randomUUID());
+  await hsetInBatches(redis, revoked, [...revocations].flat(), RESTORE_STAGING_TTL_MS);
+  const staged = keys.restoring(tag, randomUUID());
+  const members = [...new Set(allowlist ?? [])];
+  for (let i = 0; i < members.length; i += SET_BATCH) {
+    await redis.sadd(staged, ...members.slice(i, i + SET_BATCH));
+    if (i === 0) await redis.pexpire(staged, RESTORE_STAGING_TTL_MS);
+  }
+  return {
+    revoked,
+    allowlist: staged,
+    allowlistSize: allowlist === undefined ? -1 : members.length,
+  };
+}
+
+/** Adds (or removes) members of a set, SET_BATCH per command. */
+export async function inSetBatches(
+  redis: RedisConnection,
+  key: string,
+  members: readonly string[],
+  remove = false,
+): Promise<void> {
+  for (let i = 0; i < members.length; i += SET_BATCH) {
+    const batch = members.slice(i, i + SET_BATCH);
+    if (remove) await redis.srem(key, ...batch);
+    else await redis.sadd(key, ...batch);
+  }
+}

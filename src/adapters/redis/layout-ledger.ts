@@ -1,4 +1,12 @@
-import type { GrantLookup, Reservation } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  ApplicantClaims,
+  DefineOutcome,
+  GrantLookup,
+  LedgerTally,
+  Reservation,
+} from '../../application/ports/issuance-ledger.port.ts';
+import type { RevokeOutcome } from '../../application/ports/ledger-controls.port.ts';
+import type { RestoreExtras } from '../../application/ports/ledger-recovery.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
@@ -11,10 +19,22 @@ import type { HeldElsewhere } from './ledger-codec.ts';
  * campaign is held elsewhere (in sub-ledgers), in the same round trip as its answer.
  */
 export interface LayoutLedger {
-  define(campaign: Campaign): Promise<void>;
-  reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation | HeldElsewhere>;
+  define(campaign: Campaign): Promise<DefineOutcome>;
+  reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation | HeldElsewhere>;
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup | HeldElsewhere>;
-  issuedCount(campaignId: CampaignId): Promise<number | undefined | 'held-elsewhere'>;
+  tally(campaignId: CampaignId): Promise<LedgerTally | undefined | HeldElsewhere>;
+  revoke(
+    campaignId: CampaignId,
+    userId: UserId,
+    options: { readonly returnToStock: boolean; readonly at: Date },
+  ): Promise<RevokeOutcome>;
+  /** Adds users to the allowlist the ledger holds, or removes them. */
+  allow(campaignId: CampaignId, userIds: readonly UserId[], remove?: boolean): Promise<void>;
   /** Rebuilds the campaign in this layout, removing the other one (see LedgerRecovery.restore). */
-  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void>;
+  restore(campaign: Campaign, coupons: readonly Coupon[], extras?: RestoreExtras): Promise<void>;
 }

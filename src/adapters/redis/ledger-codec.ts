@@ -1,5 +1,13 @@
-import type { GrantLookup, Reservation } from '../../application/ports/issuance-ledger.port.ts';
-import type { Campaign, CampaignRules } from '../../domain/campaign.ts';
+import type {
+  DefineOutcome,
+  GrantLookup,
+  LedgerTally,
+  Reservation,
+} from '../../application/ports/issuance-ledger.port.ts';
+import type { Campaign, CampaignRules, Eligibility } from '../../domain/campaign.ts';
+import type { RevokeOutcome } from '../../application/ports/ledger-controls.port.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
 
 /**
  * How the ledger's values cross the wire, written once for the plain ledger and every sub-ledger
@@ -11,21 +19,26 @@ import type { Campaign, CampaignRules } from '../../domain/campaign.ts';
 /**
  * The campaign's rules as every defining or restoring script takes them (campaign-rules.lua
  * writes each field into the rules hash as it comes): the ONE list of the fields, each always
- * written, '' for an absent bound. A new rule is a field here and in the script that decides on
- * it; its change renews the rules' version stamp like any other.
+ * written ('' for an absent bound). A new rule is a field here and in the script that decides on
+ * it (decide.lua); its change renews the rules' version stamp like any other.
  */
 export function encodeRules(campaign: Campaign): string {
+  const eligibility = campaign.eligibility ?? { kind: 'anyone' };
   const rules: Record<RuleField, string> = {
     name: campaign.name,
     total: String(campaign.totalQuantity),
     perUser: String(campaign.perUserLimit),
     startsAt: campaign.startsAt ? String(campaign.startsAt.getTime()) : '',
     endsAt: campaign.endsAt ? String(campaign.endsAt.getTime()) : '',
+    paused: campaign.paused ? '1' : '0',
+    eligibility: eligibility.kind,
+    segment: eligibility.kind === 'segment' ? eligibility.segment : '',
   };
   return JSON.stringify(rules);
 }
 
-type RuleField = 'name' | 'total' | 'perUser' | 'startsAt' | 'endsAt';
+type RuleField =
+  'name' | 'total' | 'perUser' | 'startsAt' | 'endsAt' | 'paused' | 'eligibility' | 'segment';
 
 /** A rules hash as stored (HGETALL's field/value list) read back as the rules it decides by. */
 export function decodeRules(flat: readonly unknown[]): CampaignRules {
@@ -37,11 +50,20 @@ export function decodeRules(flat: readonly unknown[]): CampaignRules {
   };
   const startsAt = bound('startsAt');
   const endsAt = bound('endsAt');
+  const kind = hash.get('eligibility') ?? 'anyone';
+  const eligibility: Eligibility =
+    kind === 'segment'
+      ? { kind, segment: hash.get('segment') ?? '' }
+      : kind === 'allowlist'
+        ? { kind }
+        : { kind: 'anyone' };
   return {
     totalQuantity: toCount(hash.get('total')),
     perUserLimit: toCount(hash.get('perUser') ?? '1'),
     ...(startsAt ? { startsAt } : {}),
     ...(endsAt ? { endsAt } : {}),
+    paused: hash.get('paused') === '1',
+    eligibility,
   };
 }
 
@@ -54,13 +76,28 @@ export function toCount(value: unknown): number {
   return count;
 }
 
+/** What a plain script answers for a campaign it does not hold because sub-ledgers do. */
+export interface HeldElsewhere {
+  readonly kind: 'held-elsewhere';
+}
+
 /**
- * issued-count.lua's reply: the count, undefined (nil) when the ledger holds no rules, or
- * 'held-elsewhere' (a plain ledger's keys asked of a campaign laid out in sub-ledgers).
+ * tally.lua's reply: {issued, revoked, returned}, undefined (nil) when the ledger holds no rules,
+ * or held-elsewhere (a plain ledger's keys asked of a campaign laid out in sub-ledgers).
  */
-export function issuedCountOf(reply: unknown): number | undefined | 'held-elsewhere' {
+export function tallyOf(reply: unknown): LedgerTally | undefined | HeldElsewhere {
   if (reply === null) return undefined;
-  return reply === 'held-elsewhere' ? reply : toCount(reply);
+  if (reply === 'held-elsewhere') return { kind: reply };
+  const [issued, revoked, returned] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  return { issued: toCount(issued), revoked: toCount(revoked), returned: toCount(returned) };
+}
+
+/** define.lua's reply. */
+export function defineOutcomeOf(reply: unknown): DefineOutcome {
+  const [kind, consumed] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  if (kind === 'defined') return { kind };
+  if (kind === 'below-issued') return { kind, consumed: toCount(consumed) };
+  throw new Error(`define.lua answered ${JSON.stringify(reply)}`);
 }
 
 /**
@@ -76,13 +113,10 @@ export type ScriptDecision =
   | { readonly kind: 'stale-layout'; readonly shards: number }
   /** The transfer to credit belongs to another epoch: nothing was credited or decided. */
   | { readonly kind: 'other-epoch' }
+  /** An operator's correction is being written over the sub-ledgers: ask again shortly. */
+  | { readonly kind: 'held' }
   /** The plain keys asked of a campaign laid out in sub-ledgers: ask those instead. */
   | HeldElsewhere;
-
-/** What a plain script answers for a campaign it does not hold because sub-ledgers do. */
-export interface HeldElsewhere {
-  readonly kind: 'held-elsewhere';
-}
 
 /**
  * The ONE reader of a deciding script's `{kind, value}` reply. A reply it cannot read is thrown
@@ -101,10 +135,13 @@ export function decisionOf(reply: unknown, script: string): ScriptDecision {
       return { kind, shards: toCount(value) };
     case 'already-issued':
     case 'sold-out':
+    case 'paused':
+    case 'not-eligible':
     case 'unknown-campaign':
     case 'not-ready':
     case 'exhausted':
     case 'other-epoch':
+    case 'held':
     case 'held-elsewhere':
       return { kind };
     default:
@@ -112,22 +149,42 @@ export function decisionOf(reply: unknown, script: string): ScriptDecision {
   }
 }
 
-/** find-grant.lua's and find-coupon.lua's reply: `{kind, sequence, issuedAt?}`. */
+/** find-coupon.lua's reply: `{kind, sequence, issuedAt or '', revocation or ''}`. */
 export function lookupOf(reply: unknown): GrantLookup | HeldElsewhere {
-  const [kind, sequence, issuedAt] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const [kind, sequence, issuedAt, revoked] = Array.isArray(reply) ? (reply as unknown[]) : [];
   switch (kind) {
-    case 'granted':
-      return issuedAt === undefined || issuedAt === null
-        ? { kind, sequence: toCount(sequence) }
-        : { kind, sequence: toCount(sequence), issuedAt: new Date(toCount(issuedAt)) };
+    case 'granted': {
+      const revocation = revocationOf(revoked);
+      return {
+        kind,
+        sequence: toCount(sequence),
+        ...(issuedAt === '' || issuedAt === undefined
+          ? {}
+          : { issuedAt: new Date(toCount(issuedAt)) }),
+        ...(revocation ? { revoked: revocation } : {}),
+      };
+    }
     case 'none':
     case 'unknown-campaign':
     case 'not-ready':
     case 'held-elsewhere':
       return { kind };
     default:
-      throw new Error(`find-grant.lua answered ${JSON.stringify(reply)}`);
+      throw new Error(`find-coupon.lua answered ${JSON.stringify(reply)}`);
   }
+}
+
+/** A revoked hash's value, `<ms>:returned` or `<ms>:kept`; undefined for '' (not revoked). */
+export function revocationOf(value: unknown): Revocation | undefined {
+  if (value === '' || value === undefined || value === null) return undefined;
+  const match = typeof value === 'string' ? /^(\d+):(returned|kept)$/.exec(value) : null;
+  if (!match) throw new Error(`the ledger holds a malformed revocation ${JSON.stringify(value)}`);
+  return { at: new Date(Number(match[1])), returned: match[2] === 'returned' };
+}
+
+/** A revocation as the revoked hash holds it. */
+export function encodeRevocation(revocation: Revocation): string {
+  return `${revocation.at.getTime()}:${revocation.returned ? 'returned' : 'kept'}`;
 }
 
 function instant(value: unknown, script: string): Date {
@@ -135,4 +192,31 @@ function instant(value: unknown, script: string): Date {
     throw new Error(`${script} answered an instant ${JSON.stringify(value)}`);
   }
   return new Date(value);
+}
+
+/** revoke.lua's reply, with the revocation asked for (`at`, `returned`) when it was made now. */
+export function revokeOutcomeOf(
+  reply: unknown,
+  coupon: { readonly campaignId: CampaignId; readonly userId: UserId },
+  asked: Revocation,
+): RevokeOutcome {
+  const [kind, sequence, issuedAt, before] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const revoked = (revocation: Revocation): Coupon => ({
+    ...coupon,
+    sequence: toCount(sequence),
+    issuedAt: issuedAt === '' ? revocation.at : new Date(toCount(issuedAt)),
+    revoked: revocation,
+  });
+  switch (kind) {
+    case 'revoked':
+      return { kind, coupon: revoked(asked) };
+    case 'already-revoked':
+      return { kind, coupon: revoked(revocationOf(before) ?? asked) };
+    case 'not-a-winner':
+    case 'unknown-campaign':
+    case 'not-ready':
+      return { kind };
+    default:
+      throw new Error(`revoke.lua answered ${JSON.stringify(reply)}`);
+  }
 }

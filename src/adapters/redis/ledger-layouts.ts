@@ -1,6 +1,7 @@
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
-import { toCount } from './ledger-codec.ts';
+import type { Revocation } from '../../domain/coupon.ts';
+import { revocationOf, toCount } from './ledger-codec.ts';
 import type { SubLedgerTag } from './redis-keys.ts';
 import { FENCE, registerScript, type ScriptCall } from './redis-scripts.ts';
 import type { ShardedKeys } from './sharded/sharded-layout.ts';
@@ -64,6 +65,20 @@ export class LedgerLayouts {
     return winners;
   }
 
+  /** Every revocation the campaign has in either layout (a user is in at most one sub-ledger). */
+  async revocations(campaignId: CampaignId): Promise<Map<UserId, Revocation>> {
+    const layout = await this.storedShards(campaignId);
+    const hashes = [campaignId, ...(layout?.tags ?? [])].map((tag) => this.keys.revoked(tag));
+    const revocations = new Map<UserId, Revocation>();
+    for (const hash of hashes) {
+      for (const [userId, value] of Object.entries(await this.redis.hgetall(hash))) {
+        const revocation = revocationOf(value);
+        if (revocation) revocations.set(userId as UserId, revocation);
+      }
+    }
+    return revocations;
+  }
+
   /** The reconcile claim: SET NX with an expiry, so a crashed holder's claim lapses. */
   async claim(campaignId: CampaignId, ttlMs: number): Promise<boolean> {
     const reply = await this.redis.set(this.keys.reconciling(campaignId), '1', 'PX', ttlMs, 'NX');
@@ -87,6 +102,9 @@ export class LedgerLayouts {
         this.keys.users(tag),
         this.keys.count(tag),
         this.keys.transfers(tag),
+        this.keys.revoked(tag),
+        this.keys.allowlist(tag),
+        this.keys.issuedAt(tag),
       );
     }
   }

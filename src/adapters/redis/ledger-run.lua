@@ -22,3 +22,9 @@ local function new_stamp()
   local time = redis.call('TIME')
   return time[1] .. string.format('%06d', tonumber(time[2]))
 end
+
+-- The server's clock in epoch milliseconds (a hold's deadline is judged by it, never a client's).
+local function server_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end

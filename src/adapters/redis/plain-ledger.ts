@@ -1,16 +1,27 @@
-import type { GrantLookup, Reservation } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  ApplicantClaims,
+  DefineOutcome,
+  GrantLookup,
+  LedgerTally,
+  Reservation,
+} from '../../application/ports/issuance-ledger.port.ts';
+import type { RevokeOutcome } from '../../application/ports/ledger-controls.port.ts';
+import type { RestoreExtras } from '../../application/ports/ledger-recovery.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { stageWinners } from './hash-batches.ts';
+import { hsetInBatches, inSetBatches, stageExtras, stageWinners } from './hash-batches.ts';
 import {
   decisionOf,
+  defineOutcomeOf,
+  encodeRevocation,
   encodeRules,
-  issuedCountOf,
   lookupOf,
+  revokeOutcomeOf,
+  tallyOf,
   type HeldElsewhere,
 } from './ledger-codec.ts';
 import type { LayoutLedger } from './layout-ledger.ts';
@@ -21,18 +32,20 @@ import { registerCampaign } from './redis-outbox-stream.ts';
 import {
   DEFINE,
   FIND_COUPON,
-  ISSUED_COUNT,
   registerScript,
   RESERVE,
   RESTORE,
+  REVOKE,
+  TALLY,
   type ScriptCall,
 } from './redis-scripts.ts';
 
 /**
- * The plain layout: one ledger per campaign, on one hash tag. Every decision is ONE Lua script (reserve.lua) over one campaign's keys,
- * which share a hash tag and therefore a cluster slot: the dedupe, the window, the cap, the
- * sequence and the outbox event are read and written without any other command in between, so
- * the count is exact under any concurrency, with no lock and one round trip per application.
+ * The plain layout: one ledger per campaign, on one hash tag. Every decision is ONE Lua script
+ * (reserve.lua) over one campaign's keys, which share a hash tag and therefore a cluster slot:
+ * the dedupe, the window, the cap, the pause, the eligibility, the sequence and the outbox event
+ * are read and written without any other command in between, so the count is exact under any
+ * concurrency, with no lock and one round trip per application.
  *
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
@@ -41,32 +54,38 @@ export class PlainLedger implements LayoutLedger {
   readonly #findGrant: ScriptCall;
   readonly #define: ScriptCall;
   readonly #restore: ScriptCall;
-  readonly #issuedCount: ScriptCall;
-  readonly #durability: GrantDurability | undefined;
+  readonly #revoke: ScriptCall;
+  readonly #tally: ScriptCall;
   readonly #activity: OutboxActivity;
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
     private readonly layouts: LedgerLayouts,
-    durability: GrantDurability | undefined,
+    private readonly durability: GrantDurability | undefined,
   ) {
     this.#activity = OutboxActivity.of(redis, keys);
     this.#reserve = registerScript(redis, RESERVE);
     this.#findGrant = registerScript(redis, FIND_COUPON);
     this.#define = registerScript(redis, DEFINE);
     this.#restore = registerScript(redis, RESTORE);
-    this.#issuedCount = registerScript(redis, ISSUED_COUNT);
-    this.#durability = durability;
+    this.#revoke = registerScript(redis, REVOKE);
+    this.#tally = registerScript(redis, TALLY);
   }
 
-  async define(campaign: Campaign): Promise<void> {
-    await orUnavailable(async () => {
+  async define(campaign: Campaign): Promise<DefineOutcome> {
+    return orUnavailable(async () => {
       // Relay first, rules last: once reserve can grant, the relay already reads the stream.
       await registerCampaign(this.redis, this.keys, campaign.id);
-      // One script: the rules change atomically; winners and count are untouched, so defining
-      // again (a retry, a change of end date) never forgets a grant (see define.lua).
-      await this.#define(this.keys.campaign(campaign.id), encodeRules(campaign));
+      // One script: the rules change atomically, checked against the grants (see define.lua).
+      const id = campaign.id;
+      const reply = await this.#define(
+        this.keys.campaign(id),
+        this.keys.count(id),
+        encodeRules(campaign),
+        campaign.totalQuantity,
+      );
+      return defineOutcomeOf(reply);
     });
   }
 
@@ -74,6 +93,7 @@ export class PlainLedger implements LayoutLedger {
     campaignId: CampaignId,
     userId: UserId,
     now: Date,
+    claims: ApplicantClaims = {},
   ): Promise<Reservation | HeldElsewhere> {
     const at = now.getTime();
     if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
@@ -86,12 +106,13 @@ export class PlainLedger implements LayoutLedger {
         campaignId,
         userId,
         at,
+        claims.segment ?? '',
       );
       const decision = decisionOf(reply, 'reserve.lua');
       switch (decision.kind) {
         case 'issued':
           this.#activity.granted(campaignId);
-          if (this.#durability) await this.#durability.confirm();
+          if (this.durability) await this.durability.confirm();
           // issuedAt is the `now` the script wrote into the outbox event: both sides agree.
           return {
             kind: 'issued',
@@ -100,11 +121,14 @@ export class PlainLedger implements LayoutLedger {
         case 'exhausted':
         case 'stale-layout':
         case 'other-epoch':
+        case 'held':
           throw new Error(`reserve.lua answered ${decision.kind}, which only a sub-ledger may`);
         case 'already-issued':
         case 'not-open':
         case 'closed':
         case 'sold-out':
+        case 'paused':
+        case 'not-eligible':
         case 'unknown-campaign':
         case 'not-ready':
         case 'held-elsewhere':
@@ -115,25 +139,63 @@ export class PlainLedger implements LayoutLedger {
 
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup | HeldElsewhere> {
     return orUnavailable(async () => {
+      const k = this.keys;
       const reply = await this.#findGrant(
-        this.keys.campaign(campaignId),
-        this.keys.users(campaignId),
-        this.keys.issuedAt(campaignId),
-        this.keys.shardCount(campaignId),
+        ...[k.campaign(campaignId), k.users(campaignId), k.issuedAt(campaignId)],
+        ...[k.revoked(campaignId), k.shardCount(campaignId)],
         userId,
       );
       return lookupOf(reply);
     });
   }
 
-  async issuedCount(campaignId: CampaignId): Promise<number | undefined | 'held-elsewhere'> {
+  async tally(campaignId: CampaignId): Promise<LedgerTally | undefined | HeldElsewhere> {
     return orUnavailable(async () => {
-      const reply = await this.#issuedCount(
-        this.keys.campaign(campaignId),
-        this.keys.count(campaignId),
-        this.keys.shardCount(campaignId),
+      const k = this.keys;
+      const reply = await this.#tally(
+        ...[k.campaign(campaignId), k.count(campaignId)],
+        ...[k.revoked(campaignId), k.shardCount(campaignId)],
       );
-      return issuedCountOf(reply);
+      return tallyOf(reply);
+    });
+  }
+
+  async revoke(
+    campaignId: CampaignId,
+    userId: UserId,
+    options: { readonly returnToStock: boolean; readonly at: Date },
+  ): Promise<RevokeOutcome> {
+    return orUnavailable(async () => {
+      const k = this.keys;
+      // The revocation goes to the outbox: the index lists the stream first, as for a grant.
+      const marking = this.#activity.beforeGrant([campaignId]);
+      if (marking) await marking;
+      const reply = await this.#revoke(
+        ...[k.campaign(campaignId), k.users(campaignId), k.revoked(campaignId)],
+        ...[k.outbox(campaignId), k.issuedAt(campaignId)],
+        ...[campaignId, userId, options.at.getTime(), options.returnToStock ? '1' : '0'],
+      );
+      const outcome = revokeOutcomeOf(
+        reply,
+        { campaignId, userId },
+        {
+          at: options.at,
+          returned: options.returnToStock,
+        },
+      );
+      if (outcome.kind === 'revoked') this.#activity.granted(campaignId);
+      return outcome;
+    });
+  }
+
+  /**
+   * A campaign not defined yet (a draft) gets nothing: its publication copies the durable list
+   * AFTER defining the rules, so an add that finds no rules here is in that copy.
+   */
+  async allow(campaignId: CampaignId, userIds: readonly UserId[], remove = false): Promise<void> {
+    await orUnavailable(async () => {
+      if (!remove && !(await this.redis.exists(this.keys.campaign(campaignId)))) return;
+      await inSetBatches(this.redis, this.keys.allowlist(campaignId), userIds, remove);
     });
   }
 
@@ -141,38 +203,54 @@ export class PlainLedger implements LayoutLedger {
    * Rebuilds the campaign from the merge the caller reconciled. The count is set to the HIGHEST
    * restored sequence (or kept, when the ledger's own is higher), not to the number of coupons:
    * if the record has a hole (a grant whose event was lost together with Redis' data), counting
-   * coupons would hand out an existing sequence again and, worse, one coupon more than the cap. With the highest sequence the next grant always follows
-   * every sequence ever persisted, and the cap can only be under-, never over-issued. With a
-   * gap-free record (the normal case) both are the same number.
+   * coupons would hand out an existing sequence again and, worse, one coupon more than the cap.
+   * With the highest sequence the next grant always follows every sequence ever persisted, and
+   * the cap can only be under-, never over-issued. With a gap-free record (the normal case) both
+   * are the same number.
    *
-   * Winners are staged in a temporary hash in batches, then one script swaps winners, count and
-   * rules in at once (atomic for every reserve), makes the campaign ready on this server process
-   * and removes the sharded layout's marker. Running it again gives the same ledger. A sharded
-   * layout the campaign had is fenced first and its sub-ledgers dropped afterwards: the caller
-   * merged their winners in.
+   * Winners, revocations and (when given) the allowlist are staged in temporary keys in batches,
+   * then one script swaps them, the count and the rules in at once (atomic for every reserve),
+   * makes the campaign ready on this server process and removes the sharded layout's marker.
+   * The instants of the record's grants are added first (informational: a status read's
+   * issuedAt). Running it again gives the same ledger. A sharded layout the campaign had is
+   * fenced first and its sub-ledgers dropped afterwards: the caller merged their winners in.
    */
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+  async restore(
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+    extras: RestoreExtras = {},
+  ): Promise<void> {
     const winners = new Map<UserId, number>();
     let highest = 0;
     for (const coupon of coupons) {
       winners.set(coupon.userId, coupon.sequence);
       highest = Math.max(highest, coupon.sequence);
     }
+    const revocations = new Map(
+      [...(extras.revocations ?? [])].map(([user, revocation]) => [
+        user,
+        encodeRevocation(revocation),
+      ]),
+    );
+    const returned = [...(extras.revocations?.values() ?? [])].filter((r) => r.returned).length;
     const keys = this.keys;
+    const id = campaign.id;
     await orUnavailable(async () => {
-      const sharded = await this.layouts.storedShards(campaign.id);
-      if (sharded) await this.layouts.fence(campaign.id);
-      const staging = await stageWinners(this.redis, keys, campaign.id, winners);
-      await registerCampaign(this.redis, keys, campaign.id);
+      const sharded = await this.layouts.storedShards(id);
+      if (sharded) await this.layouts.fence(id);
+      await hsetInBatches(
+        this.redis,
+        keys.issuedAt(id),
+        coupons.flatMap((coupon) => [coupon.userId, coupon.issuedAt.getTime()]),
+      );
+      const staging = await stageWinners(this.redis, keys, id, winners);
+      const staged = await stageExtras(this.redis, keys, id, revocations, extras.allowlist);
+      await registerCampaign(this.redis, keys, id);
       await this.#restore(
-        keys.campaign(campaign.id),
-        keys.users(campaign.id),
-        keys.count(campaign.id),
-        staging,
-        keys.shardCount(campaign.id),
-        encodeRules(campaign),
-        highest,
-        winners.size,
+        ...[keys.campaign(id), keys.users(id), keys.count(id), staging, keys.shardCount(id)],
+        ...[keys.revoked(id), staged.revoked, keys.allowlist(id), staged.allowlist],
+        ...[encodeRules(campaign), highest, winners.size],
+        ...[revocations.size, returned, staged.allowlistSize],
       );
       if (sharded) await this.layouts.dropSubLedgers(sharded.tags);
     });

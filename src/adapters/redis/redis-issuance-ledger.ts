@@ -1,8 +1,16 @@
 import type {
+  ApplicantClaims,
+  DefineOutcome,
   GrantLookup,
   IssuanceLedger,
+  LedgerTally,
   Reservation,
 } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  LedgerControls,
+  RevokeOutcome,
+} from '../../application/ports/ledger-controls.port.ts';
+import type { RestoreExtras } from '../../application/ports/ledger-recovery.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
@@ -43,7 +51,7 @@ const MAX_REMEMBERED = 10_000;
  *
  * Every failure to reach Redis (or to read its reply) is thrown as LedgerUnavailableError.
  */
-export class RedisIssuanceLedger implements IssuanceLedger {
+export class RedisIssuanceLedger implements IssuanceLedger, LedgerControls {
   readonly #plain: PlainLedger;
   readonly #sharded: ShardedLedger;
   readonly #layouts: LedgerLayouts;
@@ -68,30 +76,59 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     return this.#configured;
   }
 
-  /** The layout that holds the campaign, or the configured one for a campaign held nowhere. */
-  async define(campaign: Campaign): Promise<void> {
-    const held = await orUnavailable(() => this.#layouts.holder(campaign.id));
+  /**
+   * In the layout that holds the campaign, or the configured one for a campaign held nowhere
+   * (the cap check against the grants is the layout's: see define.lua and ShardedLedger).
+   */
+  async define(campaign: Campaign): Promise<DefineOutcome> {
+    const held = await this.holder(campaign.id);
     const layout = held ?? this.#configured;
-    await this.layout(layout).define(campaign);
+    const outcome = await this.layout(layout).define(campaign);
     this.remember(campaign.id, layout);
+    return outcome;
   }
 
-  reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+  reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
     if (!Number.isSafeInteger(now.getTime())) throw new TypeError('reserve needs a valid date');
-    return this.routed(campaignId, (ledger) => ledger.reserve(campaignId, userId, now));
+    return this.routed(campaignId, (ledger) => ledger.reserve(campaignId, userId, now, claims));
   }
 
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return this.routed(campaignId, (ledger) => ledger.findGrant(campaignId, userId));
   }
 
-  async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
+  async tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
     const answer = await this.routed(campaignId, async (ledger) => {
-      const count = await ledger.issuedCount(campaignId);
-      if (count === 'held-elsewhere') return { kind: count };
-      return count === undefined ? { kind: 'unknown-campaign' } : { kind: 'count', count };
+      const tally = await ledger.tally(campaignId);
+      if (tally === undefined) return { kind: 'unknown-campaign' } as const;
+      return 'kind' in tally ? tally : { kind: 'tally', tally };
     });
-    return answer.kind === 'count' ? answer.count : undefined;
+    return answer.kind === 'tally' ? answer.tally : undefined;
+  }
+
+  async revoke(
+    campaignId: CampaignId,
+    userId: UserId,
+    options: { readonly returnToStock: boolean; readonly at: Date },
+  ): Promise<RevokeOutcome> {
+    return this.layout(await this.holderOrConfigured(campaignId)).revoke(
+      campaignId,
+      userId,
+      options,
+    );
+  }
+
+  async allow(campaignId: CampaignId, userIds: readonly UserId[]): Promise<void> {
+    await this.layout(await this.holderOrConfigured(campaignId)).allow(campaignId, userIds);
+  }
+
+  async disallow(campaignId: CampaignId, userIds: readonly UserId[]): Promise<void> {
+    await this.layout(await this.holderOrConfigured(campaignId)).allow(campaignId, userIds, true);
   }
 
   /**
@@ -111,14 +148,24 @@ export class RedisIssuanceLedger implements IssuanceLedger {
     layout: number | 'configured',
     campaign: Campaign,
     coupons: readonly Coupon[],
+    extras: RestoreExtras = {},
   ): Promise<void> {
     const shards = layout === 'configured' ? undefined : layout;
     const mode: LayoutMode =
       shards === undefined ? this.#configured : shards > 1 ? 'sharded' : 'plain';
-    if (mode === 'plain') await this.#plain.restore(campaign, coupons);
-    else if (shards === undefined) await this.#sharded.restore(campaign, coupons);
-    else await this.#sharded.restoreIn(shards, campaign, coupons);
+    if (mode === 'plain') await this.#plain.restore(campaign, coupons, extras);
+    else if (shards === undefined) await this.#sharded.restore(campaign, coupons, extras);
+    else await this.#sharded.restoreIn(shards, campaign, coupons, extras);
     this.remember(campaign.id, mode);
+  }
+
+  /** The layout that holds the campaign (an operator's write: one read of both markers). */
+  private async holder(campaignId: CampaignId): Promise<LayoutMode | undefined> {
+    return orUnavailable(() => this.#layouts.holder(campaignId));
+  }
+
+  private async holderOrConfigured(campaignId: CampaignId): Promise<LayoutMode> {
+    return (await this.holder(campaignId)) ?? this.#configured;
   }
 
   /**

@@ -102,6 +102,16 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:outbox-dead`;
   }
 
+  /** HASH userId → `<epoch ms>:returned|kept` of each revoked coupon (revoke.lua). */
+  revoked(id: LedgerTag): string {
+    return `${this.prefix}{${id}}:revoked`;
+  }
+
+  /** SET of the user ids an allowlisted campaign (or one sub-ledger of it) lets win. */
+  allowlist(id: LedgerTag): string {
+    return `${this.prefix}{${id}}:allowlist`;
+  }
+
   /** HASH userId → issuedAt (epoch ms) of the user's grant, written by reserve.lua with it. */
   issuedAt(id: LedgerTag): string {
     return `${this.prefix}{${id}}:issued-at`;
@@ -116,8 +126,11 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:shards`;
   }
 
-  /** reserve.lua's keys, in its KEYS order: rules, users, count, outbox, issued-at, the marker. */
-  reserveKeys(id: CampaignId): [string, string, string, string, string, string] {
+  /**
+   * reserve.lua's keys, in its KEYS order: rules, users, count, outbox, issued-at, the marker,
+   * the allowlist.
+   */
+  reserveKeys(id: CampaignId): [string, string, string, string, string, string, string] {
     return [
       this.campaign(id),
       this.users(id),
@@ -125,6 +138,7 @@ export class RedisKeys {
       this.outbox(id),
       this.issuedAt(id),
       this.shardCount(id),
+      this.allowlist(id),
     ];
   }
 

@@ -1,7 +1,10 @@
 import { Cluster } from 'ioredis';
-import type { LedgerRecovery } from '../../application/ports/ledger-recovery.port.ts';
+import type {
+  LedgerRecovery,
+  RestoreExtras,
+} from '../../application/ports/ledger-recovery.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisIssuanceLedger } from './redis-issuance-ledger.ts';
 import { toCount } from './ledger-codec.ts';
@@ -56,12 +59,21 @@ export class RedisLedgerRecovery implements LedgerRecovery {
     return orUnavailable(() => this.#layouts.winners(campaignId));
   }
 
-  async restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
+  revocations(campaignId: CampaignId): Promise<ReadonlyMap<UserId, Revocation>> {
+    return orUnavailable(() => this.#layouts.revocations(campaignId));
+  }
+
+  async restore(
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+    extras: RestoreExtras = {},
+  ): Promise<void> {
     const [held, shards] = await orUnavailable(() =>
       Promise.all([this.#layouts.holder(campaign.id), this.#layouts.storedShards(campaign.id)]),
     );
     const keep = this.options.restoreIn !== 'configured' && held !== undefined;
-    await this.ledger.restoreIn(keep ? (shards?.shards ?? 1) : 'configured', campaign, coupons);
+    const layout = keep ? (shards?.shards ?? 1) : 'configured';
+    await this.ledger.restoreIn(layout, campaign, coupons, extras);
     this.options.onChange?.(campaign.id);
   }
 
@@ -101,8 +113,8 @@ export class RedisLedgerRecovery implements LedgerRecovery {
       }
     }
     for (const id of elsewhere) {
-      const count = await this.ledger.issuedCount(id);
-      if (count !== undefined) counts.set(id, count);
+      const tally = await this.ledger.tally(id);
+      if (tally !== undefined) counts.set(id, tally.issued);
     }
     return counts;
   }

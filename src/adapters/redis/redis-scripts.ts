@@ -26,18 +26,18 @@ export function script(
   return { command, file, numberOfKeys, ...(access === 'read-only' ? { readOnly: true } : {}) };
 }
 
-export const RESERVE = script('couponReserve', 'reserve.lua', 6);
-export const FIND_GRANT = script('couponFindGrant', 'find-grant.lua', 2, 'read-only');
-export const DEFINE = script('couponDefine', 'define.lua', 1);
-export const RESTORE = script('couponRestore', 'restore.lua', 5);
+export const RESERVE = script('couponReserve', 'reserve.lua', 7);
+export const DEFINE = script('couponDefine', 'define.lua', 2);
+export const RESTORE = script('couponRestore', 'restore.lua', 9);
+export const REVOKE = script('couponRevoke', 'revoke.lua', 5);
 export const FENCE = script('couponFence', 'fence.lua', 1);
-export const ISSUED_COUNT = script('couponIssuedCount', 'issued-count.lua', 3, 'read-only');
-export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 4, 'read-only');
+export const TALLY = script('couponTally', 'tally.lua', 4, 'read-only');
+export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 5, 'read-only');
 export const LEDGER_VERSION = script('couponLedgerVersion', 'ledger-version.lua', 2, 'read-only');
 export const SETTLED_SNAPSHOT = script(
   'couponSettledSnapshot',
   'settled-snapshot.lua',
-  4,
+  5,
   'read-only',
 );
 export const PERSISTED_READ = script('couponPersistedRead', 'persisted-read.lua', 2, 'read-only');

@@ -7,19 +7,19 @@
 -- with the campaign's total as the cap. Before it: the campaign must be known, and ready on this
 -- server process (ledger-run.lua).
 --
--- KEYS[1] campaign hash (total, startsAt, endsAt; '' when unbounded; run)
--- KEYS[2] users hash (userId -> sequence)
--- KEYS[3] count (last sequence granted)
--- KEYS[4] outbox stream
--- KEYS[5] issued-at hash (userId -> now of the grant: what a 409 and a status read carry)
--- KEYS[6] the sharded layout's marker (its sub-ledger count, on this same slot)
--- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock)
+-- KEYS[1] campaign hash (total, startsAt, endsAt ('' when unbounded), paused, eligibility,
+--         segment, returned, run), KEYS[2] users hash (userId -> sequence), KEYS[3] count (last
+--         sequence granted), KEYS[4] outbox stream, KEYS[5] issued-at hash, KEYS[6] the sharded
+--         layout's marker (on this same slot), KEYS[7] the allowlist set
+-- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock),
+-- ARGV[4] the applicant's segment claim ('' = none)
 --
 -- Reply {kind, value}: decide.lua's, or before it
 --   {'unknown-campaign'} no rules: never defined, or the data was lost (fail closed)
 --   {'held-elsewhere'} no rules here, but the campaign is laid out in sub-ledgers: ask those
 --   {'not-ready'} not reconciled on this server process (see ledger-run.lua)
-local rules = redis.call('HMGET', KEYS[1], 'total', 'startsAt', 'endsAt', 'run')
+local rules = redis.call('HMGET', KEYS[1],
+  'total', 'startsAt', 'endsAt', 'run', 'paused', 'eligibility', 'segment', 'returned')
 local total = tonumber(rules[1])
 if not total then
   if redis.call('EXISTS', KEYS[6]) == 1 then
@@ -31,15 +31,13 @@ if rules[4] ~= current_run() then
   return {'not-ready'}
 end
 
-local reply = decide_and_grant({
+return decide_and_grant({
   startsAt = tonumber(rules[2]),
   endsAt = tonumber(rules[3]),
   cap = total,
+  returned = tonumber(rules[8]) or 0,
+  paused = rules[5] == '1',
+  eligible = eligibility(rules[6], rules[7], KEYS[7], ARGV[4]),
   -- One ledger for the whole campaign: its count is the last sequence granted.
   sequence = function(grants) return grants end,
 })
--- The instant of the grant, in the same step: what a 409 and a status read carry (find-coupon.lua).
-if reply[1] == 'issued' then
-  redis.call('HSET', KEYS[5], ARGV[2], ARGV[3])
-end
-return reply

@@ -1,12 +1,20 @@
 import type {
+  ApplicantClaims,
+  DefineOutcome,
   GrantLookup,
   IssuanceLedger,
+  LedgerTally,
   Reservation,
 } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  LedgerControls,
+  RevokeOutcome,
+} from '../../application/ports/ledger-controls.port.ts';
 import type { Campaign, CampaignRules } from '../../domain/campaign.ts';
+import type { Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { decide } from '../../domain/issuance-policy.ts';
-import { decodeRules, toCount } from './ledger-codec.ts';
+import { decodeRules, revocationOf, toCount } from './ledger-codec.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
 import { RedisKeys, type KeyNamespace } from './redis-keys.ts';
@@ -31,8 +39,11 @@ export interface SettledCampaignsOptions extends KeyNamespace {
 interface Settled {
   readonly rules: CampaignRules;
   readonly count: number;
+  /** Units of revoked coupons returned to stock (the rules hash's `returned`). */
+  readonly returned: number;
   readonly winners: ReadonlyMap<UserId, number>;
   readonly instants: ReadonlyMap<UserId, number>;
+  readonly revoked: ReadonlyMap<UserId, Revocation>;
   /** The rules' version stamp the snapshot was taken under (see new_stamp in ledger-run.lua). */
   readonly stamp: string;
   checkedAt: number;
@@ -56,7 +67,7 @@ interface Settled {
  * here, `forget` from the recovery). So the bound is `revalidateMs` plus one round trip, and it
  * only matters for a change that re-opens a settled campaign. Only plain campaigns are copied.
  */
-export class SettledCampaigns implements IssuanceLedger {
+export class SettledCampaigns implements IssuanceLedger, LedgerControls {
   readonly #settled = new Map<CampaignId, Settled>();
   readonly #loading = new Set<CampaignId>();
   /** Campaigns a load found unfit (sub-ledgers, too many winners): not tried again before. */
@@ -69,7 +80,7 @@ export class SettledCampaigns implements IssuanceLedger {
   readonly #now: () => number;
 
   constructor(
-    private readonly inner: IssuanceLedger,
+    private readonly inner: IssuanceLedger & LedgerControls,
     redis: RedisConnection,
     private readonly options: SettledCampaignsOptions,
   ) {
@@ -79,15 +90,26 @@ export class SettledCampaigns implements IssuanceLedger {
     this.#now = options.now ?? Date.now;
   }
 
-  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+  async reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
     const settled = this.fresh(campaignId);
     if (settled) {
-      const state = { alreadyIssued: settled.winners.has(userId), issuedCount: settled.count };
+      const state = {
+        alreadyIssued: settled.winners.has(userId),
+        issuedCount: settled.count,
+        returned: settled.returned,
+      };
+      // Eligibility is never needed here: a copy exists only while the campaign is sold out or
+      // closed, and decide answers those before it looks at who applies (or at a pause).
       const decision = decide(settled.rules, state, now);
       if (decision.kind !== 'issued') return decision;
       this.forget(campaignId);
     }
-    const reservation = await this.inner.reserve(campaignId, userId, now);
+    const reservation = await this.inner.reserve(campaignId, userId, now, claims);
     if (reservation.kind === 'sold-out' || reservation.kind === 'closed') this.settle(campaignId);
     return reservation;
   }
@@ -98,21 +120,48 @@ export class SettledCampaigns implements IssuanceLedger {
     const sequence = settled.winners.get(userId);
     if (sequence === undefined) return { kind: 'none' };
     const at = settled.instants.get(userId);
-    return at === undefined
-      ? { kind: 'granted', sequence }
-      : { kind: 'granted', sequence, issuedAt: new Date(at) };
+    const revoked = settled.revoked.get(userId);
+    return {
+      kind: 'granted',
+      sequence,
+      ...(at === undefined ? {} : { issuedAt: new Date(at) }),
+      ...(revoked ? { revoked } : {}),
+    };
   }
 
-  async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
-    return this.fresh(campaignId)?.count ?? this.inner.issuedCount(campaignId);
+  async tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
+    const settled = this.fresh(campaignId);
+    if (!settled) return this.inner.tally(campaignId);
+    return { issued: settled.count, revoked: settled.revoked.size, returned: settled.returned };
   }
 
-  async define(campaign: Campaign): Promise<void> {
-    this.forget(campaign.id);
+  define(campaign: Campaign): Promise<DefineOutcome> {
+    return this.changing(campaign.id, () => this.inner.define(campaign));
+  }
+
+  revoke(
+    campaignId: CampaignId,
+    userId: UserId,
+    options: { readonly returnToStock: boolean; readonly at: Date },
+  ): Promise<RevokeOutcome> {
+    return this.changing(campaignId, () => this.inner.revoke(campaignId, userId, options));
+  }
+
+  allow(campaignId: CampaignId, userIds: readonly UserId[]): Promise<void> {
+    return this.inner.allow(campaignId, userIds);
+  }
+
+  disallow(campaignId: CampaignId, userIds: readonly UserId[]): Promise<void> {
+    return this.inner.disallow(campaignId, userIds);
+  }
+
+  /** A change made through this process: the copy drops before and after it. */
+  private async changing<T>(campaignId: CampaignId, change: () => Promise<T>): Promise<T> {
+    this.forget(campaignId);
     try {
-      await this.inner.define(campaign);
+      return await change();
     } finally {
-      this.forget(campaign.id);
+      this.forget(campaignId);
     }
   }
 
@@ -212,16 +261,21 @@ export class SettledCampaigns implements IssuanceLedger {
         keys.count(campaignId),
         keys.users(campaignId),
         keys.issuedAt(campaignId),
+        keys.revoked(campaignId),
       ),
     );
     if (!Array.isArray(reply) || reply.length === 0) return undefined;
-    const [stamp, ready, rules, count, winners, instants] = reply as unknown[];
+    const [stamp, ready, rules, count, winners, instants, revoked] = reply as unknown[];
     if (ready !== 1) return undefined;
+    const hash = asList(rules);
+    const returnedAt = hash.findIndex((field, i) => i % 2 === 0 && field === 'returned');
     return {
-      rules: decodeRules(asList(rules)),
+      rules: decodeRules(hash),
       count: toCount(count),
+      returned: returnedAt < 0 ? 0 : toCount(hash[returnedAt + 1]),
       winners: countsOf(asList(winners)),
       instants: countsOf(asList(instants)),
+      revoked: revocationsOf(asList(revoked)),
       stamp: String(stamp),
       checkedAt,
       revalidating: undefined,
@@ -239,5 +293,15 @@ function countsOf(flat: readonly unknown[]): Map<UserId, number> {
   const map = new Map<UserId, number>();
   for (let i = 0; i + 1 < flat.length; i += 2)
     map.set(String(flat[i]) as UserId, toCount(flat[i + 1]));
+  return map;
+}
+
+/** A HGETALL list of the revoked hash. */
+function revocationsOf(flat: readonly unknown[]): Map<UserId, Revocation> {
+  const map = new Map<UserId, Revocation>();
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const revocation = revocationOf(flat[i + 1]);
+    if (revocation) map.set(String(flat[i]) as UserId, revocation);
+  }
   return map;
 }

@@ -2,9 +2,11 @@
 -- Everything a process needs to answer a settled plain campaign from memory, read in ONE atomic
 -- step, so the copy is consistent by construction: the version (ledger-version.lua's), the rules
 -- hash as stored, the count, the winners and the instants of their grants.
--- KEYS[1] campaign hash, KEYS[2] count, KEYS[3] users hash, KEYS[4] issued-at hash
+-- KEYS[1] campaign hash, KEYS[2] count, KEYS[3] users hash, KEYS[4] issued-at hash,
+-- KEYS[5] revoked hash
 -- Reply: {} when the campaign is not held here, else
---        {stamp, ready 0/1, {rules field, value, ...}, count, {user, sequence, ...}, {user, ms, ...}}
+--        {stamp, ready 0/1, {rules field, value, ...}, count, {user, sequence, ...},
+--         {user, ms, ...}, {user, revocation, ...}}
 local rules = redis.call('HGETALL', KEYS[1])
 if #rules == 0 then
   return {}
@@ -22,4 +24,4 @@ if run == current_run() then
   ready = 1
 end
 return {stamp or '', ready, rules, tonumber(redis.call('GET', KEYS[2])) or 0,
-  redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
+  redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5])}

@@ -1,22 +1,27 @@
--- The first step of restore.lua and sharded/restore-shard.lua: the reconciled winners, written
--- beforehand into a staging hash (in batches, so a large restore never blocks Redis for long),
--- replace the ledger's winners hash. `expected` is how many distinct winners the caller staged
--- (0: the restored ledger has none, and nothing was staged).
--- Returns nil when done, or the error reply for the script to return (then nothing was changed).
-local function swap_in_staged_winners(users, staging, expected)
-  if expected > 0 then
-    -- A staging hash that expired or was only partly written must never become the ledger.
-    local staged = redis.call('HLEN', staging)
-    if staged ~= expected then
-      return redis.error_reply(
-        'RESTORE_INCOMPLETE staged ' .. staged .. ' of ' .. expected .. ' winners')
-    end
-    -- UNLINK frees the old winners in the background; RENAME would free them inline (O(n)).
-    redis.call('UNLINK', users)
-    redis.call('RENAME', staging, users)
-    redis.call('PERSIST', users)
-  else
-    redis.call('UNLINK', users)
+-- The restore scripts' (restore.lua, sharded/restore-shard.lua) way of replacing what a ledger
+-- holds with a reconciled copy: the copy, written beforehand into a staging key (in batches, so a
+-- large restore never blocks Redis for long), is checked whole first, then RENAMEd over the
+-- ledger's key. `expected` is how many members the caller staged (0: the restored ledger has none,
+-- and nothing was staged); `size` is the command that counts them (HLEN for a hash, SCARD for a
+-- set). A staging key that expired or was only partly written must never become the ledger.
+local function staged_incomplete(staging, expected, size)
+  if expected <= 0 then
+    return nil
+  end
+  local staged = redis.call(size, staging)
+  if staged ~= expected then
+    return redis.error_reply(
+      'RESTORE_INCOMPLETE staged ' .. staged .. ' of ' .. expected .. ' into ' .. staging)
   end
   return nil
+end
+
+-- Replaces `target` with the checked staging key (UNLINK frees the old one in the background;
+-- RENAME would free it inline, O(n)).
+local function swap_in(target, staging, expected)
+  redis.call('UNLINK', target)
+  if expected > 0 then
+    redis.call('RENAME', staging, target)
+    redis.call('PERSIST', target)
+  end
 end

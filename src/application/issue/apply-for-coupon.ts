@@ -1,8 +1,9 @@
-import type { Coupon } from '../../domain/coupon.ts';
+import { isDraft } from '../../domain/campaign.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
-import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import type { ApplicantClaims, IssuanceLedger } from '../ports/issuance-ledger.port.ts';
 
 /** Asks for a campaign's ledger to be reconciled (LedgerReconciler), without waiting. */
 export interface ReconcileRequests {
@@ -20,10 +21,17 @@ export type ApplyOutcome =
       readonly kind: 'already-issued';
       readonly sequence: number | undefined;
       readonly issuedAt: Date | undefined;
+      /** Set when the holder's coupon was revoked since (one coupon per user, ever). */
+      readonly revoked?: Revocation;
     }
   | { readonly kind: 'sold-out' }
   | { readonly kind: 'not-open'; readonly opensAt: Date }
   | { readonly kind: 'closed'; readonly closedAt: Date }
+  /** The operator paused the drop (the kill switch): nothing is granted until they resume it. */
+  | { readonly kind: 'paused' }
+  /** The campaign's eligibility rule leaves this user out: never counted. */
+  | { readonly kind: 'not-eligible' }
+  /** No such campaign, or a draft (invisible to applicants until it is published). */
   | { readonly kind: 'unknown-campaign' }
   /**
    * The campaign exists but the ledger lost it, or holds it without having been reconciled
@@ -33,7 +41,7 @@ export type ApplyOutcome =
 
 /** The apply use case as its callers (the HTTP adapter) and its decorators (metering) see it. */
 export interface ApplyForCouponUseCase {
-  execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome>;
+  execute(campaignId: CampaignId, userId: UserId, claims?: ApplicantClaims): Promise<ApplyOutcome>;
 }
 
 /** How long an "is this campaign known durably?" answer is reused on the rare unknown path. */
@@ -55,9 +63,13 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
     private readonly reconciler: ReconcileRequests,
   ) {}
 
-  async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+  async execute(
+    campaignId: CampaignId,
+    userId: UserId,
+    claims?: ApplicantClaims,
+  ): Promise<ApplyOutcome> {
     const now = this.clock.now();
-    const reservation = await this.ledger.reserve(campaignId, userId, now);
+    const reservation = await this.ledger.reserve(campaignId, userId, now, claims);
     if (reservation.kind === 'not-ready') {
       this.reconciler.request(campaignId);
       return { kind: 'ledger-not-ready' };
@@ -73,14 +85,21 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
   private async holding(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
     const grant = await this.ledger.findGrant(campaignId, userId);
     return grant.kind === 'granted'
-      ? { kind: 'already-issued', sequence: grant.sequence, issuedAt: grant.issuedAt }
+      ? {
+          kind: 'already-issued',
+          sequence: grant.sequence,
+          issuedAt: grant.issuedAt,
+          ...(grant.revoked ? { revoked: grant.revoked } : {}),
+        }
       : { kind: 'already-issued', sequence: undefined, issuedAt: undefined };
   }
 
   private async existsDurably(campaignId: CampaignId, now: Date): Promise<boolean> {
     const cached = this.#known.get(campaignId);
     if (cached && cached.until > now.getTime()) return cached.exists;
-    const exists = (await this.campaigns.find(campaignId)) !== undefined;
+    // A draft is not in the ledger, on purpose: to applicants it does not exist yet.
+    const campaign = await this.campaigns.find(campaignId);
+    const exists = campaign !== undefined && !isDraft(campaign);
     if (this.#known.size > 10_000) this.#known.clear(); // bounded: ids come from callers
     this.#known.set(campaignId, { exists, until: now.getTime() + CATALOG_TTL_MS });
     return exists;

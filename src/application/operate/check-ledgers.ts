@@ -1,3 +1,4 @@
+import { isDraft } from '../../domain/campaign.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
@@ -13,7 +14,7 @@ import type { ReconcileRequests } from '../issue/apply-for-coupon.ts';
  * too. MySQL behind the ledger is normal (events in flight).
  *
  * Only campaigns that can still grant are compared: an ended campaign answers CLOSED whatever its
- * count, and a read of it reconciles it on demand. Both sides are read in bulk, never one query
+ * count, and a read of it reconciles it on demand; a draft is not in the ledger at all. Both sides are read in bulk, never one query
  * per campaign: the rows in ONE grouped query, the grants in as few ledger round trips as the
  * adapter allows, so the catalog's size costs next to nothing.
  */
@@ -31,7 +32,8 @@ export class CheckLedgers {
   async run(): Promise<string[]> {
     const now = this.clock.now().getTime();
     const live = (await this.campaigns.list()).filter(
-      (campaign) => campaign.endsAt === undefined || campaign.endsAt.getTime() > now,
+      (campaign) =>
+        !isDraft(campaign) && (campaign.endsAt === undefined || campaign.endsAt.getTime() > now),
     );
     if (live.length === 0) return [];
     const ids = live.map((campaign) => campaign.id);

@@ -1,7 +1,8 @@
 import { defineCampaign, type Campaign, type CampaignDraft } from '../../domain/campaign.ts';
 import type { FieldProblem } from '../../domain/result.ts';
+import type { Actor } from '../ports/audit-trail.port.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
-import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import { auditBy, auditView } from './campaign-view.ts';
 
 export type CreateCampaignOutcome =
   | { readonly kind: 'created'; readonly campaign: Campaign }
@@ -9,22 +10,24 @@ export type CreateCampaignOutcome =
   | { readonly kind: 'already-exists' };
 
 /**
- * Creates a campaign: durably first, then its rules into the ledger, so the apply path never
- * needs the database. If the ledger step fails the campaign answers LEDGER_NOT_READY until
- * `rebuild-ledger` runs: it never issues from rules that are not there.
+ * Creates a campaign as a draft, durably, with its audit entry. A draft is not in the ledger:
+ * applicants get 404 for it, as if it did not exist yet, until it is published (PublishCampaign
+ * shows the rules as they will be applied, with the warnings, and defines them in the ledger).
  */
 export class CreateCampaign {
-  constructor(
-    private readonly campaigns: CampaignRepository,
-    private readonly ledger: IssuanceLedger,
-  ) {}
+  constructor(private readonly campaigns: CampaignRepository) {}
 
-  async execute(draft: CampaignDraft): Promise<CreateCampaignOutcome> {
+  async execute(draft: CampaignDraft, by: Actor): Promise<CreateCampaignOutcome> {
     const defined = defineCampaign(draft);
     if (!defined.ok) return { kind: 'invalid', problems: defined.problems };
     const campaign = defined.value;
-    if (!(await this.campaigns.create(campaign))) return { kind: 'already-exists' };
-    await this.ledger.define(campaign);
+    const audit = {
+      ...auditBy(by),
+      action: 'create',
+      campaignId: campaign.id,
+      after: auditView(campaign),
+    };
+    if (!(await this.campaigns.create(campaign, audit))) return { kind: 'already-exists' };
     return { kind: 'created', campaign };
   }
 }

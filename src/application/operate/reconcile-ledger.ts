@@ -1,8 +1,9 @@
-import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import { isDraft, type Campaign } from '../../domain/campaign.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { campaignCoupons } from '../campaign-coupons.ts';
 import { decodeCouponIssued } from '../persist/coupon-issued-event.ts';
+import type { Allowlist } from '../ports/allowlist.port.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
@@ -10,6 +11,8 @@ import type { FailedIssuanceRepository } from '../ports/failed-issuance-reposito
 import type { LedgerRecovery } from '../ports/ledger-recovery.port.ts';
 import type { PersistenceBacklog } from '../ports/persistence-backlog.port.ts';
 
+/** Allowlist users read per query. */
+const ALLOWLIST_PAGE = 10_000;
 /** Open failures read per reconciliation; a campaign with more is not reconciled by itself. */
 const MAX_FAILURES = 10_000;
 /** How long one process holds a campaign's reconcile claim (a crashed holder's lapses). */
@@ -48,7 +51,8 @@ export interface ReconcileOptions {
  *    ledger itself: the same script wrote both);
  * 3. merge: every durable winner, every decodable open failure of the campaign, and every winner
  *    the ledger still holds (it may hold grants MySQL does not have yet): a reconcile never drops
- *    a winner, and on a conflict the durable record's sequence wins;
+ *    a winner, and on a conflict the durable record's sequence wins. Revocations are merged the
+ *    same way (the record's, then the ledger's); the allowlist is the durable one;
  * 4. restore the merge atomically: the count becomes at least the highest sequence and never
  *    goes down, and the campaign is ready again.
  * Idempotent, and safe when several processes run it at once (each merge is a superset of what
@@ -62,11 +66,13 @@ export class ReconcileLedger {
     private readonly ledger: LedgerRecovery,
     private readonly backlog: PersistenceBacklog,
     private readonly clock: Clock,
+    private readonly allowlist: Allowlist,
   ) {}
 
   async execute(campaignId: CampaignId, options: ReconcileOptions = {}): Promise<ReconcileOutcome> {
     const campaign = await this.campaigns.find(campaignId);
-    if (!campaign) return { kind: 'unknown-campaign' };
+    // A draft is not in the ledger: there is nothing to reconcile until it is published.
+    if (!campaign || isDraft(campaign)) return { kind: 'unknown-campaign' };
     if (!(await this.ledger.claim(campaignId, RECONCILE_CLAIM_MS))) return { kind: 'busy' };
     try {
       return await this.reconcileClaimed(campaign, options);
@@ -87,10 +93,18 @@ export class ReconcileLedger {
     }
 
     // The ledger's winners are read AFTER the fence: no grant can be added behind this read.
-    const held = await this.ledger.winners(campaignId);
+    const [held, heldRevocations] = await Promise.all([
+      this.ledger.winners(campaignId),
+      this.ledger.revocations(campaignId),
+    ]);
     const merged = new Map<UserId, Coupon>();
+    const revocations = new Map<UserId, Revocation>();
     for (const coupon of await this.durableCoupons(campaignId)) {
       if (!merged.has(coupon.userId)) merged.set(coupon.userId, coupon);
+      // A revocation parked in failed_issuance counts as much as the row's.
+      if (coupon.revoked && !revocations.has(coupon.userId)) {
+        revocations.set(coupon.userId, coupon.revoked);
+      }
     }
     const fromRecord = [...merged.keys()].filter((userId) => !held.has(userId)).length;
     // A restore keeps only user and sequence; the instant of a grant not yet durable is unknown.
@@ -98,8 +112,24 @@ export class ReconcileLedger {
     for (const [userId, sequence] of held) {
       if (!merged.has(userId)) merged.set(userId, { campaignId, userId, sequence, issuedAt: now });
     }
-    await this.ledger.restore(campaign, [...merged.values()]);
+    // A revocation the ledger made and the record does not have yet is kept, like a grant.
+    for (const [userId, revocation] of heldRevocations) {
+      if (merged.has(userId) && !revocations.has(userId)) revocations.set(userId, revocation);
+    }
+    const allowlist = await this.durableAllowlist(campaignId);
+    await this.ledger.restore(campaign, [...merged.values()], { revocations, allowlist });
     return { kind: 'reconciled', winners: merged.size, fromRecord };
+  }
+
+  /** The durable allowlist, whole (the ledger's copy is replaced by it). */
+  private async durableAllowlist(campaignId: CampaignId): Promise<UserId[]> {
+    const all: UserId[] = [];
+    for (let after: UserId | undefined; ;) {
+      const page = await this.allowlist.page(campaignId, after, ALLOWLIST_PAGE);
+      all.push(...page);
+      if (page.length < ALLOWLIST_PAGE) return all;
+      after = page.at(-1);
+    }
   }
 
   /** MySQL's coupons of the campaign, then its decodable open failures (granted, not stored). */

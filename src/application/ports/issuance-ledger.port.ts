@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { Decision } from '../../domain/issuance-policy.ts';
 
@@ -16,6 +16,12 @@ export type Reservation =
    */
   | { readonly kind: 'not-ready' };
 
+/** What the caller vouches for about the applicant beyond the id (a verified token's claims). */
+export interface ApplicantClaims {
+  /** The value of the deployment's eligibility claim (ELIGIBILITY_CLAIM), when the token has one. */
+  readonly segment?: string;
+}
+
 /** What the ledger says of one user, read in one atomic step with the campaign's readiness. */
 export type GrantLookup =
   | {
@@ -23,30 +29,54 @@ export type GrantLookup =
       readonly sequence: number;
       /** When it was granted; undefined when the ledger no longer knows (restored, sharded). */
       readonly issuedAt?: Date;
+      /** Set once the coupon was revoked. */
+      readonly revoked?: Revocation;
     }
   | { readonly kind: 'none' }
   | { readonly kind: 'unknown-campaign' }
   | { readonly kind: 'not-ready' };
 
+/** What a campaign's ledger has handed out, counted in one atomic read. */
+export interface LedgerTally {
+  /** Grants made (the highest sequence: a restore's hole counts as granted). */
+  readonly issued: number;
+  /** Coupons revoked since. */
+  readonly revoked: number;
+  /** Revoked coupons whose unit went back to stock. */
+  readonly returned: number;
+}
+
+/** Changing the rules is refused when a lower total would fall below the units already consumed. */
+export type DefineOutcome =
+  { readonly kind: 'defined' } | { readonly kind: 'below-issued'; readonly consumed: number };
+
 /**
  * The fast, atomic authority on who got a coupon, as the request path needs it: the apply, the
- * status read and the summary, and the definition of a campaign's rules. Recovery (fence,
- * winners, restore, the reconcile claim) is LedgerRecovery's. Every method throws
- * LedgerUnavailableError when the ledger cannot be reached; it never guesses.
+ * status read and the summary, and the rules they are decided by. Recovery (fence, winners,
+ * restore, the reconcile claim) is LedgerRecovery's; the operator's other writes (revoke, the
+ * allowlist) LedgerControls'. Every method throws LedgerUnavailableError when the ledger cannot
+ * be reached; it never guesses.
  */
 export interface IssuanceLedger {
   /**
-   * Stores the campaign's rules so that `reserve` needs nothing else. Idempotent: defining the
-   * same campaign again replaces its rules but keeps its grants.
+   * Stores the campaign's rules so that `reserve` needs nothing else; on a campaign it holds,
+   * replaces the rules and keeps its grants. Atomic against the grants in flight: a total below
+   * the units already consumed (granted minus returned) is refused and nothing changes.
    */
-  define(campaign: Campaign): Promise<void>;
+  define(campaign: Campaign): Promise<DefineOutcome>;
 
   /**
-   * Decides one application in ONE atomic step: dedupe, window, cap and sequence, and on a grant
-   * appends the coupon to the outbox in the same step (so a grant is never without its event).
-   * Never exceeds totalQuantity; at most one grant per (campaign, user), whatever the concurrency.
+   * Decides one application in ONE atomic step: dedupe, window, cap, pause, eligibility and
+   * sequence, and on a grant appends the coupon to the outbox in the same step (so a grant is
+   * never without its event). Never more than totalQuantity active coupons; at most one grant per
+   * (campaign, user), whatever the concurrency.
    */
-  reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation>;
+  reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation>;
 
   /**
    * The user's coupon according to the ledger. `none` is an answer only from a ready ledger: a
@@ -54,9 +84,6 @@ export interface IssuanceLedger {
    */
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup>;
 
-  /**
-   * The highest sequence granted so far (= coupons granted, unless a restore had a hole), or
-   * undefined when the ledger holds no rules for the campaign.
-   */
-  issuedCount(campaignId: CampaignId): Promise<number | undefined>;
+  /** What the campaign handed out, or undefined when the ledger holds no rules for it. */
+  tally(campaignId: CampaignId): Promise<LedgerTally | undefined>;
 }

@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/campaign.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 
 /**
@@ -18,15 +18,20 @@ export interface LedgerRecovery {
   /** Every grant the ledger holds for the campaign, ready or not: what a reconciliation keeps. */
   winners(campaignId: CampaignId): Promise<ReadonlyMap<UserId, number>>;
 
+  /** Every revocation the ledger holds for the campaign, ready or not: kept like the winners. */
+  revocations(campaignId: CampaignId): Promise<ReadonlyMap<UserId, Revocation>>;
+
   /**
    * Replaces the campaign's grants with `coupons` and its rules with `campaign`, atomically for
    * every application, and makes the campaign ready again. The caller passes the MERGE of the
    * durable record and `winners()` (a restore must never drop a grant the ledger made). The
    * count becomes at least the highest restored sequence and never goes below the ledger's own,
-   * so a hole never lets a sequence be reused or the cap be exceeded. Idempotent. Does NOT append
-   * to the outbox (these coupons are persisted or already on their way).
+   * so a hole never lets a sequence be reused or the cap be exceeded. The revocations given (the
+   * merge of the record's and `revocations()`) are restored with them, the units they returned
+   * still counted as returned; the allowlist is replaced by `allowlist` when given. Idempotent.
+   * Does NOT append to the outbox (these coupons are persisted or already on their way).
    */
-  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void>;
+  restore(campaign: Campaign, coupons: readonly Coupon[], extras?: RestoreExtras): Promise<void>;
 
   /**
    * Claims the right to reconcile the campaign for `ttlMs` across every process sharing the
@@ -43,4 +48,11 @@ export interface LedgerRecovery {
    * rules for is absent from the map.
    */
   issuedCounts(campaignIds: readonly CampaignId[]): Promise<ReadonlyMap<CampaignId, number>>;
+}
+
+/** What a restore puts back besides the grants. */
+export interface RestoreExtras {
+  readonly revocations?: ReadonlyMap<UserId, Revocation>;
+  /** The campaign's allowlist as the durable record holds it (only for an allowlisted campaign). */
+  readonly allowlist?: readonly UserId[];
 }

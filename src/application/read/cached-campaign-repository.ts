@@ -1,6 +1,6 @@
 import type { Campaign } from '../../domain/campaign.ts';
 import type { CampaignId } from '../../domain/ids.ts';
-import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
+import type { CampaignChange, CampaignRepository } from '../ports/campaign-repository.port.ts';
 import { SingleFlightCache } from './single-flight.ts';
 
 export interface CampaignCacheOptions {
@@ -46,13 +46,32 @@ export class CachedCampaignRepository implements CampaignRepository {
     this.#maxCatalog = options.maxCatalog ?? 10_000;
   }
 
-  async create(campaign: Campaign): Promise<boolean> {
+  async create(
+    campaign: Campaign,
+    audit?: Parameters<CampaignRepository['create']>[1],
+  ): Promise<boolean> {
     try {
-      return await this.inner.create(campaign);
+      return await this.inner.create(campaign, audit);
     } finally {
-      this.#byId.delete(campaign.id);
-      this.#catalog.clear();
+      this.forget(campaign.id);
     }
+  }
+
+  /** A change made through this process is visible to it at once; elsewhere within ttlMs. */
+  async update<T>(
+    id: CampaignId,
+    change: (current: Campaign) => Promise<CampaignChange<T>>,
+  ): Promise<T | undefined> {
+    try {
+      return await this.inner.update(id, change);
+    } finally {
+      this.forget(id);
+    }
+  }
+
+  private forget(id: CampaignId): void {
+    this.#byId.delete(id);
+    this.#catalog.clear();
   }
 
   async find(id: CampaignId): Promise<Campaign | undefined> {

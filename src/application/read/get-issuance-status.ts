@@ -1,3 +1,5 @@
+import { isDraft } from '../../domain/campaign.ts';
+import type { Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { ReconcileRequests } from '../issue/apply-for-coupon.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
@@ -11,16 +13,21 @@ export type IssuanceStatus =
       /** True once the coupon is in the durable store; false while it is on its way. */
       readonly persisted: boolean;
       readonly issuedAt: Date | undefined;
+      /** Set once the coupon was revoked. */
+      readonly revoked?: Revocation;
     }
   | { readonly kind: 'not-issued' }
+  /** No such campaign, or a draft. */
   | { readonly kind: 'unknown-campaign' }
   /** Not stored yet, and the ledger lost or is not sure of the campaign: unknown, say so (G5). */
   | { readonly kind: 'ledger-not-ready' };
 
 /**
- * Whether a user holds a coupon: the durable record wins, the ledger covers what is in flight.
- * No database query per request: the campaign comes from the cached catalog, "durable?" from the
- * persistence marks (PersistedRecord), the grant from the ledger.
+ * Whether a user holds a coupon: the ledger first (it knows every grant and revocation the
+ * moment it happens; a settled campaign answers from memory in the Redis adapter), then whether
+ * it is durable from the persistence marks (PersistedRecord). When the ledger is not sure (lost,
+ * fenced), the durable record still answers for the coupons it has. No database query per
+ * request: the campaign comes from the cached catalog.
  */
 export class GetIssuanceStatus {
   constructor(
@@ -31,33 +38,36 @@ export class GetIssuanceStatus {
   ) {}
 
   async execute(campaignId: CampaignId, userId: UserId): Promise<IssuanceStatus> {
-    if (!(await this.campaigns.find(campaignId))) return { kind: 'unknown-campaign' };
-    const stored = await this.record.find(campaignId, userId);
-    if (stored) {
-      return {
-        kind: 'issued',
-        sequence: stored.sequence,
-        persisted: true,
-        issuedAt: stored.issuedAt,
-      };
-    }
-    // "No grant" is only an answer from a ready ledger; after a data loss or a rollback a winner
-    // whose coupon is in flight would wrongly hear NOT_ISSUED.
+    const campaign = await this.campaigns.find(campaignId);
+    if (!campaign || isDraft(campaign)) return { kind: 'unknown-campaign' };
     const grant = await this.ledger.findGrant(campaignId, userId);
     switch (grant.kind) {
-      case 'granted':
+      case 'granted': {
+        const stored = await this.record.find(campaignId, userId);
         return {
           kind: 'issued',
           sequence: grant.sequence,
-          persisted: false,
-          issuedAt: grant.issuedAt,
+          persisted: stored !== undefined,
+          issuedAt: grant.issuedAt ?? stored?.issuedAt,
+          ...(grant.revoked ? { revoked: grant.revoked } : {}),
         };
+      }
       case 'none':
         return { kind: 'not-issued' };
       case 'unknown-campaign':
-      case 'not-ready':
+      case 'not-ready': {
+        // "No grant" is only an answer from a ready ledger; the record's coupons still are.
         this.reconciler.request(campaignId);
-        return { kind: 'ledger-not-ready' };
+        const stored = await this.record.find(campaignId, userId);
+        if (!stored) return { kind: 'ledger-not-ready' };
+        return {
+          kind: 'issued',
+          sequence: stored.sequence,
+          persisted: true,
+          issuedAt: stored.issuedAt,
+          ...(stored.revoked ? { revoked: stored.revoked } : {}),
+        };
+      }
     }
   }
 }

@@ -1,3 +1,4 @@
+import { isDraft } from '../../domain/campaign.ts';
 import type { CampaignSummary, GetCampaignSummary } from './get-campaign-summary.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 
@@ -8,9 +9,11 @@ export class ListCampaigns {
     private readonly summaries: GetCampaignSummary,
   ) {}
 
-  async execute(): Promise<CampaignSummary[]> {
+  /** Drafts are left out unless asked for (the admin's list): applicants must not see them. */
+  async execute(options: { readonly includeDrafts?: boolean } = {}): Promise<CampaignSummary[]> {
     // The list already holds each campaign: summarize it, instead of looking it up again per row.
     const all = await this.campaigns.list();
-    return this.summaries.summarizeAll(all);
+    const shown = options.includeDrafts ? all : all.filter((campaign) => !isDraft(campaign));
+    return this.summaries.summarizeAll(shown);
   }
 }

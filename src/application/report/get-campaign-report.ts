@@ -9,7 +9,7 @@ import type {
 } from '../ports/campaign-report-store.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { CouponRepository } from '../ports/coupon-repository.port.ts';
-import type { IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import type { IssuanceLedger, LedgerTally } from '../ports/issuance-ledger.port.ts';
 import { summariseDelays, type DelaySummary } from './delay-buckets.ts';
 
 /** Grants as the ledger counts them against the rows the durable store holds. */
@@ -68,7 +68,7 @@ export class GetCampaignReport {
   constructor(
     private readonly campaigns: Pick<CampaignRepository, 'find'>,
     private readonly store: CampaignReportStore,
-    private readonly ledger: Pick<IssuanceLedger, 'issuedCount'>,
+    private readonly ledger: Pick<IssuanceLedger, 'tally'>,
     private readonly coupons: Pick<CouponRepository, 'countByCampaigns'>,
     private readonly clock: Clock,
   ) {}
@@ -76,9 +76,9 @@ export class GetCampaignReport {
   async execute(campaignId: CampaignId): Promise<CampaignReport | undefined> {
     const campaign = await this.campaigns.find(campaignId);
     if (!campaign) return undefined;
-    const [record, issued, rows] = await Promise.all([
+    const [record, tally, rows] = await Promise.all([
       this.store.read(campaignId),
-      this.issued(campaignId),
+      this.tally(campaignId),
       this.coupons.countByCampaigns([campaignId]),
     ]);
     const answers: Record<string, number> = {};
@@ -88,7 +88,8 @@ export class GetCampaignReport {
       }
     }
     const stored = rows.get(campaignId) ?? 0;
-    const soldOut = issued !== null && issued >= campaign.totalQuantity;
+    const issued = tally?.issued ?? null;
+    const soldOut = tally !== null && tally.issued - tally.returned >= campaign.totalQuantity;
     const { firstGrantAt, lastGrantAt } = record;
     return {
       campaign,
@@ -123,10 +124,10 @@ export class GetCampaignReport {
     };
   }
 
-  /** The ledger's count; a report is still worth reading while the ledger cannot be asked. */
-  private async issued(campaignId: CampaignId): Promise<number | null> {
+  /** The ledger's counts; a report is still worth reading while the ledger cannot be asked. */
+  private async tally(campaignId: CampaignId): Promise<LedgerTally | null> {
     try {
-      return (await this.ledger.issuedCount(campaignId)) ?? null;
+      return (await this.ledger.tally(campaignId)) ?? null;
     } catch (error) {
       if (error instanceof LedgerUnavailableError) return null;
       throw error;

@@ -1,6 +1,7 @@
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { ApplyForCouponUseCase, ApplyOutcome } from '../issue/apply-for-coupon.ts';
 import type { ReportTally } from './report-tally.ts';
+import type { ApplicantClaims } from '../ports/issuance-ledger.port.ts';
 
 /**
  * Feeds the campaign report's counters from every apply answer: a decorator of the use case, so
@@ -17,11 +18,15 @@ export class TalliedApplyForCoupon implements ApplyForCouponUseCase {
     private readonly tally: ReportTally,
   ) {}
 
-  async execute(campaignId: CampaignId, userId: UserId): Promise<ApplyOutcome> {
+  async execute(
+    campaignId: CampaignId,
+    userId: UserId,
+    claims?: ApplicantClaims,
+  ): Promise<ApplyOutcome> {
     const tally = this.tally;
     tally.started();
     try {
-      const outcome = await this.inner.execute(campaignId, userId);
+      const outcome = await this.inner.execute(campaignId, userId, claims);
       if (outcome.kind === 'issued') tally.granted(outcome.coupon);
       else if (outcome.kind === 'sold-out') tally.soldOut(campaignId);
       else if (outcome.kind !== 'unknown-campaign') tally.answered(campaignId, outcome.kind);

@@ -23,6 +23,7 @@ export function authSettings(config: Config): AuthSettings {
   const optional = {
     ...(config.JWT_ISSUER !== undefined ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE !== undefined ? { audience: config.JWT_AUDIENCE } : {}),
+    segmentClaim: config.ELIGIBILITY_CLAIM,
   };
   if (config.JWT_PUBLIC_KEY !== undefined) {
     return { mode: 'jwt', algorithm: 'RS256', key: config.JWT_PUBLIC_KEY, ...optional };
@@ -59,6 +60,14 @@ export async function buildHttpApp(
     getCampaignSummary: core.getCampaignSummary,
     listCampaigns: core.listCampaigns,
     createCampaign: core.createCampaign,
+    operate: {
+      publishCampaign: core.publishCampaign,
+      changeCampaign: core.changeCampaign,
+      revokeCoupon: core.revokeCoupon,
+      manageAllowlist: core.manageAllowlist,
+      readAuditTrail: core.readAuditTrail,
+      exportCoupons: core.exportCoupons,
+    },
     getCampaignReport: core.getCampaignReport,
     listRecentAnswers: core.listRecentAnswers,
     // The families on their in-memory adapter are listed too (`ledger: memory`, …).
@@ -70,6 +79,7 @@ export async function buildHttpApp(
     ],
     logger,
     adminToken: config.ADMIN_TOKEN,
+    ...(config.ADMIN_TOKENS ? { adminTokens: config.ADMIN_TOKENS } : {}),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     auth: authSettings(config),
     metrics,

@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { InMemoryAllowlist } from '../../adapters/memory/in-memory-allowlist.ts';
 import { InMemoryCampaignReportStore } from '../../adapters/memory/in-memory-campaign-report-store.ts';
 import { InMemoryCampaignRepository } from '../../adapters/memory/in-memory-campaign-repository.ts';
 import { InMemoryCouponLog } from '../../adapters/memory/in-memory-coupon-log.ts';
@@ -6,6 +7,7 @@ import { InMemoryCouponRepository } from '../../adapters/memory/in-memory-coupon
 import { InMemoryFailedIssuanceRepository } from '../../adapters/memory/in-memory-failed-issuance-repository.ts';
 import { InMemoryIssuanceLedger } from '../../adapters/memory/in-memory-issuance-ledger.ts';
 import { InMemoryIssuanceOutbox } from '../../adapters/memory/in-memory-issuance-outbox.ts';
+import { InMemoryLedgerControls } from '../../adapters/memory/in-memory-ledger-controls.ts';
 import { InMemoryLedgerRecovery } from '../../adapters/memory/in-memory-ledger-recovery.ts';
 import { InMemoryLedgerStore } from '../../adapters/memory/in-memory-ledger-store.ts';
 import { InMemoryPersistenceMarks } from '../../adapters/memory/in-memory-persistence-marks.ts';
@@ -14,12 +16,13 @@ import { PORTS, token } from './ports.ts';
 /** The in-memory log, which the embedded consumer reads (the publisher is the same object). */
 export const MEMORY_LOG = token<InMemoryCouponLog>('memory.CouponLog');
 
-/** Ledger, recovery, outbox and marks in memory: one store, as one Redis holds them all. */
+/** Ledger, recovery, controls, outbox and marks in memory: one store, as one Redis holds them all. */
 export const memoryLedger = () =>
   new ContainerModule(({ bind }) => {
     const store = new InMemoryLedgerStore();
     bind(PORTS.ledger).toConstantValue(new InMemoryIssuanceLedger(store));
     bind(PORTS.recovery).toConstantValue(new InMemoryLedgerRecovery(store));
+    bind(PORTS.controls).toConstantValue(new InMemoryLedgerControls(store));
     bind(PORTS.outbox).toConstantValue(new InMemoryIssuanceOutbox(store));
     bind(PORTS.marks).toConstantValue(new InMemoryPersistenceMarks(store));
   });
@@ -33,11 +36,13 @@ export const memoryLog = () =>
     bind(PORTS.backlog).toConstantValue(log);
   });
 
-/** Campaigns, coupons, failures and reports in memory. */
+/** Campaigns (with their audit trail and allowlists), coupons, failures and reports in memory. */
 export const memoryStore = () =>
   new ContainerModule(({ bind }) => {
     const campaigns = new InMemoryCampaignRepository();
     bind(PORTS.campaigns).toConstantValue(campaigns);
+    bind(PORTS.audit).toConstantValue(campaigns.audit);
+    bind(PORTS.allowlist).toConstantValue(new InMemoryAllowlist());
     bind(PORTS.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
     bind(PORTS.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
     bind(PORTS.reports).toConstantValue(new InMemoryCampaignReportStore());

@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { createOrm } from '../../adapters/mikro-orm/mikro-orm-config.ts';
 import { MikroOrmCampaignReportStore } from '../../adapters/mikro-orm/mikro-orm-campaign-report-store.ts';
+import { MikroOrmAllowlist } from '../../adapters/mikro-orm/mikro-orm-allowlist.ts';
+import { MikroOrmAuditTrail } from '../../adapters/mikro-orm/mikro-orm-audit-trail.ts';
 import { MikroOrmCampaignRepository } from '../../adapters/mikro-orm/mikro-orm-campaign-repository.ts';
 import { MikroOrmCouponRepository } from '../../adapters/mikro-orm/mikro-orm-coupon-repository.ts';
 import { MikroOrmFailedIssuanceRepository } from '../../adapters/mikro-orm/mikro-orm-failed-issuance-repository.ts';
@@ -15,6 +17,8 @@ export async function mysqlStore(config: Config, lifecycle: Lifecycle): Promise<
   lifecycle.onStop('mysql', () => orm.close());
   return new ContainerModule(({ bind }) => {
     bind(PORTS.campaigns).toConstantValue(new MikroOrmCampaignRepository(orm));
+    bind(PORTS.audit).toConstantValue(new MikroOrmAuditTrail(orm));
+    bind(PORTS.allowlist).toConstantValue(new MikroOrmAllowlist(orm));
     bind(PORTS.coupons).toConstantValue(new MikroOrmCouponRepository(orm));
     bind(PORTS.failures).toConstantValue(new MikroOrmFailedIssuanceRepository(orm));
     bind(PORTS.reports).toConstantValue(new MikroOrmCampaignReportStore(orm));

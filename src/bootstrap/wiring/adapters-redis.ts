@@ -65,6 +65,7 @@ export async function redisLedger(
   lifecycle.onStop('outbox', async () => outbox.close());
   return new ContainerModule(({ bind }) => {
     bind(PORTS.ledger).toConstantValue(settled);
+    bind(PORTS.controls).toConstantValue(settled);
     bind(PORTS.recovery).toConstantValue(recovery);
     bind(PORTS.outbox).toConstantValue(outbox);
     bind(PORTS.marks).toConstantValue(new RedisPersistenceMarks(redis));

@@ -1,12 +1,18 @@
 import { ApplyForCoupon } from '../../application/issue/apply-for-coupon.ts';
 import { CheckLedgers } from '../../application/operate/check-ledgers.ts';
+import { ChangeCampaign } from '../../application/operate/change-campaign.ts';
 import { CreateCampaign } from '../../application/operate/create-campaign.ts';
 import { LedgerReconciler } from '../../application/operate/ledger-reconciler.ts';
+import { ManageAllowlist } from '../../application/operate/manage-allowlist.ts';
+import { PublishCampaign } from '../../application/operate/publish-campaign.ts';
+import { ReadAuditTrail } from '../../application/operate/read-audit-trail.ts';
 import { RebuildLedger } from '../../application/operate/rebuild-ledger.ts';
 import { ReconcileLedger } from '../../application/operate/reconcile-ledger.ts';
+import { RevokeCoupon } from '../../application/operate/revoke-coupon.ts';
 import { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
 import { RetryFailedIssuances } from '../../application/persist/retry-failed-issuances.ts';
 import { CachedCampaignRepository } from '../../application/read/cached-campaign-repository.ts';
+import { ExportCoupons } from '../../application/read/export-coupons.ts';
 import { GetCampaignSummary } from '../../application/read/get-campaign-summary.ts';
 import { GetIssuanceStatus } from '../../application/read/get-issuance-status.ts';
 import { ListCampaigns } from '../../application/read/list-campaigns.ts';
@@ -43,7 +49,8 @@ export const SETTLED_MAX_WINNERS = 100_000;
  * The campaign report's counters (report.ts) wrap the apply chain and the coupons chain, outermost.
  */
 export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: ReportOptions) {
-  const { logger, clock, outbox, backlog, campaigns, failures, recovery } = ports;
+  const { logger, clock, outbox, backlog, campaigns, failures, recovery, controls, allowlist } =
+    ports;
   const ledger = metrics ? new MeteredIssuanceLedger(ports.ledger, metrics) : ports.ledger;
   const marking = new MarkingCouponRepository(ports.coupons, ports.marks);
   const reporting = composeReport(ports, report);
@@ -63,10 +70,11 @@ export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: Repo
     recovery,
     backlog,
     clock,
+    allowlist,
   );
   const reconciler = new LedgerReconciler(reconcileLedger, logger);
   const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler);
-  const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record);
+  const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record, clock);
   return {
     applyForCoupon: reporting.tallyAnswers(
       metrics ? new MeteredApplyForCoupon(apply, metrics) : apply,
@@ -74,7 +82,13 @@ export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: Repo
     getIssuanceStatus: new GetIssuanceStatus(catalog, ledger, record, reconciler),
     getCampaignSummary,
     listCampaigns: new ListCampaigns(catalog, getCampaignSummary),
-    createCampaign: new CreateCampaign(catalog, ledger),
+    createCampaign: new CreateCampaign(catalog),
+    publishCampaign: new PublishCampaign(catalog, allowlist, ledger, controls, clock),
+    changeCampaign: new ChangeCampaign(catalog, ledger, clock),
+    revokeCoupon: new RevokeCoupon(catalog, controls, clock),
+    manageAllowlist: new ManageAllowlist(catalog, allowlist, controls),
+    readAuditTrail: new ReadAuditTrail(ports.audit),
+    exportCoupons: new ExportCoupons(coupons),
     relayIssuedCoupons: new RelayIssuedCoupons(outbox, publisher),
     recordIssuedCoupons: new RecordIssuedCoupons(coupons, failures, clock, logger),
     retryFailedIssuances: new RetryFailedIssuances(failures, coupons, clock),

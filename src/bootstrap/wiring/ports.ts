@@ -1,4 +1,6 @@
 import type { Container, ServiceIdentifier } from 'inversify';
+import type { Allowlist } from '../../application/ports/allowlist.port.ts';
+import type { AuditTrail } from '../../application/ports/audit-trail.port.ts';
 import type { CampaignRepository } from '../../application/ports/campaign-repository.port.ts';
 import type { CampaignReportStore } from '../../application/ports/campaign-report-store.port.ts';
 import type { Clock } from '../../application/ports/clock.port.ts';
@@ -8,6 +10,7 @@ import type { FailedIssuanceRepository } from '../../application/ports/failed-is
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { IssuanceLedger } from '../../application/ports/issuance-ledger.port.ts';
 import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
+import type { LedgerControls } from '../../application/ports/ledger-controls.port.ts';
 import type { LedgerRecovery } from '../../application/ports/ledger-recovery.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { PersistenceBacklog } from '../../application/ports/persistence-backlog.port.ts';
@@ -19,6 +22,7 @@ export interface Ports {
   readonly clock: Clock;
   readonly ledger: IssuanceLedger;
   readonly recovery: LedgerRecovery;
+  readonly controls: LedgerControls;
   readonly outbox: IssuanceOutbox;
   readonly marks: PersistenceMarks;
   readonly publisher: CouponPublisher;
@@ -27,6 +31,8 @@ export interface Ports {
   readonly coupons: CouponRepository;
   readonly failures: FailedIssuanceRepository;
   readonly reports: CampaignReportStore;
+  readonly allowlist: Allowlist;
+  readonly audit: AuditTrail;
 }
 
 export const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
@@ -41,6 +47,7 @@ export const PORTS: { readonly [K in keyof Ports]: ServiceIdentifier<Ports[K]> }
   clock: token('Clock'),
   ledger: token('IssuanceLedger'),
   recovery: token('LedgerRecovery'),
+  controls: token('LedgerControls'),
   outbox: token('IssuanceOutbox'),
   marks: token('PersistenceMarks'),
   publisher: token('CouponPublisher'),
@@ -49,6 +56,8 @@ export const PORTS: { readonly [K in keyof Ports]: ServiceIdentifier<Ports[K]> }
   coupons: token('CouponRepository'),
   failures: token('FailedIssuanceRepository'),
   reports: token('CampaignReportStore'),
+  allowlist: token('Allowlist'),
+  audit: token('AuditTrail'),
 };
 
 /** Multi-bound: every adapter family with a dependency to watch adds its readiness check. */

@@ -20,6 +20,6 @@ end
 write_rules(KEYS[1], ARGV[1], 'shards', ARGV[2], 'shard', ARGV[3], 'base', ARGV[4])
 redis.call('HSETNX', KEYS[1], 'net', 0)
 redis.call('HSETNX', KEYS[1], 'epoch', ARGV[5])
-local net = tonumber(redis.call('HGET', KEYS[1], 'net'))
-local count = tonumber(redis.call('GET', KEYS[2])) or 0
-return tonumber(ARGV[4]) + net - count
+local state = redis.call('HMGET', KEYS[1], 'net', 'returned')
+local consumed = (tonumber(redis.call('GET', KEYS[2])) or 0) - (tonumber(state[2]) or 0)
+return tonumber(ARGV[4]) + tonumber(state[1]) - consumed

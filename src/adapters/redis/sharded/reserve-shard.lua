@@ -9,12 +9,14 @@
 -- anyone can move it away again, so two empty sub-ledgers can never pass the last coupons back
 -- and forth forever (every transfer that an application makes ends in that application's answer).
 --
--- KEYS[1] sub-ledger rules hash (name, total, perUser, startsAt, endsAt, shards, shard, base,
---         net, seqBase, epoch, soldOut), KEYS[2] winners hash (userId -> sequence),
---         KEYS[3] grants count, KEYS[4] outbox stream, KEYS[5] transfers hash
+-- KEYS[1] sub-ledger rules hash (the campaign's rules, shards, shard, base, net, seqBase, epoch,
+--         soldOut, returned, heldUntil), KEYS[2] winners hash (userId -> sequence),
+--         KEYS[3] grants count, KEYS[4] outbox stream, KEYS[5] issued-at hash,
+--         KEYS[6] transfers hash, KEYS[7] the allowlist set (this sub-ledger's users)
 -- ARGV[1] campaignId (the parent: it goes into the outbox entry), ARGV[2] userId,
 -- ARGV[3] now (epoch ms), ARGV[4] the caller's sub-ledger count N, ARGV[5] the caller's index,
--- ARGV[6..9] optional transfer to credit first: donor index, number, amount, epoch
+-- ARGV[6] the applicant's segment claim ('' = none),
+-- ARGV[7..10] optional transfer to credit first: donor index, number, amount, epoch
 --
 -- Reply {kind, value}: decide.lua's (a grant's sequence = (local - 1) * N + shard + 1, unique in
 -- the campaign, with local = grants + seqBase: a restore sets seqBase past every restored
@@ -26,9 +28,10 @@
 --   {'not-ready'} not reconciled on this server process (see ../ledger-run.lua)
 --   {'stale-layout', N} the caller routed with a stale sub-ledger count: N is the campaign's
 --   {'other-epoch'} the transfer to credit belongs to another epoch: nothing credited or decided
+--   {'held'} an operator's correction is being written over the sub-ledgers: ask again shortly
 local rules = redis.call('HMGET', KEYS[1],
   'shards', 'shard', 'base', 'net', 'startsAt', 'endsAt', 'epoch', 'total', 'soldOut', 'seqBase',
-  'run')
+  'run', 'paused', 'eligibility', 'segment', 'returned', 'heldUntil')
 local shards = tonumber(rules[1])
 if not shards then
   return {'unknown-campaign'}
@@ -44,16 +47,20 @@ if shard ~= tonumber(ARGV[5]) then
   return redis.error_reply('SUBLEDGER_MISMATCH sub-ledger holds shard ' .. tostring(rules[2]))
 end
 
+if rules[16] and tonumber(rules[16]) > server_ms() then
+  return {'held'}
+end
+
 local net = tonumber(rules[4]) or 0
-if ARGV[6] then
-  if rules[7] ~= ARGV[9] then
+if ARGV[7] then
+  if rules[7] ~= ARGV[10] then
     return {'other-epoch'}
   end
-  local number = tonumber(ARGV[7])
-  local credited = tonumber(redis.call('HGET', KEYS[5], 'in:' .. ARGV[6])) or 0
+  local number = tonumber(ARGV[8])
+  local credited = tonumber(redis.call('HGET', KEYS[6], 'in:' .. ARGV[7])) or 0
   if number > credited then
-    redis.call('HSET', KEYS[5], 'in:' .. ARGV[6], number)
-    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[8]))
+    redis.call('HSET', KEYS[6], 'in:' .. ARGV[7], number)
+    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[9]))
   end
 end
 
@@ -62,6 +69,9 @@ local reply = decide_and_grant({
   startsAt = tonumber(rules[5]),
   endsAt = tonumber(rules[6]),
   cap = (tonumber(rules[3]) or 0) + net,
+  returned = tonumber(rules[15]) or 0,
+  paused = rules[12] == '1',
+  eligible = eligibility(rules[13], rules[14], KEYS[7], ARGV[6]),
   -- Sub-ledger i of N grants i+1, N+i+1, 2N+i+1, … (after seqBase rounds): unique in the campaign.
   sequence = function(grants) return (grants + seqBase - 1) * shards + shard + 1 end,
 })

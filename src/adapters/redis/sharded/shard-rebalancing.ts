@@ -9,6 +9,7 @@ const BEFORE_THE_CREDIT: ReadonlySet<ScriptDecision['kind']> = new Set([
   'unknown-campaign',
   'not-ready',
   'stale-layout',
+  'held',
   'other-epoch',
 ]);
 
@@ -16,6 +17,8 @@ const BEFORE_THE_CREDIT: ReadonlySet<ScriptDecision['kind']> = new Set([
 export interface Applicant {
   readonly userId: UserId;
   readonly at: number;
+  /** The applicant's segment claim ('' = none). */
+  readonly segment: string;
 }
 
 export type RebalanceOutcome =
@@ -71,15 +74,33 @@ export class StockRebalancing {
     return started;
   }
 
-  /** After a lower total: moves spare stock to the sub-ledgers left with more grants than quota. */
+  /**
+   * After a lower total: moves spare stock to the sub-ledgers left with more grants than quota,
+   * exactly the debt. Debts and spares then add up to the new total (the caller refused a total
+   * below the units consumed), so a total equal to them leaves no spare anywhere: no sub-ledger
+   * grants past the total, whatever its own quota said before.
+   */
   async coverDebts(layout: ShardLayout): Promise<void> {
     for (let round = 0; round < this.maxRebalances; round++) {
       const states = await this.states(layout);
-      if (!states) return;
+      const epoch = states?.[0]?.epoch;
+      if (!states || epoch === undefined) return;
       const debtor = states.findIndex((state) => state.count > state.quota);
-      const total = states[0]?.total ?? 0;
-      if (debtor < 0 || granted(states) >= total) return;
-      await this.rebalance(layout, debtor);
+      if (debtor < 0) return;
+      let debt = states[debtor]!.count - states[debtor]!.quota;
+      const donors = states
+        .map((state, shard) => ({ shard, spare: state.quota - state.count }))
+        .filter((donor) => donor.spare > 0)
+        .sort((a, b) => b.spare - a.spare);
+      if (donors.length === 0) return; // nothing left to move: every sub-ledger is at its quota
+      for (const donor of donors) {
+        if (debt <= 0) break;
+        const amount = Math.min(donor.spare, debt);
+        const debit = await this.commands.debit(layout, donor.shard, debtor, amount, epoch);
+        if (debit.kind !== 'debited' && debit.kind !== 'pending') continue;
+        await this.complete(layout, debit.transfer);
+        debt -= debit.transfer.amount;
+      }
     }
   }
 
@@ -156,6 +177,7 @@ export class StockRebalancing {
           layout.campaignId,
           applicant.userId,
           applicant.at,
+          applicant.segment,
           debit.transfer,
         );
         // A decision comes after the credit in the script; the kinds that return before it

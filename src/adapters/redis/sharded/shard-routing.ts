@@ -8,6 +8,10 @@ import type { StockRebalancing } from './shard-rebalancing.ts';
 import { layoutOf, shardOf, validShardCount } from './sharded-layout.ts';
 import type { SubLedgerCommands } from './sub-ledger-commands.ts';
 
+/** How long an application held by a correction waits before asking again, and how often. */
+const HOLD_WAIT_MS = 5;
+const MAX_HOLD_WAITS = 1200;
+
 /**
  * Routing of the user-facing calls: a user always applies (and is looked up) at sub-ledger
  * `shardOf(userId, N)`, in the campaign's layout as this process remembers it, corrected when a
@@ -25,8 +29,14 @@ export class ShardRouting {
   ) {}
 
   /** `now` is a valid date (checked by the caller). */
-  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+  async reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    segment: string,
+  ): Promise<Reservation> {
     const at = now.getTime();
+    let holds = 0;
     const remembered = this.layouts.known(campaignId);
     let layout = remembered ?? (await this.layouts.storedLayout(campaignId));
     if (!layout) return { kind: 'unknown-campaign' };
@@ -38,7 +48,7 @@ export class ShardRouting {
       const marking = this.activity.beforeGrant(layout.tags);
       if (marking) await marking;
       const decision =
-        decided ?? (await this.commands.reserve(layout, shard, campaignId, userId, at));
+        decided ?? (await this.commands.reserve(layout, shard, campaignId, userId, at, segment));
       decided = undefined;
       switch (decision.kind) {
         case 'issued':
@@ -72,7 +82,11 @@ export class ShardRouting {
         }
         case 'exhausted': {
           this.layouts.remember(layout);
-          const outcome = await this.rebalancing.forApplicant(layout, shard, { userId, at });
+          const outcome = await this.rebalancing.forApplicant(layout, shard, {
+            userId,
+            at,
+            segment,
+          });
           if (outcome === 'retry') continue;
           if (typeof outcome === 'object') {
             decided = outcome.decided;
@@ -82,12 +96,21 @@ export class ShardRouting {
         }
         case 'other-epoch':
           continue;
+        case 'held':
+          // An operator's correction is being written over the sub-ledgers (a few ms): wait for
+          // it rather than answer 503, but never longer than the hold a dead writer leaves.
+          if ((holds += 1) > MAX_HOLD_WAITS) throw new Error(`campaign ${campaignId} stays held`);
+          await new Promise((resolve) => setTimeout(resolve, HOLD_WAIT_MS));
+          steps -= 1;
+          continue;
         case 'sold-out':
           this.layouts.remember(layout);
           return decision;
         case 'already-issued':
         case 'not-open':
         case 'closed':
+        case 'paused':
+        case 'not-eligible':
         case 'not-ready':
           return decision;
         case 'held-elsewhere':

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { GrantLookup, Reservation } from '../../../application/ports/issuance-ledger.port.ts';
+import type {
+  ApplicantClaims,
+  DefineOutcome,
+  GrantLookup,
+  LedgerTally,
+  Reservation,
+} from '../../../application/ports/issuance-ledger.port.ts';
+import type { RevokeOutcome } from '../../../application/ports/ledger-controls.port.ts';
+import type { RestoreExtras } from '../../../application/ports/ledger-recovery.port.ts';
+import { inSetBatches } from '../hash-batches.ts';
 import type { Campaign } from '../../../domain/campaign.ts';
 import type { Coupon } from '../../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
@@ -16,6 +25,7 @@ import {
   layoutOf,
   MAX_SEQUENCE,
   MAX_SHARDS,
+  shardOf,
   shardsFor,
   type ShardedKeys,
 } from './sharded-layout.ts';
@@ -39,6 +49,8 @@ export interface ShardedLedgerOptions {
 }
 
 const MAX_REBALANCES = 64;
+/** How long a correction holds the sub-ledgers at most (a writer that dies frees them then). */
+const HOLD_MS = 5000;
 
 /**
  * Sharded-stock mode: one hot campaign beyond one Redis shard.
@@ -91,6 +103,7 @@ export class ShardedLedger implements LayoutLedger {
   readonly #rebalancing: StockRebalancing;
   readonly #routing: ShardRouting;
   readonly #restore: ShardedRestore;
+  readonly #activity: OutboxActivity;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -106,13 +119,14 @@ export class ShardedLedger implements LayoutLedger {
     this.#commands = new SubLedgerCommands(redis, this.keys);
     this.#cache = new LayoutCache(layouts);
     this.#rebalancing = new StockRebalancing(this.#commands, maxRebalances);
+    this.#activity = OutboxActivity.of(redis, this.keys);
     this.#routing = new ShardRouting(
       this.#commands,
       this.#cache,
       this.#rebalancing,
       options.grantDurability,
       maxRebalances,
-      OutboxActivity.of(redis, this.keys),
+      this.#activity,
     );
     this.#restore = new ShardedRestore(redis, keys, layouts, this.#commands, this.#cache);
   }
@@ -121,13 +135,17 @@ export class ShardedLedger implements LayoutLedger {
    * The first definition fixes the campaign's number of sub-ledgers (stored on the campaign's
    * own slot); a later one keeps it, rewrites every sub-ledger's rules and base share, and keeps
    * grants and transfers. When a lower total leaves a sub-ledger with more grants than its new
-   * quota, that debt is covered from the others' spare before define returns. Each sub-ledger is
-   * written atomically (not the campaign as a whole), and each base share moves monotonically
-   * with the total, so while a redefinition is under way the cap in force lies between the old
-   * and the new total.
+   * quota, that debt is covered from the others' spare before define returns.
+   *
+   * A LOWER total must be checked against every sub-ledger's grants at once, which no one script
+   * can see: the sub-ledgers are held first (their reserves wait a few ms, see hold-shard.lua),
+   * then their consumed units are read and compared, then the rules written and the hold
+   * released. Exact against the grants in flight: none happens between the read and the write.
+   * A higher total needs no hold: each base share only grows, so the cap in force lies between
+   * the old and the new total while the sub-ledgers are written one by one.
    */
-  async define(campaign: Campaign): Promise<void> {
-    await orUnavailable(async () => {
+  async define(campaign: Campaign): Promise<DefineOutcome> {
+    return orUnavailable(async () => {
       const wanted = shardsFor(this.#shards, campaign.totalQuantity);
       const stored = await this.redis.call(
         'SET',
@@ -146,18 +164,39 @@ export class ShardedLedger implements LayoutLedger {
       const layout = layoutOf(campaign.id, shards);
       // Relay first, rules last: once a sub-ledger can grant, the relay already reads its stream.
       await this.#commands.registerWithRelay(layout);
-      const epoch = randomUUID();
-      const spares = await Promise.all(
-        layout.tags.map((_, shard) => this.#commands.define(layout, shard, campaign, epoch)),
-      );
-      this.#cache.remember(layout);
-      if (spares.some((spare) => spare < 0)) await this.#rebalancing.coverDebts(layout);
+      const before = stored === null ? undefined : await this.#commands.state(layout, 0);
+      const lowering = before !== undefined && campaign.totalQuantity < before.total;
+      const shardsOf = layout.tags.map((_, shard) => shard);
+      if (lowering) await Promise.all(shardsOf.map((s) => this.#commands.hold(layout, s, HOLD_MS)));
+      try {
+        if (lowering) {
+          const states = await Promise.all(shardsOf.map((s) => this.#commands.state(layout, s)));
+          const consumed = states.reduce((sum, state) => sum + (state?.count ?? 0), 0);
+          if (campaign.totalQuantity < consumed) return { kind: 'below-issued', consumed };
+        }
+        const epoch = randomUUID();
+        const spares = await Promise.all(
+          shardsOf.map((s) => this.#commands.define(layout, s, campaign, epoch)),
+        );
+        this.#cache.remember(layout);
+        if (spares.some((spare) => spare < 0)) await this.#rebalancing.coverDebts(layout);
+        return { kind: 'defined' };
+      } finally {
+        if (lowering) await Promise.all(shardsOf.map((s) => this.#commands.hold(layout, s, 0)));
+      }
     });
   }
 
-  async reserve(campaignId: CampaignId, userId: UserId, now: Date): Promise<Reservation> {
+  async reserve(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims: ApplicantClaims = {},
+  ): Promise<Reservation> {
     if (!Number.isSafeInteger(now.getTime())) throw new TypeError('reserve needs a valid date');
-    return orUnavailable(() => this.#routing.reserve(campaignId, userId, now));
+    return orUnavailable(() =>
+      this.#routing.reserve(campaignId, userId, now, claims.segment ?? ''),
+    );
   }
 
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
@@ -165,23 +204,70 @@ export class ShardedLedger implements LayoutLedger {
   }
 
   /**
-   * Coupons granted: the sum of every sub-ledger's grants (after a restore, holes in the record
-   * included). Undefined when the campaign or any of its sub-ledgers holds no rules: a partly
-   * lost campaign is not ready (fail closed).
+   * What the campaign handed out: the sum over every sub-ledger (after a restore, holes in the
+   * record count as granted). Undefined when the campaign or any of its sub-ledgers holds no
+   * rules: a partly lost campaign is not ready (fail closed).
    */
-  async issuedCount(campaignId: CampaignId): Promise<number | undefined> {
+  async tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
     return orUnavailable(async () => {
       const layout = await this.#cache.storedLayout(campaignId);
       if (!layout) return undefined;
-      const counts = await Promise.all(
-        layout.tags.map((_, shard) => this.#commands.issuedCount(layout, shard)),
+      const tallies = await Promise.all(
+        layout.tags.map((_, shard) => this.#commands.tally(layout, shard)),
       );
-      let total = 0;
-      for (const count of counts) {
-        if (count === undefined) return undefined;
-        total += count;
+      const sum = { issued: 0, revoked: 0, returned: 0 };
+      for (const tally of tallies) {
+        if (tally === undefined) return undefined;
+        sum.issued += tally.issued;
+        sum.revoked += tally.revoked;
+        sum.returned += tally.returned;
       }
-      return total;
+      return sum;
+    });
+  }
+
+  /**
+   * Revokes on the sub-ledger the user routes to. A unit returned to it is stock again: every
+   * sub-ledger's "sold out for good" mark goes (the next application there rebalances and finds
+   * the unit), so the campaign is not answered sold out while a unit waits.
+   */
+  async revoke(
+    campaignId: CampaignId,
+    userId: UserId,
+    options: { readonly returnToStock: boolean; readonly at: Date },
+  ): Promise<RevokeOutcome> {
+    return orUnavailable(async () => {
+      const layout = await this.#cache.find(campaignId);
+      if (!layout) return { kind: 'unknown-campaign' };
+      const revocation = { at: options.at, returned: options.returnToStock };
+      const marking = this.#activity.beforeGrant(layout.tags);
+      if (marking) await marking;
+      const shard = shardOf(userId, layout.shards);
+      const outcome = await this.#commands.revoke(
+        layout,
+        shard,
+        { campaignId, userId },
+        revocation,
+      );
+      if (outcome.kind === 'revoked') {
+        this.#activity.granted(layout.tags[shard]!);
+        if (options.returnToStock) {
+          for (const tag of layout.tags) await this.redis.hdel(this.keys.campaign(tag), 'soldOut');
+        }
+      }
+      return outcome;
+    });
+  }
+
+  /** Adds users to (or removes them from) the allowlist of the sub-ledger each routes to. */
+  async allow(campaignId: CampaignId, userIds: readonly UserId[], remove = false): Promise<void> {
+    await orUnavailable(async () => {
+      const layout = await this.#cache.find(campaignId);
+      if (!layout) return;
+      const byShard = Map.groupBy(userIds, (userId) => shardOf(userId, layout.shards));
+      for (const [shard, users] of byShard) {
+        await inSetBatches(this.redis, this.#commands.allowlistKey(layout, shard), users, remove);
+      }
     });
   }
 
@@ -189,13 +275,22 @@ export class ShardedLedger implements LayoutLedger {
    * Rebuilds the campaign from the durable record, laid out with the CONFIGURED number of
    * sub-ledgers; holes in the record count as granted (see ShardedRestore).
    */
-  restore(campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    return this.restoreIn(this.#shards, campaign, coupons);
+  restore(
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+    extras: RestoreExtras = {},
+  ): Promise<void> {
+    return this.restoreIn(this.#shards, campaign, coupons, extras);
   }
 
   /** `restore` with `shards` sub-ledgers (the number the campaign is held in, to keep it). */
-  restoreIn(shards: number, campaign: Campaign, coupons: readonly Coupon[]): Promise<void> {
-    return orUnavailable(() => this.#restore.restore(campaign, coupons, shards));
+  restoreIn(
+    shards: number,
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+    extras: RestoreExtras = {},
+  ): Promise<void> {
+    return orUnavailable(() => this.#restore.restore(campaign, coupons, shards, extras));
   }
 
   /**

@@ -3,7 +3,9 @@ import type { Campaign } from '../../../domain/campaign.ts';
 import type { Coupon } from '../../../domain/coupon.ts';
 import type { UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
-import { stageWinners } from '../hash-batches.ts';
+import type { RestoreExtras } from '../../../application/ports/ledger-recovery.port.ts';
+import { hsetInBatches, stageExtras, stageWinners } from '../hash-batches.ts';
+import { encodeRevocation } from '../ledger-codec.ts';
 import type { LedgerLayouts } from '../ledger-layouts.ts';
 import type { LayoutCache } from './layout-cache.ts';
 import {
@@ -44,13 +46,32 @@ export class ShardedRestore {
   ) {}
 
   /** Rebuilds the campaign in `wanted` sub-ledgers (fewer for a small total, see shardsFor). */
-  async restore(campaign: Campaign, coupons: readonly Coupon[], wanted: number): Promise<void> {
+  async restore(
+    campaign: Campaign,
+    coupons: readonly Coupon[],
+    wanted: number,
+    extras: RestoreExtras = {},
+  ): Promise<void> {
     const shards = shardsFor(wanted, campaign.totalQuantity);
     const layout = layoutOf(campaign.id, shards);
     const winners = layout.tags.map(() => new Map<UserId, number>());
+    const instants = layout.tags.map((): (string | number)[] => []);
     for (const coupon of coupons) {
-      winners[shardOf(coupon.userId, shards)]?.set(coupon.userId, coupon.sequence);
+      const shard = shardOf(coupon.userId, shards);
+      winners[shard]?.set(coupon.userId, coupon.sequence);
+      instants[shard]?.push(coupon.userId, coupon.issuedAt.getTime());
     }
+    // Revocations and the allowlist go to the sub-ledger each user routes to, as winners do.
+    const revocations = layout.tags.map(() => new Map<UserId, string>());
+    const returned = layout.tags.map(() => 0);
+    for (const [userId, revocation] of extras.revocations ?? []) {
+      const shard = shardOf(userId, shards);
+      revocations[shard]?.set(userId, encodeRevocation(revocation));
+      if (revocation.returned) returned[shard] = (returned[shard] ?? 0) + 1;
+    }
+    const allowlists = extras.allowlist
+      ? Map.groupBy(extras.allowlist, (userId) => shardOf(userId, shards))
+      : undefined;
     const sequences = winners.flatMap((map) => [...map.values()]);
     // The highest local index restored in each sub-ledger's sequence space: grants go above.
     const highest = highestLocals(sequences, shards);
@@ -70,6 +91,22 @@ export class ShardedRestore {
         stageWinners(this.redis, this.keys, tag, winners[shard] ?? new Map<UserId, number>()),
       ),
     );
+    const staged = await Promise.all(
+      layout.tags.map((tag, shard) =>
+        stageExtras(
+          this.redis,
+          this.keys,
+          tag,
+          revocations[shard] ?? new Map<UserId, string>(),
+          allowlists ? (allowlists.get(shard) ?? []) : undefined,
+        ),
+      ),
+    );
+    await Promise.all(
+      layout.tags.map((tag, shard) =>
+        hsetInBatches(this.redis, this.keys.issuedAt(tag), instants[shard] ?? []),
+      ),
+    );
     await this.commands.registerWithRelay(layout);
     await Promise.all(
       layout.tags.map((_, shard) => {
@@ -87,6 +124,13 @@ export class ShardedRestore {
           seqBase: (highest[shard] ?? 0) - count,
           staging: staging[shard] ?? '',
           winners: winners[shard]?.size ?? 0,
+          extras: {
+            revoked: staged[shard]?.revoked ?? '',
+            revocations: revocations[shard]?.size ?? 0,
+            returned: returned[shard] ?? 0,
+            allowlist: staged[shard]?.allowlist ?? '',
+            allowlistSize: staged[shard]?.allowlistSize ?? -1,
+          },
         });
       }),
     );

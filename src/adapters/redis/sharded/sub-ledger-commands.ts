@@ -1,20 +1,24 @@
-import type { GrantLookup } from '../../../application/ports/issuance-ledger.port.ts';
+import type { GrantLookup, LedgerTally } from '../../../application/ports/issuance-ledger.port.ts';
+import type { RevokeOutcome } from '../../../application/ports/ledger-controls.port.ts';
+import type { Revocation } from '../../../domain/coupon.ts';
 import type { Campaign } from '../../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../../domain/ids.ts';
 import type { RedisConnection } from '../redis-client.ts';
 import {
   decisionOf,
-  issuedCountOf,
-  lookupOf,
   encodeRules,
+  lookupOf,
+  revokeOutcomeOf,
+  tallyOf,
   type ScriptDecision,
 } from '../ledger-codec.ts';
 import { registerCampaign } from '../redis-outbox-stream.ts';
 import {
-  FIND_GRANT,
-  ISSUED_COUNT,
+  FIND_COUPON,
   registerScript,
+  REVOKE,
   script,
+  TALLY,
   type ScriptCall,
 } from '../redis-scripts.ts';
 import { baseQuota, type ShardedKeys, type ShardLayout } from './sharded-layout.ts';
@@ -33,16 +37,18 @@ export type { StockTransfer } from './sub-ledger-replies.ts';
 
 /** Every script a sub-ledger runs; the last two are the plain ledger's, on the sub-ledger's keys. */
 const SCRIPTS = {
-  reserve: script('couponShardReserve', 'sharded/reserve-shard.lua', 5),
+  reserve: script('couponShardReserve', 'sharded/reserve-shard.lua', 7),
   define: script('couponShardDefine', 'sharded/define-shard.lua', 2),
   state: script('couponShardState', 'sharded/shard-state.lua', 3, 'read-only'),
   debit: script('couponShardDebit', 'sharded/transfer-debit.lua', 3),
   credit: script('couponShardCredit', 'sharded/transfer-credit.lua', 2),
   clear: script('couponShardClear', 'sharded/transfer-clear.lua', 1),
   markSoldOut: script('couponShardSoldOut', 'sharded/mark-sold-out.lua', 1),
-  restore: script('couponShardRestore', 'sharded/restore-shard.lua', 5),
-  issuedCount: ISSUED_COUNT,
-  findGrant: FIND_GRANT,
+  restore: script('couponShardRestore', 'sharded/restore-shard.lua', 9),
+  hold: script('couponShardHold', 'sharded/hold-shard.lua', 1),
+  tally: TALLY,
+  findGrant: FIND_COUPON,
+  revoke: REVOKE,
 } as const;
 
 export interface RestoredShard {
@@ -55,6 +61,14 @@ export interface RestoredShard {
   readonly seqBase: number;
   readonly staging: string;
   readonly winners: number;
+  /** Staged revocations and allowlist (stageExtras), and the units returned to this sub-ledger. */
+  readonly extras: {
+    revoked: string;
+    revocations: number;
+    returned: number;
+    allowlist: string;
+    allowlistSize: number;
+  };
 }
 
 /** One sub-ledger's keys: one hash tag, hence one slot. */
@@ -64,6 +78,11 @@ interface SubLedgerKeys {
   readonly count: string;
   readonly outbox: string;
   readonly transfers: string;
+  readonly issuedAt: string;
+  readonly revoked: string;
+  readonly allowlist: string;
+  /** The sharded layout's marker of the sub-ledger's own tag: a key that never exists. */
+  readonly noMarker: string;
 }
 
 /**
@@ -104,13 +123,14 @@ export class SubLedgerCommands {
     campaignId: CampaignId,
     userId: UserId,
     at: number,
+    segment: string,
     credit?: StockTransfer,
   ): Promise<ScriptDecision> {
     const k = this.keysOf(layout, shard);
     const transfer = credit ? [credit.donor, credit.number, credit.amount, credit.epoch] : [];
     const reply = await this.#run.reserve(
-      ...[k.campaign, k.users, k.count, k.outbox, k.transfers],
-      ...[campaignId, userId, at, layout.shards, shard, ...transfer],
+      ...[k.campaign, k.users, k.count, k.outbox, k.issuedAt, k.transfers, k.allowlist],
+      ...[campaignId, userId, at, layout.shards, shard, segment, ...transfer],
     );
     return decisionOf(reply, 'sharded/reserve-shard.lua');
   }
@@ -178,27 +198,61 @@ export class SubLedgerCommands {
   /** The user's entry in the sub-ledger they route to, with the sub-ledger's readiness. */
   async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<GrantLookup> {
     const k = this.keysOf(layout, shard);
-    const lookup = lookupOf(await this.#run.findGrant(k.campaign, k.users, userId));
+    const reply = await this.#run.findGrant(
+      ...[k.campaign, k.users, k.issuedAt, k.revoked, k.noMarker],
+      userId,
+    );
+    const lookup = lookupOf(reply);
     if (lookup.kind === 'held-elsewhere') throw new Error('a sub-ledger answered held-elsewhere');
     return lookup;
   }
 
-  /** Grants on one sub-ledger, or undefined when it holds no rules. */
-  async issuedCount(layout: ShardLayout, shard: number): Promise<number | undefined> {
+  /** What one sub-ledger handed out, or undefined when it holds no rules. */
+  async tally(layout: ShardLayout, shard: number): Promise<LedgerTally | undefined> {
     const k = this.keysOf(layout, shard);
-    // A sub-ledger is never laid out further: its own marker key never exists.
-    const marker = this.keys.shardCount(layout.tags[shard]!);
-    const count = issuedCountOf(await this.#run.issuedCount(k.campaign, k.count, marker));
-    if (count === 'held-elsewhere') throw new Error('a sub-ledger answered held-elsewhere');
-    return count;
+    const tally = tallyOf(await this.#run.tally(k.campaign, k.count, k.revoked, k.noMarker));
+    if (tally && 'kind' in tally) throw new Error('a sub-ledger answered held-elsewhere');
+    return tally;
+  }
+
+  /** Revokes a coupon on the sub-ledger its user routes to (see ../revoke.lua). */
+  async revoke(
+    layout: ShardLayout,
+    shard: number,
+    coupon: { readonly campaignId: CampaignId; readonly userId: UserId },
+    revocation: Revocation,
+  ): Promise<RevokeOutcome> {
+    const k = this.keysOf(layout, shard);
+    const reply = await this.#run.revoke(
+      ...[k.campaign, k.users, k.revoked, k.outbox, k.issuedAt],
+      ...[
+        coupon.campaignId,
+        coupon.userId,
+        revocation.at.getTime(),
+        revocation.returned ? '1' : '0',
+      ],
+    );
+    return revokeOutcomeOf(reply, coupon, revocation);
+  }
+
+  /** Holds the sub-ledger's decisions for `ms` (0 releases; see hold-shard.lua). */
+  async hold(layout: ShardLayout, shard: number, ms: number): Promise<void> {
+    await this.#run.hold(this.keysOf(layout, shard).campaign, ms);
+  }
+
+  /** The set of users the sub-ledger lets win (an allowlisted campaign). */
+  allowlistKey(layout: ShardLayout, shard: number): string {
+    return this.keysOf(layout, shard).allowlist;
   }
 
   async restore(layout: ShardLayout, shard: number, restored: RestoredShard): Promise<void> {
     const k = this.keysOf(layout, shard);
-    const { campaign, base, net, epoch, count, winners, seqBase } = restored;
+    const { campaign, base, net, epoch, count, winners, seqBase, extras } = restored;
     await this.#run.restore(
       ...[k.campaign, k.users, k.count, restored.staging, k.transfers],
+      ...[k.revoked, extras.revoked, k.allowlist, extras.allowlist],
       ...[encodeRules(campaign), layout.shards, shard, base, net, epoch, count, winners, seqBase],
+      ...[extras.revocations, extras.returned, extras.allowlistSize],
     );
   }
 
@@ -212,6 +266,10 @@ export class SubLedgerCommands {
       count: keys.count(tag),
       outbox: keys.outbox(tag),
       transfers: keys.transfers(tag),
+      issuedAt: keys.issuedAt(tag),
+      revoked: keys.revoked(tag),
+      allowlist: keys.allowlist(tag),
+      noMarker: keys.shardCount(tag),
     };
   }
 }

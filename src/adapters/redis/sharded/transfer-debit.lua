@@ -14,7 +14,7 @@
 -- Reply: {'unknown'} donor unknown · {'debited', entry}: entry = '<number>:<amount>:<epoch>' ·
 --        {'pending', entry} a transfer to this recipient is still pending: complete it ·
 --        {'no-spare'} · {'other-epoch'} (restored meanwhile): look again
-local rules = redis.call('HMGET', KEYS[1], 'base', 'net', 'epoch')
+local rules = redis.call('HMGET', KEYS[1], 'base', 'net', 'epoch', 'returned')
 if not rules[3] then
   return {'unknown'}
 end
@@ -25,8 +25,8 @@ local pending = redis.call('HGET', KEYS[3], 'out:' .. ARGV[1])
 if pending then
   return {'pending', pending}
 end
-local count = tonumber(redis.call('GET', KEYS[2])) or 0
-local spare = (tonumber(rules[1]) or 0) + (tonumber(rules[2]) or 0) - count
+local consumed = (tonumber(redis.call('GET', KEYS[2])) or 0) - (tonumber(rules[4]) or 0)
+local spare = (tonumber(rules[1]) or 0) + (tonumber(rules[2]) or 0) - consumed
 if spare <= 0 then
   return {'no-spare'}
 end
