@@ -1,3 +1,4 @@
+import { fetchFrom, openCampaign } from '../../scripts/lib/open-campaign.ts';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,12 +179,12 @@ describe('live dashboard', () => {
     await page.waitForSelector('tr[data-campaign-id="default"]');
 
     const campaignId = randomCampaignId('dash');
-    const created = await fetch(`${url}/admin/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify({ id: campaignId, name: 'Dashboard stampede', totalQuantity: QUANTITY }),
+    const created = await openCampaign(fetchFrom(url), ADMIN, {
+      id: campaignId,
+      name: 'Dashboard stampede',
+      totalQuantity: QUANTITY,
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     await eventually(
       () => rowOf(page, campaignId),
       (row) => row['total'] === String(QUANTITY),
@@ -241,17 +242,13 @@ describe('live dashboard', () => {
 
   it('fits 400 px: no table out of its card, and every time says its zone', async () => {
     const campaignId = randomCampaignId('narrow');
-    const created = await fetch(`${url}/admin/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify({
-        id: campaignId,
-        name: 'A campaign with a window',
-        startsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        endsAt: new Date(Date.now() + 7_200_000).toISOString(),
-      }),
+    const created = await openCampaign(fetchFrom(url), ADMIN, {
+      id: campaignId,
+      name: 'A campaign with a window',
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const page = await browser.newPage({ viewport: { width: 400, height: 900 } });
     await page.goto(`${url}/`);
     await page.waitForSelector(`tr[data-campaign-id="${campaignId}"]`);
@@ -294,6 +291,53 @@ describe('live dashboard', () => {
     expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
     expect(pageErrors).toEqual([]);
     expect(foreign).toEqual([]);
+    await page.close();
+  });
+
+  it('the operator page: signs in, publishes a draft, pauses it after the typed id, and shows the audit', async () => {
+    const campaignId = randomCampaignId('operate');
+    const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+    const created = await fetch(`${url}/admin/campaigns`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ id: campaignId, name: 'Operated drop', totalQuantity: 10 }),
+    });
+    expect(created.status).toBe(201);
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Every confirmation types the campaign id; every reason prompt gets one.
+    page.on('dialog', (dialog) => {
+      const confirming = dialog.message().includes('Type the campaign id');
+      void dialog.accept(confirming ? campaignId : 'e2e operator');
+    });
+    await page.goto(`${url}/operate`);
+    await page.fill('#token', ADMIN);
+    await page.click('#sign-in button');
+    const row = `tr[data-campaign-id="${campaignId}"]`;
+    await page.waitForSelector(`${row} [data-field="phase"]:text("draft")`);
+
+    await page.click(`${row} button[data-action="publish"]`);
+    await page.waitForSelector(`${row} [data-field="phase"]:text("live")`);
+    await page.click(`${row} button[data-action="pause"]`);
+    await page.waitForSelector(`${row} [data-field="phase"]:text("paused")`);
+
+    const summary = (await (
+      await fetch(`${url}/admin/campaigns/${campaignId}`, { headers })
+    ).json()) as { phase?: string };
+    expect(summary.phase).toBe('paused');
+    const apply = await fetch(`${url}/campaigns/${campaignId}/issuances`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'someone' }),
+    });
+    expect(apply.status).toBe(503);
+    await page.waitForSelector('#audit tr[data-action="pause"]');
+    const audit = await page.locator('#audit tr[data-action="pause"]').first().innerText();
+    expect(audit).toContain('admin');
+    expect(audit).toContain('e2e operator');
+    expect(audit).toContain('paused: false → true');
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 });

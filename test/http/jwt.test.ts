@@ -228,6 +228,29 @@ describe('AUTH_MODE=jwt with HS256 (JWT_SECRET)', () => {
     await expectError(await apply({ token: noAudience }), 401, 'UNAUTHORIZED');
   });
 
+  it('decides a segment campaign by the verified eligibility claim (ELIGIBILITY_CLAIM)', async () => {
+    const { app } = await appWith({ ADMIN_TOKEN: ADMIN, ...env, ELIGIBILITY_CLAIM: 'tier' });
+    const campaignId = randomCampaignId('vip');
+    await createCampaignAsAdmin(app, ADMIN, {
+      id: campaignId,
+      name: 'Members',
+      eligibility: { kind: 'segment', segment: 'gold' },
+    });
+    const applyWith = async (extra: Record<string, unknown>) =>
+      app.request(`/campaigns/${campaignId}/issuances`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await sign(claims(randomUserId(), extra), SECRET, 'HS256')}`,
+        },
+      });
+
+    expect((await applyWith({ tier: 'gold' })).status).toBe(201);
+    await expectError(await applyWith({ tier: 'silver' }), 403, 'NOT_ELIGIBLE');
+    // Another claim of the same value is not the configured one.
+    await expectError(await applyWith({ segment: 'gold' }), 403, 'NOT_ELIGIBLE');
+    await expectError(await applyWith({}), 403, 'NOT_ELIGIBLE');
+  });
+
   it('leaves the admin routes on their own bearer token', async () => {
     const { app } = await service(env);
     expect(

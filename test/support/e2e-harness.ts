@@ -227,6 +227,11 @@ export class E2eSystem {
     return id;
   }
 
+  /** A campaign created some other way (through the admin routes by hand): forgotten at the end too. */
+  track(campaignId: string): void {
+    this.#campaigns.push(campaignId);
+  }
+
   /** Runs an operator CLI (`migrate`, `rebuild-ledger`, `retry-failed`) with this file's environment. */
   runCli(
     name: Cli,

@@ -79,6 +79,15 @@ export class Probes {
     return { rows: Number(row?.rows ?? 0), distinctUsers: Number(row?.users ?? 0) };
   }
 
+  /** Users whose row is marked revoked, with whether the unit went back to stock. */
+  async revokedRows(campaignId: string): Promise<Map<string, boolean>> {
+    const rows = await this.query<{ user_id: string; returned: number }>(
+      'select user_id, returned from coupon where campaign_id = ? and revoked_at is not null',
+      [campaignId],
+    );
+    return new Map(rows.map((row) => [row.user_id, Boolean(row.returned)]));
+  }
+
   /** The rows of the given users (userId → sequence); users without a row are absent. */
   async rowsFor(campaignId: string, users: readonly string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();

@@ -59,8 +59,13 @@ export interface ConcludeOptions {
   readonly probes?: Probes;
   /** See `expectSound`: false once the campaign ends in sharded-stock mode. */
   readonly gapFree?: boolean;
-  /** The campaign ends at exactly its cap: rows === total (true unless said). */
+  /** The campaign ends at exactly its cap: rows === cap (true unless said). */
   readonly soldOut?: boolean;
+  /**
+   * Coupons the campaign may have handed out in all: its total unless said, more once revoked
+   * coupons returned their units to stock (total + returned), less after a lower cap.
+   */
+  readonly cap?: number;
 }
 
 type Extra = Record<string, string | number>;
@@ -176,7 +181,7 @@ export class FaultScenario {
    * measure; `conclude` is the usual end.
    */
   async settle(options: ConcludeOptions = {}): Promise<Verdict> {
-    const verdict = await this.judge(options.probes);
+    const verdict = await this.judge(options);
     this.expectSettled(verdict, options);
     return verdict;
   }
@@ -187,20 +192,22 @@ export class FaultScenario {
     extra: Extra | ((verdict: Verdict) => Extra),
     options: ConcludeOptions = {},
   ): Promise<Verdict> {
-    const verdict = await this.judge(options.probes);
+    const verdict = await this.judge(options);
     report(name, verdict, typeof extra === 'function' ? extra(verdict) : extra);
     this.expectSettled(verdict, options);
     return verdict;
   }
 
-  private async judge(probes: Probes = this.system.probes): Promise<Verdict> {
+  private async judge(options: ConcludeOptions): Promise<Verdict> {
+    const probes = options.probes ?? this.system.probes;
     await this.converge(probes);
-    return judge(probes, { id: this.campaignId, totalQuantity: this.total }, this.#outcomes);
+    const totalQuantity = options.cap ?? this.total;
+    return judge(probes, { id: this.campaignId, totalQuantity }, this.#outcomes);
   }
 
   private expectSettled(verdict: Verdict, options: ConcludeOptions): void {
     expectSound(verdict, options.gapFree === undefined ? {} : { gapFree: options.gapFree });
-    if (options.soldOut ?? true) expect(verdict.rows).toBe(this.total);
+    if (options.soldOut ?? true) expect(verdict.rows).toBe(options.cap ?? this.total);
   }
 }
 

@@ -182,6 +182,8 @@ export class SwitchableRecovery implements LedgerRecovery {
 export interface HttpFixtureOptions {
   /** ADMIN_TOKEN; `null` leaves it unset (admin routes absent). */
   readonly adminToken?: string | null;
+  /** ADMIN_TOKENS: more admins by name. */
+  readonly adminTokens?: Readonly<Record<string, string>>;
   readonly healthChecks?: readonly HealthCheck[];
   readonly bodyLimitBytes?: number;
   /** Per-client limits on apply and status (none when omitted). */
@@ -210,6 +212,38 @@ export interface ApiBody {
   readonly issued?: number | null;
   readonly remaining?: number | null;
   readonly ledgerReady?: boolean;
+  readonly state?: string;
+  readonly phase?: string;
+  readonly paused?: boolean;
+  readonly eligibility?: { readonly kind: string; readonly segment?: string };
+  readonly revoked?: number | null;
+  readonly returned?: number | boolean | null;
+  readonly active?: number | null;
+  readonly revokedAt?: string;
+  readonly consumed?: number;
+  readonly changed?: number;
+  readonly size?: number;
+  readonly userIds?: readonly string[];
+  readonly next?: string | null;
+  readonly allowlistSize?: number;
+  readonly timeZone?: string;
+  readonly window?: {
+    readonly opens: string;
+    readonly closes: string | null;
+    readonly lasts: string | null;
+  };
+  readonly warnings?: readonly { readonly code: string; readonly message: string }[];
+  readonly campaign?: ApiBody;
+  readonly entries?: readonly {
+    readonly id: string;
+    readonly at: string;
+    readonly actor: string;
+    readonly action: string;
+    readonly reason?: string;
+    readonly campaignId?: string;
+    readonly before?: Record<string, unknown>;
+    readonly after?: Record<string, unknown>;
+  }[];
   readonly campaigns?: readonly ApiBody[];
   readonly checks?: Readonly<Record<string, { ok: boolean; error?: string }>>;
   readonly error?: {
@@ -326,6 +360,7 @@ export function createHttpFixture(options: HttpFixtureOptions = {}) {
     healthChecks: options.healthChecks ?? [],
     logger,
     adminToken: config.ADMIN_TOKEN,
+    ...(options.adminTokens ? { adminTokens: options.adminTokens } : {}),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });

@@ -8,6 +8,8 @@ const asset = (name: string) =>
 const INDEX_HTML = asset('index.html');
 const DASHBOARD_JS = asset('dashboard.js');
 const DASHBOARD_CSS = asset('dashboard.css');
+const OPERATE_HTML = asset('operate.html');
+const OPERATE_JS = asset('operate.js');
 
 /** Same-origin only: the pages load nothing from elsewhere and cannot be framed. */
 const PAGE_CSP =
@@ -29,7 +31,11 @@ const text = (type: string, description: string) => ({
 });
 
 /** The dashboard's script and styles: served, but files, not API operations (not documented). */
-export const DASHBOARD_ASSET_PATHS: readonly string[] = ['/dashboard.js', '/dashboard.css'];
+export const DASHBOARD_ASSET_PATHS: readonly string[] = [
+  '/dashboard.js',
+  '/dashboard.css',
+  '/operate.js',
+];
 
 /**
  * The live dashboard at `/` (static HTML + one small script + CSS, no build, no CDN; it polls
@@ -44,10 +50,20 @@ export function registerDashboardRoutes(app: OpenAPIHono): void {
     tags: ['dashboard'],
     responses: text('text/html', 'Live dashboard (HTML)'),
   });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/operate',
+    summary: "The operator's page: publish, pause, end, revoke, the audit trail (HTML)",
+    description: 'A page of its own; every action it takes is an admin API call with the token.',
+    tags: ['dashboard'],
+    responses: text('text/html', "The operator's page (HTML)"),
+  });
   const files: [string, string, string, string | undefined][] = [
     ['/', INDEX_HTML, 'text/html; charset=utf-8', PAGE_CSP],
     ['/dashboard.js', DASHBOARD_JS, 'text/javascript; charset=utf-8', undefined],
     ['/dashboard.css', DASHBOARD_CSS, 'text/css; charset=utf-8', undefined],
+    ['/operate', OPERATE_HTML, 'text/html; charset=utf-8', PAGE_CSP],
+    ['/operate.js', OPERATE_JS, 'text/javascript; charset=utf-8', undefined],
   ];
   for (const [path, body, type, csp] of files) app.get(path, (c) => send(c, body, type, csp));
 }

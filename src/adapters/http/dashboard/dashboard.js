@@ -17,6 +17,8 @@
     ['closed', '#8b5cf6'],
     ['unknown-campaign', '#94a3b8'],
     ['ledger-not-ready', '#ec4899'],
+    ['paused', '#0891b2'],
+    ['not-eligible', '#a3a3a3'],
     ['error', '#7f1d1d'],
   ];
 
@@ -94,6 +96,7 @@
 
   function campaignState(c, now) {
     if (!c.ledgerReady) return ['ledger not ready', 'badge'];
+    if (c.paused && !(c.endsAt && Date.parse(c.endsAt) <= now)) return ['paused', 'badge paused'];
     if (c.remaining === 0) return ['sold out', 'badge sold'];
     if (c.startsAt && Date.parse(c.startsAt) > now) return ['not open yet', 'badge sold'];
     if (c.endsAt && Date.parse(c.endsAt) <= now) return ['closed', 'badge sold'];
