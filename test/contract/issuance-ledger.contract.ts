@@ -272,12 +272,27 @@ export function describeIssuanceLedgerContract(
         const winner = randomUserId();
         const won = await ledger.reserve(campaign.id, winner, at(1234));
         expect(won.kind).toBe('issued');
-        expect(await ledger.findGrant(campaign.id, winner)).toEqual({
+        expect(await ledger.findGrant(campaign.id, winner)).toMatchObject({
           kind: 'granted',
           sequence: won.kind === 'issued' ? won.coupon.sequence : 0,
           issuedAt: at(1234),
         });
       });
+
+      it(
+        dense
+          ? "counts the campaign's grants in the same read as the grant"
+          : "names no count with a grant: a sub-ledger's own is not the campaign's",
+        async () => {
+          const campaign = await defined();
+          const winner = randomUserId();
+          await Promise.all(userIds(2).map((userId) => ledger.reserve(campaign.id, userId, NOW)));
+          await ledger.reserve(campaign.id, winner, NOW);
+
+          const lookup = await ledger.findGrant(campaign.id, winner);
+          expect(lookup.kind === 'granted' && lookup.issued).toBe(dense ? 3 : undefined);
+        },
+      );
 
       it('counts 0 for a defined campaign without grants, then every grant', async () => {
         const campaign = await defined();

@@ -81,9 +81,33 @@ describe('SettledCampaigns (Redis, plain layout)', () => {
       kind: 'granted',
       sequence: 1,
       issuedAt: NOW,
+      issued: 1,
     });
     expect(await settled.findGrant(campaign.id, randomUserId())).toEqual({ kind: 'none' });
     expect(calls.findGrant).toBe(before);
+  });
+
+  it('revives a copy left idle past twice the revalidation with one version read, not a reload', async () => {
+    let now = 1_000_000;
+    const { settled, calls } = fixture({ now: () => now });
+    const { campaign, winners } = await soldOut(settled, 1);
+    await eventually(() => settled.settledCampaigns === 1, { what: 'the copy' });
+    now += 5_000; // nobody asked for five revalidation periods
+    const before = calls.findGrant;
+
+    // The first read after the idle stretch asks Redis (the copy is not trusted unconfirmed)…
+    expect((await settled.findGrant(campaign.id, winners[0]!)).kind).toBe('granted');
+    expect(calls.findGrant).toBe(before + 1);
+    // …and the revalidation it started brings the copy back for the reads after it.
+    await eventually(
+      async () => {
+        const asked = calls.findGrant;
+        await settled.findGrant(campaign.id, randomUserId());
+        return calls.findGrant === asked;
+      },
+      { what: 'the copy confirmed again' },
+    );
+    expect(settled.settledCampaigns).toBe(1);
   });
 
   it('drops the copy at once on new stock defined through it, and on a fence or a restore', async () => {

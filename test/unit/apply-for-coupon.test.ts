@@ -172,6 +172,7 @@ describe('ApplyForCoupon', () => {
           kind: 'granted',
           sequence: coupon.sequence,
           issuedAt: coupon.issuedAt,
+          issued: 4,
         });
       }
       expect(await nextSequence(campaign)).toBe(5);
@@ -189,6 +190,7 @@ describe('ApplyForCoupon', () => {
         kind: 'granted',
         sequence: 10_001,
         issuedAt: stored.at(-1)!.issuedAt,
+        issued: 10_001,
       });
       expect(await nextSequence(campaign)).toBe(10_002);
     });

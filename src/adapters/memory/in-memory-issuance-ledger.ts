@@ -79,6 +79,7 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
       sequence,
       ...(issuedAt ? { issuedAt } : {}),
       ...(revoked ? { revoked } : {}),
+      issued: ledger.count,
     };
   }
 

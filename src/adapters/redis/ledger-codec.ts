@@ -151,7 +151,9 @@ export function decisionOf(reply: unknown, script: string): ScriptDecision {
 
 /** find-coupon.lua's reply: `{kind, sequence, issuedAt or '', revocation or ''}`. */
 export function lookupOf(reply: unknown): GrantLookup | HeldElsewhere {
-  const [kind, sequence, issuedAt, revoked] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const [kind, sequence, issuedAt, revoked, issued] = Array.isArray(reply)
+    ? (reply as unknown[])
+    : [];
   switch (kind) {
     case 'granted': {
       const revocation = revocationOf(revoked);
@@ -162,6 +164,7 @@ export function lookupOf(reply: unknown): GrantLookup | HeldElsewhere {
           ? {}
           : { issuedAt: new Date(toCount(issuedAt)) }),
         ...(revocation ? { revoked: revocation } : {}),
+        ...(issued === undefined ? {} : { issued: toCount(issued) }),
       };
     }
     case 'none':

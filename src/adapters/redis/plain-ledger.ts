@@ -142,7 +142,7 @@ export class PlainLedger implements LayoutLedger {
       const k = this.keys;
       const reply = await this.#findGrant(
         ...[k.campaign(campaignId), k.users(campaignId), k.issuedAt(campaignId)],
-        ...[k.revoked(campaignId), k.shardCount(campaignId)],
+        ...[k.revoked(campaignId), k.shardCount(campaignId), k.count(campaignId)],
         userId,
       );
       return lookupOf(reply);

@@ -32,7 +32,7 @@ export const RESTORE = script('couponRestore', 'restore.lua', 9);
 export const REVOKE = script('couponRevoke', 'revoke.lua', 5);
 export const FENCE = script('couponFence', 'fence.lua', 1);
 export const TALLY = script('couponTally', 'tally.lua', 4, 'read-only');
-export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 5, 'read-only');
+export const FIND_COUPON = script('couponFindCoupon', 'find-coupon.lua', 6, 'read-only');
 export const LEDGER_VERSION = script('couponLedgerVersion', 'ledger-version.lua', 2, 'read-only');
 export const SETTLED_SNAPSHOT = script(
   'couponSettledSnapshot',

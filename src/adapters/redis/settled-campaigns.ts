@@ -63,7 +63,8 @@ interface Settled {
  *
  * Staleness: every `revalidateMs` one version read (in the background; requests go on being
  * answered) checks the stamp and the readiness; any change drops the copy. A copy not re-checked
- * within twice that is not used. Changes made through this process drop it at once (`define`
+ * within twice that is not used until a version read confirms it again (a copy left idle is
+ * revived by one read, not reloaded). Changes made through this process drop it at once (`define`
  * here, `forget` from the recovery). So the bound is `revalidateMs` plus one round trip, and it
  * only matters for a change that re-opens a settled campaign. Only plain campaigns are copied.
  */
@@ -126,6 +127,7 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
       sequence,
       ...(at === undefined ? {} : { issuedAt: new Date(at) }),
       ...(revoked ? { revoked } : {}),
+      issued: settled.count,
     };
   }
 
@@ -183,13 +185,12 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
     const settled = this.#settled.get(campaignId);
     if (!settled) return undefined;
     const age = this.#now() - settled.checkedAt;
-    if (age > 2 * this.options.revalidateMs) {
-      this.#settled.delete(campaignId); // the ledger is slow or unreachable: stop trusting it
-      return undefined;
-    }
-    if (age > this.options.revalidateMs)
+    if (age > this.options.revalidateMs) {
       settled.revalidating ??= this.revalidate(campaignId, settled);
-    return settled;
+    }
+    // Not re-checked for too long (nobody asked, or the ledger is slow): not used until the
+    // revalidation just started confirms it, one version read instead of a new snapshot.
+    return age > 2 * this.options.revalidateMs ? undefined : settled;
   }
 
   private async revalidate(campaignId: CampaignId, settled: Settled): Promise<void> {
@@ -230,7 +231,7 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
     // Only a campaign that can grant nothing more, to anyone: sold out, or closed by its window.
     const closed =
       settled.rules.endsAt !== undefined && checkedAt >= settled.rules.endsAt.getTime();
-    if (settled.count < settled.rules.totalQuantity && !closed) return;
+    if (settled.count - settled.returned < settled.rules.totalQuantity && !closed) return;
     this.#settled.set(campaignId, settled);
     while (this.#settled.size > (this.options.maxCampaigns ?? 64)) {
       const oldest = this.#settled.keys().next();

@@ -31,6 +31,12 @@ export type GrantLookup =
       readonly issuedAt?: Date;
       /** Set once the coupon was revoked. */
       readonly revoked?: Revocation;
+      /**
+       * The campaign's grants, counted in the same atomic read (`tally().issued`); undefined
+       * where the layout cannot count them in one step (sub-ledgers). What lets a reader tell
+       * "every grant is durable" from a count of durable coupons, without a lookup per user.
+       */
+      readonly issued?: number;
     }
   | { readonly kind: 'none' }
   | { readonly kind: 'unknown-campaign' }

@@ -25,9 +25,10 @@ export type IssuanceStatus =
 /**
  * Whether a user holds a coupon: the ledger first (it knows every grant and revocation the
  * moment it happens; a settled campaign answers from memory in the Redis adapter), then whether
- * it is durable from the persistence marks (PersistedRecord). When the ledger is not sure (lost,
- * fenced), the durable record still answers for the coupons it has. No database query per
- * request: the campaign comes from the cached catalog.
+ * it is durable from the persistence marks (PersistedRecord: no lookup at all once the
+ * campaign's every grant is durable). When the ledger is not sure (lost, fenced), the durable
+ * record still answers for the coupons it has. No database query per request: the campaign
+ * comes from the cached catalog. `persisted` may lag by READ_REFRESH_MS, never lead.
  */
 export class GetIssuanceStatus {
   constructor(
@@ -43,12 +44,12 @@ export class GetIssuanceStatus {
     const grant = await this.ledger.findGrant(campaignId, userId);
     switch (grant.kind) {
       case 'granted': {
-        const stored = await this.record.find(campaignId, userId);
+        const { persisted, coupon } = await this.record.holds(campaignId, userId, grant.issued);
         return {
           kind: 'issued',
           sequence: grant.sequence,
-          persisted: stored !== undefined,
-          issuedAt: grant.issuedAt ?? stored?.issuedAt,
+          persisted,
+          issuedAt: grant.issuedAt ?? coupon?.issuedAt,
           ...(grant.revoked ? { revoked: grant.revoked } : {}),
         };
       }

@@ -12,10 +12,17 @@ import { SingleFlightCache } from './single-flight.ts';
  * record and completes them; concurrent readers wait for that one seed. Only when seeding fails
  * (the database is down) does a read fall back to the record directly, counts cached for
  * `refreshMs`.
+ *
+ * Counts are reused for `refreshMs` (a count of durable coupons only grows, so a reused one is
+ * at most `refreshMs` behind, never ahead). A campaign whose count reached its grants is durable
+ * whole: `holds` then answers without a lookup per user, which is what makes the reads of a
+ * finished drop free.
  */
 export class PersistedRecord {
   readonly #seeds: SingleFlightCache<CampaignId, boolean>;
   readonly #counts: SingleFlightCache<CampaignId, number>;
+  /** The marks' own counts, reused for `refreshMs`. */
+  readonly #marked: SingleFlightCache<CampaignId, number | undefined>;
   /** Keyed by the ids asked for (the list asks for the same ones each time). */
   readonly #all: SingleFlightCache<string, ReadonlyMap<CampaignId, number>>;
 
@@ -28,6 +35,7 @@ export class PersistedRecord {
     // A successful seed is not repeated while the marks stay complete; lookups decide that.
     this.#seeds = new SingleFlightCache(options);
     this.#counts = new SingleFlightCache(options);
+    this.#marked = new SingleFlightCache(options);
     this.#all = new SingleFlightCache({ ...options, maxEntries: 1 });
   }
 
@@ -42,11 +50,31 @@ export class PersistedRecord {
     return this.coupons.find(campaignId, userId);
   }
 
-  /** Durable coupons of the campaign. */
+  /**
+   * Whether the user's coupon is durable, given `issued`, the campaign's grants counted in the
+   * same read that found the coupon: when the durable count (at most `refreshMs` old) reached
+   * it, every grant is durable, this one included (marks only ever count granted coupons, and
+   * only grow: count(then) ≥ issued(now) ≥ grants(then) ≥ count(then) leaves nothing out).
+   * Otherwise, or without `issued`, the user's own mark says. The stored coupon, when read.
+   */
+  async holds(
+    campaignId: CampaignId,
+    userId: UserId,
+    issued: number | undefined,
+  ): Promise<{ persisted: boolean; coupon?: Coupon }> {
+    if (issued !== undefined && issued > 0 && (await this.count(campaignId)) >= issued) {
+      return { persisted: true };
+    }
+    const coupon = await this.find(campaignId, userId);
+    return coupon ? { persisted: true, coupon } : { persisted: false };
+  }
+
+  /** Durable coupons of the campaign (at most `refreshMs` old). */
   async count(campaignId: CampaignId): Promise<number> {
-    let count = await this.marks.count(campaignId);
+    let count = await this.#marked.get(campaignId, () => this.marks.count(campaignId));
     if (count === undefined && (await this.seeded(campaignId))) {
-      count = await this.marks.count(campaignId);
+      this.#marked.delete(campaignId);
+      count = await this.#marked.get(campaignId, () => this.marks.count(campaignId));
     }
     if (count !== undefined) return count;
     return this.#counts.get(campaignId, () => this.coupons.countByCampaign(campaignId));
@@ -58,7 +86,9 @@ export class PersistedRecord {
    * seed or a count per campaign. A catalog of hundreds of old campaigns costs one query.
    */
   async counts(campaignIds: readonly CampaignId[]): Promise<number[]> {
-    const marked = await Promise.all(campaignIds.map((id) => this.marks.count(id)));
+    const marked = await Promise.all(
+      campaignIds.map((id) => this.#marked.get(id, () => this.marks.count(id))),
+    );
     if (marked.every((count) => count !== undefined)) return marked;
     const unmarked = campaignIds.filter((_, i) => marked[i] === undefined);
     const key = unmarked.join(',');

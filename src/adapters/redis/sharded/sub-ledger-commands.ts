@@ -199,12 +199,19 @@ export class SubLedgerCommands {
   async findGrant(layout: ShardLayout, shard: number, userId: UserId): Promise<GrantLookup> {
     const k = this.keysOf(layout, shard);
     const reply = await this.#run.findGrant(
-      ...[k.campaign, k.users, k.issuedAt, k.revoked, k.noMarker],
+      ...[k.campaign, k.users, k.issuedAt, k.revoked, k.noMarker, k.count],
       userId,
     );
     const lookup = lookupOf(reply);
     if (lookup.kind === 'held-elsewhere') throw new Error('a sub-ledger answered held-elsewhere');
-    return lookup;
+    if (lookup.kind !== 'granted') return lookup;
+    // The sub-ledger's own count is not the campaign's: say nothing rather than something wrong.
+    return {
+      kind: 'granted',
+      sequence: lookup.sequence,
+      ...(lookup.issuedAt ? { issuedAt: lookup.issuedAt } : {}),
+      ...(lookup.revoked ? { revoked: lookup.revoked } : {}),
+    };
   }
 
   /** What one sub-ledger handed out, or undefined when it holds no rules. */
