@@ -6,6 +6,7 @@ import {
   type BenchResults,
   type CounterDeltas,
   type DurabilityRun,
+  type IdleRun,
   type VariantRun,
 } from './bench-results.ts';
 import { otherCpuPercent } from './process-cpu.ts';
@@ -125,6 +126,7 @@ export function renderResultsSection(results: BenchResults): string {
     if (service) lines.push(...persistence(service, `This service, ${SCENARIO_LABELS[scenario]}`));
   }
   lines.push(...afterSellOutSection(results.afterSellOut ?? []));
+  lines.push(...idleSection(results.idle));
   lines.push(...durabilitySection(results.durability ?? []));
   if (results.consumer.length > 0) {
     lines.push(
@@ -195,6 +197,27 @@ const counterCells = (c: CounterDeltas, format: (n: number) => string) => [
   format(c.redisCommandsWithoutPolling),
   format(c.redisScripts),
 ];
+
+/** Idle: what an API and its consumer cost the stores when nobody asks them anything. */
+function idleSection(idle: IdleRun | undefined): string[] {
+  if (!idle) return [];
+  const top = Object.entries(idle.topRedisCommands)
+    .map(([name, perSecond]) => `${name} ${number(perSecond)}`)
+    .join(', ');
+  return [
+    '### Idle',
+    '',
+    `The service (API and consumer) with ${number(idle.campaigns)} finished campaigns in its ` +
+      `catalog, each sold out and relayed, its streams quiet for OUTBOX_QUIET_MS ` +
+      `(${number(idle.quietMs)} ms), then nobody asking anything for ${idle.seconds} s; its ` +
+      `Redis a server of the bench's own (${idle.ledger}).`,
+    '',
+    row(['Redis commands / s', 'busiest commands / s', 'MySQL queries / s (shared server)']),
+    row(['---:', '---', '---:']),
+    row([number(idle.redisCommandsPerSecond), top || '—', number(idle.mysqlQueriesPerSecond)]),
+    '',
+  ];
+}
 
 /** (c) and (d): the service's answers after the sell-out, and what each request cost the stores. */
 function afterSellOutSection(runs: readonly AfterSellOutRun[]): string[] {

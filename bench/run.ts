@@ -34,9 +34,11 @@ import {
   type AfterSellOutRun,
   type BenchResults,
   type DurabilityRun,
+  type IdleRun,
   type ScenarioName,
   type VariantRun,
 } from './bench-results.ts';
+import { measureIdle } from './idle.ts';
 import { renderChart } from './chart-svg.ts';
 import { measureAfterSellOut } from './after-sell-out.ts';
 import { measureConsumer } from './consumer-throughput.ts';
@@ -71,8 +73,8 @@ import {
 const ALL_VARIANTS =
   'ceiling,reference,service,lock-based,incr-insert,ceiling-yield,ceiling-node-body';
 /** stampede and allGrants run per variant; the others are the service's alone, or the consumer's. */
-const ALL_SCENARIOS = 'stampede,allGrants,reads,soldOut,durability,consumer';
-type RunScenario = ScenarioName | AfterSellOutName | 'durability' | 'consumer';
+const ALL_SCENARIOS = 'stampede,allGrants,reads,soldOut,idle,durability,consumer';
+type RunScenario = ScenarioName | AfterSellOutName | 'idle' | 'durability' | 'consumer';
 const { values: args } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
@@ -99,6 +101,7 @@ const settings = {
   allGrants: { totalQuantity: 100_000_000 },
   /** (c) and (d): seconds of idle background counted before each flood. */
   afterSellOut: { idleSeconds: smoke ? 0.2 : 3 },
+  idle: { campaigns: smoke ? 20 : 1000, seconds: smoke ? 1 : 10, quietMs: 5000 },
   durabilityLevels: DURABILITY_LEVELS,
   consumerEvents: { batched: smoke ? 2_000 : 100_000, rowByRow: smoke ? 500 : 10_000 },
 };
@@ -289,12 +292,14 @@ async function withServiceOn<T>(
   topic: string,
   during: string,
   measure: (variant: Variant, pids: Record<string, number>, ledger: LedgerTarget) => Promise<T>,
+  serviceEnv: Record<string, string> = {},
 ): Promise<T> {
   try {
     const variant = await startVariant('service', environment, {
       topic: environment.topic(topic),
       apiNodeFlags,
       ledger,
+      serviceEnv,
     });
     try {
       const services = servicePids();
@@ -346,6 +351,19 @@ async function measureAfterSellOutScenarios(
   );
 }
 
+/** Idle: a catalog of finished campaigns, and nobody asking (the service on a Redis of its own). */
+async function measureIdleScenario(environment: BenchEnvironment): Promise<IdleRun> {
+  const idle = settings.idle;
+  return withServiceOn(
+    environment,
+    await benchRedisServer('always'),
+    'issued-idle',
+    'the idle scenario',
+    (variant, _pids, ledger) => measureIdle(environment, variant, ledger, idle, log),
+    { OUTBOX_QUIET_MS: String(idle.quietMs) },
+  );
+}
+
 /** (e): all grants on each durability level, one service and one ledger at a time. */
 async function measureDurability(environment: BenchEnvironment): Promise<MeasuredDurability[]> {
   const runs: MeasuredDurability[] = [];
@@ -390,6 +408,10 @@ async function main(): Promise<number> {
       afterSellOutScenarios.length > 0 && !args.profile
         ? await measureAfterSellOutScenarios(environment, afterSellOutScenarios)
         : [];
+    const idle =
+      scenarioNames.includes('idle') && !args.profile
+        ? await measureIdleScenario(environment)
+        : undefined;
     const durability =
       scenarioNames.includes('durability') && !args.profile
         ? await measureDurability(environment)
@@ -432,6 +454,7 @@ async function main(): Promise<number> {
       settings,
       scenarios,
       afterSellOut,
+      ...(idle ? { idle } : {}),
       durability: durability.map((run) => ({
         ...run,
         ratioToCeiling: ceilingAllGrants
@@ -439,7 +462,7 @@ async function main(): Promise<number> {
           : null,
       })),
       consumer,
-      targets: evaluateTargets(scenarios, consumer, afterSellOut),
+      targets: evaluateTargets(scenarios, consumer, afterSellOut, idle),
     };
     return writeOutputs(results);
   } finally {

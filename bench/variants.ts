@@ -84,6 +84,8 @@ export async function startVariant(
     readonly apiNodeFlags?: readonly string[];
     /** The service only: another Redis than the bench database (a durability level). */
     readonly ledger?: LedgerTarget;
+    /** The service only: more settings for its processes. */
+    readonly serviceEnv?: Record<string, string>;
   },
 ): Promise<Variant> {
   const env = {
@@ -172,6 +174,7 @@ export async function startVariant(
         ...ledger?.env,
         KAFKA_TOPIC: options.topic,
         LOG_LEVEL: 'warn',
+        ...options.serviceEnv,
       };
       const consumer = await startNodeProcess(
         path('../src/bootstrap/entrypoints/main-consumer.ts'),

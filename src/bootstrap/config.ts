@@ -136,6 +136,8 @@ const ConfigSchema = z.object({
   /** How often the API compares every campaign's ledger with the durable record. */
   LEDGER_CHECK_INTERVAL_MS: int(15_000, 100, 3_600_000),
   OUTBOX_CLAIM_AFTER_MS: int(30_000, 100, 3_600_000),
+  /** An emptied outbox stream stops being watched by the relays once quiet this long. */
+  OUTBOX_QUIET_MS: int(60_000, 3_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   DEFAULT_CAMPAIGN_ID: z.string().default('default'),
   DEFAULT_CAMPAIGN_QUANTITY: int(1000, 1, 100_000_000),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/mysql';
+import { MikroOrmAuditTrail } from '../../src/adapters/mikro-orm/mikro-orm-audit-trail.ts';
 import { MikroOrmCampaignRepository } from '../../src/adapters/mikro-orm/mikro-orm-campaign-repository.ts';
 import { createOrm } from '../../src/adapters/mikro-orm/mikro-orm-config.ts';
 import { MySqlHealthCheck } from '../../src/adapters/mikro-orm/mysql-health-check.ts';
@@ -17,8 +18,14 @@ async function migratedOrm(): Promise<MikroORM> {
 }
 
 describeCampaignRepositoryContract('MikroORM on MySQL', async () => {
-  const orm = await migratedOrm();
-  return { campaigns: new MikroOrmCampaignRepository(orm), close: () => orm.close() };
+  // A small pool, so that changes holding connections while they read would run out of them.
+  const orm = await createOrm(databaseUrl, { poolMax: 5 });
+  await runMigrations(orm);
+  return {
+    campaigns: new MikroOrmCampaignRepository(orm),
+    audit: new MikroOrmAuditTrail(orm),
+    close: () => orm.close(),
+  };
 });
 
 describe('MySqlHealthCheck', () => {

@@ -13,7 +13,17 @@ import { campaignFromRecord, campaignToRecord } from './row-mapping.ts';
 
 type NewAudit = Omit<AuditEntry, 'id' | 'at'>;
 
+/**
+ * Changes held at once by this process. A change holds a pooled connection for its transaction
+ * while its callback may read through the pool (the allowlist, the catalog): were every
+ * connection held by a change, those reads would wait for each other forever. Kept well under any
+ * sane DATABASE_POOL_MAX; changes are an operator's, a handful at a time.
+ */
+const CONCURRENT_CHANGES = 4;
+
 export class MikroOrmCampaignRepository implements CampaignRepository {
+  readonly #changes = new Semaphore(CONCURRENT_CHANGES);
+
   constructor(private readonly orm: MikroORM) {}
 
   async create(campaign: Campaign, audit?: NewAudit): Promise<boolean> {
@@ -57,6 +67,13 @@ export class MikroOrmCampaignRepository implements CampaignRepository {
     id: CampaignId,
     change: (current: Campaign) => Promise<CampaignChange<T>>,
   ): Promise<T | undefined> {
+    return this.#changes.run(() => this.held(id, change));
+  }
+
+  private held<T>(
+    id: CampaignId,
+    change: (current: Campaign) => Promise<CampaignChange<T>>,
+  ): Promise<T | undefined> {
     return withStoreErrors(() =>
       this.orm.em.fork().transactional(async (em: SqlEntityManager) => {
         const record = await em.findOne(
@@ -90,4 +107,26 @@ export async function appendAudit(em: SqlEntityManager, audit: NewAudit): Promis
     beforeJson: audit.before === undefined ? null : JSON.stringify(audit.before),
     afterJson: audit.after === undefined ? null : JSON.stringify(audit.after),
   });
+}
+
+/** At most `size` calls of `run` at once; the others wait their turn, in order. */
+class Semaphore {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import {
   publicationWarnings,
   publish,
+  type PublicationContext,
   type PublicationWarning,
 } from '../../domain/campaign-changes.ts';
 import { isDraft, type Campaign } from '../../domain/campaign.ts';
@@ -54,11 +55,15 @@ export class PublishCampaign {
     by: Actor,
     acknowledged: readonly string[],
   ): Promise<PublishOutcome> {
+    // What the warnings are judged against (the other campaigns, the allowlist's size) is read
+    // before the campaign is held: the change holds a database connection, and asking the pool
+    // for another one inside it deadlocks once every connection is held by such a change.
+    const context = await this.contextOf(campaignId);
     let defined: Campaign | undefined;
     try {
       const outcome = await this.campaigns.update<PublishOutcome>(campaignId, async (current) => {
         if (!isDraft(current)) return { result: { kind: 'already-published' } };
-        const { warnings } = await this.previewOf(current);
+        const warnings = publicationWarnings(current, { ...context, now: this.clock.now() });
         const publication = publish(current, warnings, acknowledged);
         if (publication.kind !== 'published') return { result: publication };
         const { campaign } = publication;
@@ -85,19 +90,21 @@ export class PublishCampaign {
   }
 
   private async previewOf(campaign: Campaign): Promise<Preview> {
+    const context = await this.contextOf(campaign.id);
+    const warnings = publicationWarnings(campaign, { ...context, now: this.clock.now() });
+    return { campaign, allowlistSize: context.allowlistSize, warnings };
+  }
+
+  /** The largest cap of the other published campaigns, and the campaign's allowlist size. */
+  private async contextOf(campaignId: CampaignId): Promise<Omit<PublicationContext, 'now'>> {
     const [others, allowlistSize] = await Promise.all([
       this.campaigns.list(),
-      this.allowlist.count(campaign.id),
+      this.allowlist.count(campaignId),
     ]);
-    const previous = others.filter((other) => other.id !== campaign.id && !isDraft(other));
+    const previous = others.filter((other) => other.id !== campaignId && !isDraft(other));
     const largestPreviousTotal =
       previous.length === 0 ? undefined : Math.max(...previous.map((c) => c.totalQuantity));
-    const warnings = publicationWarnings(campaign, {
-      now: this.clock.now(),
-      largestPreviousTotal,
-      allowlistSize,
-    });
-    return { campaign, allowlistSize, warnings };
+    return { largestPreviousTotal, allowlistSize };
   }
 
   /**
@@ -107,10 +114,11 @@ export class PublishCampaign {
    * the part not yet copied hears "paused, try again" rather than "not eligible".
    */
   private async define(campaign: Campaign): Promise<void> {
-    const listed = (await this.allowlist.count(campaign.id)) > 0;
-    const staged = listed && campaign.eligibility?.kind === 'allowlist' && !campaign.paused;
+    const staged = campaign.eligibility?.kind === 'allowlist' && !campaign.paused;
     await this.defineOrThrow(staged ? { ...campaign, paused: true } : campaign);
-    if (listed) await this.copyAllowlist(campaign.id);
+    // Read after the rules exist, always: an upload that committed before this read is in it,
+    // and one after it finds the rules and adds its users to the ledger by itself.
+    await this.copyAllowlist(campaign.id);
     if (staged) await this.defineOrThrow(campaign);
   }
 

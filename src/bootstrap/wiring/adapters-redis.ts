@@ -61,6 +61,7 @@ export async function redisLedger(
   const outbox = new RedisIssuanceOutbox(redis, {
     consumerName: `${role}-${hostname()}-${process.pid}`,
     claimAfterMs: config.OUTBOX_CLAIM_AFTER_MS,
+    quietMs: config.OUTBOX_QUIET_MS,
   });
   lifecycle.onStop('outbox', async () => outbox.close());
   return new ContainerModule(({ bind }) => {
