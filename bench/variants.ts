@@ -147,7 +147,12 @@ export async function startVariant(
             totalQuantity,
             perUserLimit: 1,
           };
-          await define(keys.campaign(campaign.id), encodeRules(campaign));
+          await define(
+            keys.campaign(campaign.id),
+            keys.count(campaign.id),
+            encodeRules(campaign),
+            totalQuantity,
+          );
         },
         async tally(campaignId) {
           const issued = Number((await redis.get(keys.count(campaignId as CampaignId))) ?? 0);

@@ -1,3 +1,4 @@
+import { CatchUpWatch } from './catch-up-watch.ts';
 import type { Logger } from './ports/logger.port.ts';
 
 export interface WorkerLoopOptions {
@@ -6,6 +7,11 @@ export interface WorkerLoopOptions {
   /** First pause after a failure; doubles on each consecutive failure up to `maxBackoffMs`. */
   readonly minBackoffMs: number;
   readonly maxBackoffMs: number;
+  /**
+   * A step that did this much is a full batch: the worker is behind. Said at info once it has
+   * been for a while, and again once it caught up (CatchUpWatch); never said when absent.
+   */
+  readonly fullBatch?: number;
 }
 
 /**
@@ -19,13 +25,16 @@ export class WorkerLoop {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #failures = 0;
+  readonly #watch: CatchUpWatch;
 
   constructor(
     private readonly name: string,
     private readonly step: () => Promise<number>,
     private readonly options: WorkerLoopOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#watch = new CatchUpWatch(name, logger);
+  }
 
   start(): void {
     if (this.#running) return;
@@ -56,6 +65,7 @@ export class WorkerLoop {
         const done = await this.step();
         if (this.#failures > 0) this.logger.info({ worker: this.name }, 'worker recovered');
         this.#failures = 0;
+        if (this.options.fullBatch) this.#watch.observe(done >= this.options.fullBatch);
         if (done === 0) pause = this.options.idleDelayMs;
       } catch (error) {
         this.#failures += 1;

@@ -24,6 +24,13 @@ import { openApiPath } from './paths.ts';
 import { CampaignParams, CampaignSummarySchema, ErrorSchema } from './schemas.ts';
 
 const security = [{ adminBearer: [] }];
+/** What the log line says once an action is done. */
+const DONE: Readonly<Record<CampaignAction['kind'], string>> = {
+  pause: 'paused',
+  resume: 'resumed',
+  end: 'ended',
+  correct: 'corrected',
+};
 const common = {
   401: json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin token'),
   404: json(ErrorSchema, CAMPAIGN_NOT_FOUND.code),
@@ -184,10 +191,7 @@ export function registerLifecycleRoutes(app: OpenAPIHono, deps: HttpDependencies
     const outcome: ChangeOutcome = await changeCampaign.execute(campaignId, by, action);
     switch (outcome.kind) {
       case 'changed':
-        deps.logger.info(
-          { campaignId, actor: by.name, action: action.kind },
-          `campaign ${action.kind}`,
-        );
+        deps.logger.info({ campaignId, actor: by.name }, `campaign ${DONE[action.kind]}`);
         return c.json(await summary(outcome.campaign), 200);
       case 'invalid':
         return c.json(

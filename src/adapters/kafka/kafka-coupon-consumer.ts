@@ -9,6 +9,7 @@ import type {
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
 import type { EventVerifier } from './event-signature.ts';
+import { CatchUpWatch } from '../../application/catch-up-watch.ts';
 
 export interface KafkaCouponConsumerOptions {
   readonly groupId: string;
@@ -75,6 +76,8 @@ export class KafkaCouponConsumer {
   #totalUntrusted = 0;
   #batchRetries = 0;
   readonly #lagByPartition = new Map<number, number>();
+  /** "consumer is behind" / "caught up" at info: a lag above zero for a while, then none. */
+  readonly #watch: CatchUpWatch;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
 
@@ -87,6 +90,7 @@ export class KafkaCouponConsumer {
     }
     this.minBackoffMs = options.minBackoffMs ?? 200;
     this.maxBackoffMs = Math.max(this.minBackoffMs, options.maxBackoffMs ?? 10_000);
+    this.#watch = new CatchUpWatch('consumer', options.logger);
   }
 
   get stats(): KafkaCouponConsumerStats {
@@ -227,6 +231,8 @@ export class KafkaCouponConsumer {
         }
         this.#lastBatchSize = payloads.length;
         this.#lagByPartition.set(batch.partition, Number(batch.offsetLag()));
+        const lag = this.stats.lag;
+        this.#watch.observe(lag > 0, { lag });
         if (attempt > 1) {
           this.options.logger.info(
             { partition: batch.partition, attempts: attempt },

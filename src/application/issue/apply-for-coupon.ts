@@ -4,6 +4,7 @@ import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { ApplicantClaims, IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import type { SellOutAnnouncer } from './sell-out-announcer.ts';
 
 /** Asks for a campaign's ledger to be reconciled (LedgerReconciler), without waiting. */
 export interface ReconcileRequests {
@@ -61,6 +62,7 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
     private readonly campaigns: CampaignRepository,
     private readonly clock: Clock,
     private readonly reconciler: ReconcileRequests,
+    private readonly announcer?: SellOutAnnouncer,
   ) {}
 
   async execute(
@@ -70,6 +72,8 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
   ): Promise<ApplyOutcome> {
     const now = this.clock.now();
     const reservation = await this.ledger.reserve(campaignId, userId, now, claims);
+    if (reservation.kind === 'issued') this.announcer?.granted(campaignId);
+    else if (reservation.kind === 'sold-out') this.announcer?.soldOut(campaignId);
     if (reservation.kind === 'not-ready') {
       this.reconciler.request(campaignId);
       return { kind: 'ledger-not-ready' };

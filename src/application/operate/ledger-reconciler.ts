@@ -99,6 +99,7 @@ export class LedgerReconciler {
 
   private async run(campaignId: CampaignId): Promise<ReconcileOutcome | undefined> {
     const deadline = Date.now() + this.#giveUpAfterMs;
+    this.logger.info({ campaignId }, 'ledger reconciliation started');
     let last: ReconcileOutcome | undefined;
     while (!this.#stopped) {
       try {

@@ -12,7 +12,7 @@ export function startRelay(runtime: Runtime): WorkerLoop {
     () => relay.relayBatch(config.RELAY_BATCH_SIZE, config.RELAY_WAIT_MS),
     // Capped at 1 s: a failed publish to a broker that is down is a refused connect (cheap), and
     // the cap bounds how long after Kafka's return the outbox starts to drain (issue 12: < 5 s).
-    { idleDelayMs: 0, minBackoffMs: 100, maxBackoffMs: 1000 },
+    { idleDelayMs: 0, minBackoffMs: 100, maxBackoffMs: 1000, fullBatch: config.RELAY_BATCH_SIZE },
     logger,
   );
   loop.start();

@@ -1,4 +1,5 @@
 import { ApplyForCoupon } from '../../application/issue/apply-for-coupon.ts';
+import { SellOutAnnouncer } from '../../application/issue/sell-out-announcer.ts';
 import { CheckLedgers } from '../../application/operate/check-ledgers.ts';
 import { ChangeCampaign } from '../../application/operate/change-campaign.ts';
 import { CreateCampaign } from '../../application/operate/create-campaign.ts';
@@ -73,7 +74,8 @@ export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: Repo
     allowlist,
   );
   const reconciler = new LedgerReconciler(reconcileLedger, logger);
-  const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler);
+  const announcer = new SellOutAnnouncer(logger, () => clock.now().getTime());
+  const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler, announcer);
   const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record, clock);
   return {
     applyForCoupon: reporting.tallyAnswers(
