@@ -4,6 +4,7 @@ import type { AllowlistOutcome } from '../../application/operate/manage-allowlis
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { actor } from './admin-auth.ts';
 import { ADMIN_PATHS } from './admin-paths.ts';
+import { ADMIN_SECURITY, ON_A_CAMPAIGN } from './admin-responses.ts';
 import {
   ALLOWLIST_BODY_LIMIT_BYTES,
   AllowlistBody,
@@ -11,19 +12,15 @@ import {
   AllowlistPageSchema,
   AllowlistQuery,
 } from './admin-schemas.ts';
-import { BODY_CHECKS, errorResponse, json, STORE_UNAVAILABLE } from './documented-responses.ts';
+import { BODY_CHECKS, errorResponse, json } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
 import { CAMPAIGN_NOT_FOUND } from './error-messages.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { openApiPath } from './paths.ts';
 import { CampaignParams, ErrorSchema } from './schemas.ts';
 
-const security = [{ adminBearer: [] }];
-const common = {
-  401: json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin token'),
-  404: json(ErrorSchema, CAMPAIGN_NOT_FOUND.code),
-  503: STORE_UNAVAILABLE,
-};
+const security = ADMIN_SECURITY;
+const common = ON_A_CAMPAIGN;
 const batchRoute = (path: string, summary: string, description: string) =>
   createRoute({
     method: 'post',

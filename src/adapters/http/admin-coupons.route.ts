@@ -3,6 +3,7 @@ import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { actor } from './admin-auth.ts';
 import { ADMIN_PATHS } from './admin-paths.ts';
+import { ADMIN_SECURITY, UNAUTHORIZED } from './admin-responses.ts';
 import { RevokeBody, RevokedSchema, RevokeParams } from './admin-schemas.ts';
 import { BODY_CHECKS, json, STORE_UNAVAILABLE, unavailable } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
@@ -11,8 +12,8 @@ import type { HttpDependencies } from './http-dependencies.ts';
 import { openApiPath } from './paths.ts';
 import { CampaignParams, ErrorSchema } from './schemas.ts';
 
-const security = [{ adminBearer: [] }];
-const unauthorized = json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin token');
+const security = ADMIN_SECURITY;
+const unauthorized = UNAUTHORIZED;
 
 const revokeRoute = createRoute({
   method: 'post',

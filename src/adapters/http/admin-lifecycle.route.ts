@@ -5,6 +5,7 @@ import type { Campaign } from '../../domain/campaign.ts';
 import type { CampaignId } from '../../domain/ids.ts';
 import { actor } from './admin-auth.ts';
 import { ADMIN_PATHS } from './admin-paths.ts';
+import { ADMIN_SECURITY, ON_A_CAMPAIGN } from './admin-responses.ts';
 import {
   CorrectionBody,
   PreviewQuery,
@@ -16,14 +17,14 @@ import {
 } from './admin-schemas.ts';
 import { campaignWindow } from './campaign-window.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
-import { BODY_CHECKS, json, STORE_UNAVAILABLE } from './documented-responses.ts';
+import { BODY_CHECKS, json } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
 import { CAMPAIGN_NOT_FOUND } from './error-messages.ts';
 import type { HttpDependencies } from './http-dependencies.ts';
 import { openApiPath } from './paths.ts';
 import { CampaignParams, CampaignSummarySchema, ErrorSchema } from './schemas.ts';
 
-const security = [{ adminBearer: [] }];
+const security = ADMIN_SECURITY;
 /** What the log line says once an action is done. */
 const DONE: Readonly<Record<CampaignAction['kind'], string>> = {
   pause: 'paused',
@@ -31,11 +32,7 @@ const DONE: Readonly<Record<CampaignAction['kind'], string>> = {
   end: 'ended',
   correct: 'corrected',
 };
-const common = {
-  401: json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin token'),
-  404: json(ErrorSchema, CAMPAIGN_NOT_FOUND.code),
-  503: STORE_UNAVAILABLE,
-};
+const common = ON_A_CAMPAIGN;
 const optionalBody = <T>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: false },
 });

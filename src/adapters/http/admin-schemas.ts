@@ -1,16 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import { WARNING_TEXT, type PublicationWarning } from '../../domain/campaign-changes.ts';
-import { MAX_NAME_LENGTH, MAX_TOTAL_QUANTITY } from '../../domain/campaign.ts';
 import { USER_ID_RULE } from '../../domain/ids.ts';
 import {
   CampaignIdSchema,
+  CampaignNameSchema,
+  TotalQuantitySchema,
   CampaignSummarySchema,
   DATE_TIME_RULE,
   EligibilitySchema,
-  NAME_RULE,
   OBJECT_RULE,
   ourWords,
-  TOTAL_QUANTITY_RULE,
   UserIdSchema,
 } from './schemas.ts';
 
@@ -108,24 +107,13 @@ const nullableDateTime = (description: string) =>
 export const CorrectionBody = z
   .strictObject(
     {
-      name: z
-        .string(ourWords(NAME_RULE))
-        .min(1, ourWords(NAME_RULE))
-        .max(MAX_NAME_LENGTH, ourWords(NAME_RULE))
-        .regex(/\S/, ourWords(NAME_RULE))
-        .optional(),
-      totalQuantity: z
-        .number(ourWords(TOTAL_QUANTITY_RULE))
-        .int(ourWords(TOTAL_QUANTITY_RULE))
-        .min(1, ourWords(TOTAL_QUANTITY_RULE))
-        .max(MAX_TOTAL_QUANTITY, ourWords(TOTAL_QUANTITY_RULE))
-        .optional()
-        .openapi({
-          description:
-            'A new cap, in force at the very next application. Below the units already ' +
-            'consumed (issued - returned) it is refused with 409 BELOW_ISSUED, atomically ' +
-            'against the grants in flight.',
-        }),
+      name: CampaignNameSchema.optional(),
+      totalQuantity: TotalQuantitySchema.optional().openapi({
+        description:
+          'A new cap, in force at the very next application. Below the units already ' +
+          'consumed (issued - returned) it is refused with 409 BELOW_ISSUED, atomically ' +
+          'against the grants in flight.',
+      }),
       startsAt: nullableDateTime('A new opening; null: open at once'),
       endsAt: nullableDateTime('A new closing; null: never'),
       eligibility: EligibilitySchema.optional(),

@@ -6,6 +6,7 @@ import { actor, adminAuth, adminIdentities } from './admin-auth.ts';
 import { registerCouponRoutes } from './admin-coupons.route.ts';
 import { registerLifecycleRoutes } from './admin-lifecycle.route.ts';
 import { ADMIN_PATHS } from './admin-paths.ts';
+import { ADMIN_SECURITY, UNAUTHORIZED } from './admin-responses.ts';
 import { campaignSummaryBody } from './campaign-summary-body.ts';
 import { BODY_CHECKS, json, STORE_UNAVAILABLE } from './documented-responses.ts';
 import { errorBody } from './error-body.ts';
@@ -19,8 +20,8 @@ import {
   ErrorSchema,
 } from './schemas.ts';
 
-const security = [{ adminBearer: [] }];
-const unauthorized = json(ErrorSchema, 'UNAUTHORIZED: missing or wrong admin token');
+const security = ADMIN_SECURITY;
+const unauthorized = UNAUTHORIZED;
 
 const createCampaignRoute = createRoute({
   method: 'post',

@@ -175,6 +175,18 @@ export const CampaignSummarySchema = z
   })
   .openapi('CampaignSummary');
 
+/** A campaign's name and cap, by the domain's rules: the same on create and on a correction. */
+export const CampaignNameSchema = z
+  .string(ourWords(NAME_RULE))
+  .min(1, ourWords(NAME_RULE))
+  .max(MAX_NAME_LENGTH, ourWords(NAME_RULE))
+  .regex(/\S/, ourWords(NAME_RULE));
+export const TotalQuantitySchema = z
+  .number(ourWords(TOTAL_QUANTITY_RULE))
+  .int(ourWords(TOTAL_QUANTITY_RULE))
+  .min(1, ourWords(TOTAL_QUANTITY_RULE))
+  .max(MAX_TOTAL_QUANTITY, ourWords(TOTAL_QUANTITY_RULE));
+
 const dateTime = (description: string, example: string) =>
   z.iso
     .datetime({ offset: true, ...ourWords(DATE_TIME_RULE) })
@@ -192,25 +204,14 @@ export const CreateCampaignBody = z
     {
       id: CampaignIdSchema,
       // Trimmed by the domain: a name of spaces only is no name.
-      name: z
-        .string(ourWords(NAME_RULE))
-        .min(1, ourWords(NAME_RULE))
-        .max(MAX_NAME_LENGTH, ourWords(NAME_RULE))
-        .regex(/\S/, ourWords(NAME_RULE))
-        .openapi({ example: 'Black Friday' }),
+      name: CampaignNameSchema.openapi({ example: 'Black Friday' }),
       // The defaults are the domain's (defineCampaign fills them in); declared here so a client
       // reading the document knows what leaving the field out means.
-      totalQuantity: z
-        .number(ourWords(TOTAL_QUANTITY_RULE))
-        .int(ourWords(TOTAL_QUANTITY_RULE))
-        .min(1, ourWords(TOTAL_QUANTITY_RULE))
-        .max(MAX_TOTAL_QUANTITY, ourWords(TOTAL_QUANTITY_RULE))
-        .optional()
-        .openapi({
-          default: DEFAULT_TOTAL_QUANTITY,
-          description: `How many coupons the campaign has; ${DEFAULT_TOTAL_QUANTITY} when left out.`,
-          example: 1000,
-        }),
+      totalQuantity: TotalQuantitySchema.optional().openapi({
+        default: DEFAULT_TOTAL_QUANTITY,
+        description: `How many coupons the campaign has; ${DEFAULT_TOTAL_QUANTITY} when left out.`,
+        example: 1000,
+      }),
       perUserLimit: z
         .literal(PER_USER_LIMIT, ourWords(PER_USER_LIMIT_RULE))
         .optional()
