@@ -9,6 +9,7 @@ import {
   type IdleRun,
   type VariantRun,
 } from './bench-results.ts';
+import { cpuPerGrant, GRANT_PROCESSES } from './cpu-per-grant.ts';
 import { otherCpuPercent } from './process-cpu.ts';
 import { VARIANT_LABELS } from './variants.ts';
 
@@ -124,6 +125,7 @@ export function renderResultsSection(results: BenchResults): string {
     );
     const service = results.scenarios[scenario].find((r) => r.variant === 'service');
     if (service) lines.push(...persistence(service, `This service, ${SCENARIO_LABELS[scenario]}`));
+    if (scenario === 'allGrants') lines.push(...cpuPerGrantTable(results.scenarios.allGrants));
   }
   lines.push(...afterSellOutSection(results.afterSellOut ?? []));
   lines.push(...idleSection(results.idle));
@@ -173,6 +175,35 @@ export function renderResultsSection(results: BenchResults): string {
     );
   lines.push('', END);
   return lines.join('\n');
+}
+
+/** (b): µs of CPU per grant by process, and each variant's total against the reference's. */
+function cpuPerGrantTable(runs: readonly VariantRun[]): string[] {
+  const measured = runs.flatMap((run) => {
+    const perGrant = cpuPerGrant(run);
+    return perGrant && run.tally.issued !== null ? [{ run, perGrant }] : [];
+  });
+  const reference = measured.find((m) => m.run.variant === 'reference');
+  if (measured.length === 0) return [];
+  const lines = [
+    `${SCENARIO_LABELS.allGrants}, CPU per grant (µs of CPU per 201, from /proc over the measured load; the load generator and other processes left out; a process a variant does not use shows its idle background):`,
+    '',
+    row(['variant', 'grants/s', ...GRANT_PROCESSES, 'total', '× reference']),
+    row(['---', ...Array.from({ length: GRANT_PROCESSES.length + 3 }, () => '---:')]),
+  ];
+  for (const { run, perGrant } of measured) {
+    const times = reference ? number(perGrant.total / reference.perGrant.total) : '–';
+    lines.push(
+      row([
+        VARIANT_LABELS[run.variant],
+        number(Math.round((run.load.statusCodes['201'] ?? 0) / run.load.seconds)),
+        ...GRANT_PROCESSES.map((p) => number(perGrant.byProcess[p])),
+        number(perGrant.total),
+        times,
+      ]),
+    );
+  }
+  return [...lines, ''];
 }
 
 /** The persistence line under a table: how long until MySQL held every grant, and the lag. */
