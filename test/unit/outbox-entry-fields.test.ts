@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { couponFromFields } from '../../src/adapters/redis/redis-outbox-stream.ts';
+import { couponFromFields, traceFromFields } from '../../src/adapters/redis/redis-outbox-stream.ts';
 import { encodeCouponIssued } from '../../src/application/persist/coupon-issued-event.ts';
 import { CouponMother, randomCampaignId } from '../support/mothers.ts';
 
@@ -30,5 +30,14 @@ describe('couponFromFields (outbox stream entries)', () => {
       'invalid userId',
     );
     expect(couponFromFields(coupon.campaignId, ['coupon', 'nope'])).toBe('payload is not JSON');
+  });
+
+  it("reads the application's trace kept beside the coupon, when there is one", () => {
+    const trace = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
+    const json = encodeCouponIssued(coupon);
+    expect(traceFromFields(['coupon', json, 'trace', trace])).toBe(trace);
+    expect(couponFromFields(coupon.campaignId, ['coupon', json, 'trace', trace])).toEqual(coupon);
+    expect(traceFromFields(['coupon', json])).toBeUndefined();
+    expect(traceFromFields(['coupon', json, 'trace', ''])).toBeUndefined();
   });
 });

@@ -23,6 +23,7 @@ import { registerMetricsRoutes } from './metrics.route.ts';
 import { registerReportRoutes } from './report.route.ts';
 import { rateLimit } from './rate-limit.ts';
 import { handlerRoute, requestContext } from './request-context.ts';
+import { requestSpan } from './request-span.ts';
 import { validationHook } from './validation-hook.ts';
 
 /**
@@ -60,7 +61,9 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const auth = deps.auth ?? { mode: 'body' };
 
-  // First: every response (even a 413 or a 404) carries the request id and is measured.
+  // First, when tracing is on: the request's span holds everything below.
+  if (deps.traced) app.use('*', requestSpan());
+  // Then: every response (even a 413 or a 404) carries the request id and is measured.
   app.use('*', requestContext(deps.logger, deps.metrics));
   app.use('*', methodNotAllowed(app));
   if (adminIdentities(deps).length === 0) {

@@ -40,6 +40,8 @@ export interface HttpDependencies {
   /** `GET /campaigns/{id}/report` (admin) and `GET /stats/recent`; off when omitted. */
   readonly getCampaignReport?: GetCampaignReport;
   readonly listRecentAnswers?: ListRecentAnswers;
+  /** One span per request (tracing on); none when omitted. */
+  readonly traced?: boolean;
 }
 
 export interface OperatorUseCases {

@@ -7,7 +7,13 @@ import type {
   NewFailedIssuance,
 } from '../../application/ports/failed-issuance-repository.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
-import type { RecordIssuedCoupons } from '../../application/persist/record-issued-coupons.ts';
+import type {
+  RecordIssuedCoupons,
+  RecordResult,
+} from '../../application/persist/record-issued-coupons.ts';
+import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { batchLinks, type TracedEvent } from '../tracing/batch-links.ts';
+import { COUPON_ATTRIBUTES, ending, tracer } from '../tracing/tracer.ts';
 import type { EventVerifier } from './event-signature.ts';
 import { CatchUpWatch } from '../../application/catch-up-watch.ts';
 
@@ -184,6 +190,34 @@ export class KafkaCouponConsumer {
     }
   }
 
+  /**
+   * `record` under a CONSUMER span linked to the trace of every event that carries one (a no-op
+   * span unless tracing is on): the span of the batch, parent of its insert.
+   */
+  private recordTraced(
+    batch: EachBatchPayload['batch'],
+    payloads: readonly string[],
+    traced: readonly TracedEvent[],
+  ): Promise<RecordResult> {
+    if (traced.length === 0) return this.options.record.execute(payloads);
+    return tracer.startActiveSpan(
+      `${batch.topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        links: batchLinks(traced),
+        attributes: {
+          'messaging.operation.name': 'process',
+          'messaging.destination.name': batch.topic,
+          'messaging.destination.partition.id': String(batch.partition),
+          'messaging.batch.message_count': payloads.length,
+          [COUPON_ATTRIBUTES.count]: payloads.length,
+        },
+      },
+      ROOT_CONTEXT,
+      (span) => ending(span, () => this.options.record.execute(payloads)),
+    );
+  }
+
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const last = batch.messages.at(-1);
@@ -195,11 +229,15 @@ export class KafkaCouponConsumer {
     // failed_issuance like any undecodable payload, instead of crashing the batch forever.
     const payloads: string[] = [];
     const untrusted: NewFailedIssuance[] = [];
+    const traced: TracedEvent[] = [];
     for (const message of batch.messages) {
       const text = message.value?.toString('utf8') ?? '';
       const verdict = this.options.verifier.verify(message.value, message.headers);
       if (verdict.ok) payloads.push(text);
       else untrusted.push({ ...peekIds(text), payload: text, error: verdict.reason, attempts: 1 });
+      // Only events that carry a trace (the relay traced them) cost anything here.
+      const traceparent = verdict.ok ? header(message.headers?.['traceparent']) : undefined;
+      if (traceparent) traced.push({ traceparent, ...peekIds(text) });
     }
     let recorded = payloads.length === 0;
     let refused = untrusted.length === 0;
@@ -209,7 +247,7 @@ export class KafkaCouponConsumer {
         // ONE call per batch: one multi-row insert is what keeps MySQL ahead of the stampede.
         // Each half is done once: a retry after the other half failed must not record twice.
         if (!recorded) {
-          const result = await this.options.record.execute(payloads);
+          const result = await this.recordTraced(batch, payloads, traced);
           recorded = true;
           this.#totalPersisted += result.persisted;
           this.#totalFailed += result.failed;
@@ -307,4 +345,10 @@ export class KafkaCouponConsumer {
       await payload.heartbeat();
     }
   }
+}
+
+/** A header's value as text (kafkajs gives a Buffer, a string, an array or nothing). */
+function header(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
 }

@@ -4,8 +4,10 @@ import {
   encodeCouponIssued,
 } from '../../application/persist/coupon-issued-event.ts';
 import { PublisherUnavailableError } from '../../application/errors.ts';
-import type { CouponPublisher } from '../../application/ports/coupon-publisher.port.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type {
+  CouponPublisher,
+  OutgoingCoupon,
+} from '../../application/ports/coupon-publisher.port.ts';
 import type { EventSigner } from './event-signature.ts';
 
 /**
@@ -20,6 +22,8 @@ import type { EventSigner } from './event-signature.ts';
  *   relies on neither: `saveAll` is idempotent and order-free.
  * - Every message is signed (EventSigner: HMAC-SHA256 over the exact value bytes, in headers):
  *   the consumer persists only what it can verify, so a foreign producer cannot mint coupons.
+ * - A coupon with a trace carries it in the W3C `traceparent` header (outside the signed bytes):
+ *   the consumer links its batch to it.
  * - Every failure becomes PublisherUnavailableError: the relay keeps the entries and backs off;
  *   a partial write is possible (the port says so) and harmless (redelivery is idempotent).
  * - The producer is connected lazily and again after any failure, so a broker that was down
@@ -42,16 +46,17 @@ export class KafkaCouponPublisher implements CouponPublisher {
     });
   }
 
-  async publish(coupons: readonly Coupon[]): Promise<void> {
+  async publish(coupons: readonly OutgoingCoupon[]): Promise<void> {
     // Nothing to say: no request, not even a connection (an idle relay must not need Kafka).
     if (coupons.length === 0) return;
     const messages: Message[] = coupons.map((coupon) => {
       // The bytes that are signed are the bytes that are sent: no second serialisation.
       const value = Buffer.from(encodeCouponIssued(coupon), 'utf8');
+      const headers = { 'schema-version': SCHEMA_VERSION, ...this.signer.headers(value) };
       return {
         key: `${coupon.campaignId}:${coupon.userId}`,
         value,
-        headers: { 'schema-version': SCHEMA_VERSION, ...this.signer.headers(value) },
+        headers: coupon.trace === undefined ? headers : { ...headers, traceparent: coupon.trace },
       };
     });
     try {

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 import type { Logger } from '../../application/ports/logger.port.ts';
@@ -27,6 +28,7 @@ export function createPinoLogger(
   name: string,
   destination?: DestinationStream,
   format: LogFormat = 'json',
+  { traceIds = false }: { readonly traceIds?: boolean } = {},
 ): Logger & { child(b: object): Logger } {
   const options = {
     name,
@@ -34,6 +36,8 @@ export function createPinoLogger(
     base: { pid: process.pid, service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: { err: pino.stdSerializers.errWithCause },
+    // With tracing on, a line written inside a span names it, so a log line leads to its trace.
+    ...(traceIds ? { mixin: activeSpanIds } : {}),
   };
   const terminal = destination === undefined && process.stdout.isTTY === true;
   if (resolveLogFormat(format, terminal) === 'pretty') {
@@ -47,4 +51,12 @@ export function createPinoLogger(
     return pino(options, readable);
   }
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** `trace_id` and `span_id` of the span active where the line is written (none: nothing). */
+function activeSpanIds(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
 }

@@ -1,6 +1,8 @@
 import type { Clock } from '../../application/ports/clock.port.ts';
-import type { CouponPublisher } from '../../application/ports/coupon-publisher.port.ts';
-import type { Coupon } from '../../domain/coupon.ts';
+import type {
+  CouponPublisher,
+  OutgoingCoupon,
+} from '../../application/ports/coupon-publisher.port.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
 import { oldestIssuedAt } from './oldest-issued-at.ts';
 
@@ -16,7 +18,7 @@ export class MeteredCouponPublisher implements CouponPublisher {
     private readonly clock: Clock,
   ) {}
 
-  async publish(coupons: readonly Coupon[]): Promise<void> {
+  async publish(coupons: readonly OutgoingCoupon[]): Promise<void> {
     try {
       await this.inner.publish(coupons);
     } catch (error) {

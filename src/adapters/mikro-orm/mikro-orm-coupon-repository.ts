@@ -6,6 +6,8 @@ import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { CouponSchema } from './entity-schemas.ts';
 import { withStoreErrors } from './map-store-error.ts';
+import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { COUPON_ATTRIBUTES, ending, tracer } from '../tracing/tracer.ts';
 import { couponFromRecord, couponToColumns } from './row-mapping.ts';
 
 /**
@@ -35,6 +37,20 @@ function insertSql(rows: number): string {
     `\`returned\` = if(${unrevoked}, values(\`returned\`), \`returned\`), ` +
     `\`revoked_at\` = if(${unrevoked}, values(\`revoked_at\`), \`revoked_at\`)`
   );
+}
+
+/** The insert's span attributes: the rows, and the coupon's ids when it is one (a row isolated). */
+function insertAttributes(coupons: readonly Coupon[]): Attributes {
+  const one = coupons.length === 1 ? coupons[0] : undefined;
+  return {
+    'db.system.name': 'mysql',
+    'db.operation.name': 'INSERT',
+    'db.collection.name': 'coupon',
+    [COUPON_ATTRIBUTES.count]: coupons.length,
+    ...(one
+      ? { [COUPON_ATTRIBUTES.campaignId]: one.campaignId, [COUPON_ATTRIBUTES.userId]: one.userId }
+      : {}),
+  };
 }
 
 /** A coupon the unique (campaign_id, sequence) key turned away: another user holds its sequence. */
@@ -73,6 +89,15 @@ export class MikroOrmCouponRepository implements CouponRepository {
 
   async saveAll(coupons: readonly Coupon[]): Promise<void> {
     if (coupons.length === 0) return;
+    // A CLIENT span under the consumer's batch span (a no-op unless tracing is on).
+    return tracer.startActiveSpan(
+      'INSERT coupon',
+      { kind: SpanKind.CLIENT, attributes: insertAttributes(coupons) },
+      (span) => ending(span, () => this.insert(coupons)),
+    );
+  }
+
+  private async insert(coupons: readonly Coupon[]): Promise<void> {
     const rows = normalise(coupons);
     // Build every statement before touching the database, so a value that cannot be encoded
     // (an invalid Date) fails as a poison record without holding a connection.

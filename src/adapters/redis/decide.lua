@@ -20,6 +20,8 @@
 --   paused    the kill switch
 --   eligible  function() -> whether the applicant may win (read only when it matters)
 --   sequence  function(grants) -> the campaign-wide sequence of this ledger's grants-th grant
+--   trace     the application's W3C traceparent ('' when tracing is off): kept beside the coupon
+--             in the outbox entry, so the relay's publish joins the application's trace
 --
 -- Reply {kind, value}, the kind named as the domain's Decision names it: {'issued', sequence} ·
 -- {'already-issued'} · {'not-open', startsAt} · {'closed', endsAt} · {'sold-out'} (this ledger's
@@ -52,9 +54,13 @@ local function decide_and_grant(ledger)
   -- The coupon's primitives as JSON (CouponPrimitives in src/domain/coupon.ts, version 2): the
   -- outbox reader decodes it with the domain's codec. Ids are parsed to plain characters before
   -- they reach a script, so concatenation needs no escaping.
-  redis.call('XADD', KEYS[4], '*', 'coupon',
-    '{"v":2,"campaignId":"' .. ARGV[1] .. '","userId":"' .. userId .. '","sequence":' .. sequence
-    .. ',"issuedAt":' .. at .. '}')
+  local coupon = '{"v":2,"campaignId":"' .. ARGV[1] .. '","userId":"' .. userId
+    .. '","sequence":' .. sequence .. ',"issuedAt":' .. at .. '}'
+  if ledger.trace and ledger.trace ~= '' then
+    redis.call('XADD', KEYS[4], '*', 'coupon', coupon, 'trace', ledger.trace)
+  else
+    redis.call('XADD', KEYS[4], '*', 'coupon', coupon)
+  end
   redis.call('SET', KEYS[3], grants)
   redis.call('HSET', KEYS[2], userId, sequence)
   redis.call('HSET', KEYS[5], userId, at)

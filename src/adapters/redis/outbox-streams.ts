@@ -5,6 +5,7 @@ import { isReplyError } from './redis-errors.ts';
 import { RELAY_GROUP, type LedgerTag, type RedisKeys } from './redis-keys.ts';
 import {
   couponFromFields,
+  traceFromFields,
   ensureRelayGroup,
   entryHandle,
   parseStreamEntries,
@@ -129,7 +130,8 @@ export class OutboxStreams {
     for (const { id, fields } of raw) {
       const coupon = couponFromFields(campaignId, fields);
       if (typeof coupon !== 'string') {
-        entries.push({ id: entryHandle(tag, id), coupon });
+        const trace = traceFromFields(fields);
+        entries.push({ id: entryHandle(tag, id), coupon, ...(trace ? { trace } : {}) });
         continue;
       }
       await this.redis.xadd(

@@ -13,6 +13,7 @@ import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { RedisConnection } from './redis-client.ts';
 import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
+import { activeTraceparent } from '../tracing/traceparent.ts';
 import { hsetInBatches, inSetBatches, stageExtras, stageWinners } from './hash-batches.ts';
 import {
   decisionOf,
@@ -107,6 +108,8 @@ export class PlainLedger implements LayoutLedger {
         userId,
         at,
         claims.segment ?? '',
+        // The application's trace, kept with its outbox entry ('' when tracing is off).
+        activeTraceparent(),
       );
       const decision = decisionOf(reply, 'reserve.lua');
       switch (decision.kind) {

@@ -83,6 +83,17 @@ export function couponFromFields(
   return decoded.coupon;
 }
 
+/**
+ * The application's trace kept beside the coupon (decide.lua's `trace` field), or undefined when
+ * the entry has none (tracing was off, or it was written before).
+ */
+export function traceFromFields(fields: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'trace') return fields[i + 1] || undefined;
+  }
+  return undefined;
+}
+
 /** An entry of the field-per-value form, as version 2 primitives. */
 function legacyEntry(values: ReadonlyMap<string, string>): Decoded {
   const number = (name: string) => {

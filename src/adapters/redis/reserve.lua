@@ -12,7 +12,8 @@
 --         sequence granted), KEYS[4] outbox stream, KEYS[5] issued-at hash, KEYS[6] the sharded
 --         layout's marker (on this same slot), KEYS[7] the allowlist set
 -- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock),
--- ARGV[4] the applicant's segment claim ('' = none)
+-- ARGV[4] the applicant's segment claim ('' = none), ARGV[5] the application's traceparent
+-- ('' when tracing is off; see decide.lua)
 --
 -- Reply {kind, value}: decide.lua's, or before it
 --   {'unknown-campaign'} no rules: never defined, or the data was lost (fail closed)
@@ -40,4 +41,5 @@ return decide_and_grant({
   eligible = eligibility(rules[6], rules[7], KEYS[7], ARGV[4]),
   -- One ledger for the whole campaign: its count is the last sequence granted.
   sequence = function(grants) return grants end,
+  trace = ARGV[5],
 })

@@ -4,6 +4,11 @@ import type { Coupon } from '../../domain/coupon.ts';
 export interface OutboxEntry {
   readonly id: string;
   readonly coupon: Coupon;
+  /**
+   * The trace of the application that granted it (a W3C traceparent), when tracing was on: the
+   * relay publishes the coupon within that trace.
+   */
+  readonly trace?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CouponPublisher } from '../ports/coupon-publisher.port.ts';
+import type { CouponPublisher, OutgoingCoupon } from '../ports/coupon-publisher.port.ts';
 import type { IssuanceOutbox, OutboxEntry } from '../ports/issuance-outbox.port.ts';
 
 /**
@@ -26,9 +26,14 @@ export class RelayIssuedCoupons {
     this.#held = entries;
     // Publish first, acknowledge second: a failure in between publishes again (duplicate,
     // harmless), never loses. The held batch is released only when both succeeded.
-    await this.publisher.publish(entries.map((entry) => entry.coupon));
+    await this.publisher.publish(entries.map(outgoing));
     await this.outbox.acknowledge(entries);
     this.#held = [];
     return entries.length;
   }
+}
+
+/** The entry's coupon, with its trace when it has one (no copy when it has none). */
+function outgoing(entry: OutboxEntry): OutgoingCoupon {
+  return entry.trace === undefined ? entry.coupon : { ...entry.coupon, trace: entry.trace };
 }

@@ -1,6 +1,8 @@
 import { createPinoLogger } from '../../adapters/logging/pino-logger.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createRuntime, wiringFor, type Runtime } from '../wiring/container.ts';
+import { startTracing } from '../runtime/tracing.ts';
+import { tracingSettings, type TracingSettings } from '../tracing-settings.ts';
 import { describeError, parseCli } from './cli-options.ts';
 
 const USAGE = (role: string) => `
@@ -23,8 +25,10 @@ export async function runMain(
 ): Promise<void> {
   parseCli({ name: `coupon-${role}`, usage: USAGE(role) });
   let config: Config;
+  let tracingConfig: TracingSettings | undefined;
   try {
     config = loadConfig();
+    tracingConfig = tracingSettings(process.env);
     wiringFor(config);
     check(config);
   } catch (error) {
@@ -34,9 +38,19 @@ export async function runMain(
     }
     throw error;
   }
-  const logger = createPinoLogger(config.LOG_LEVEL, `coupon-${role}`, undefined, config.LOG_FORMAT);
+  // Before anything else is built: the spans of the start itself have a provider to go to.
+  const tracing = await startTracing(tracingConfig, `coupon-${role}`);
+  const logger = createPinoLogger(
+    config.LOG_LEVEL,
+    `coupon-${role}`,
+    undefined,
+    config.LOG_FORMAT,
+    {
+      traceIds: tracing.enabled,
+    },
+  );
   try {
-    const runtime = await createRuntime(config, logger, role);
+    const runtime = await createRuntime(config, logger, role, { tracing });
     runtime.lifecycle.installSignalHandlers();
     await body(runtime);
   } catch (error) {

@@ -15,7 +15,8 @@ import {
 export type HttpRuntime = Pick<
   Runtime,
   'config' | 'core' | 'ports' | 'metrics' | 'logger' | 'lifecycle' | 'healthChecks'
->;
+> &
+  Partial<Pick<Runtime, 'tracing'>>;
 
 /** The user-id source chosen by AUTH_MODE (config validation guarantees the key in jwt mode). */
 export function authSettings(config: Config): AuthSettings {
@@ -70,6 +71,7 @@ export async function buildHttpApp(
     },
     getCampaignReport: core.getCampaignReport,
     listRecentAnswers: core.listRecentAnswers,
+    traced: runtime.tracing === true,
     // The families on their in-memory adapter are listed too (`ledger: memory`, …).
     healthChecks: [
       ...runtime.healthChecks(),

@@ -7,6 +7,7 @@ import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
 import { SystemClock } from '../../adapters/system/system-clock.ts';
 import { memoryLedger, memoryLog, memoryStore } from './adapters-memory.ts';
 import type { Config } from '../config.ts';
+import { TRACING_OFF, type Tracing } from '../runtime/tracing.ts';
 import { composeCore, type Core } from './core.ts';
 import { Lifecycle } from '../runtime/lifecycle.ts';
 import { HEALTH_CHECKS, PORTS, resolvePorts, type Ports } from './ports.ts';
@@ -45,12 +46,16 @@ export interface Runtime {
   readonly core: Core;
   /** The process's metrics, on its own registry (never prom-client's global one). */
   readonly metrics: CouponMetrics;
+  /** Whether spans are recorded (OTEL_* variables, docs/operations.md). */
+  readonly tracing: boolean;
   healthChecks(): HealthCheck[];
 }
 
 export interface RuntimeOptions {
   /** Node process metrics (CPU, memory, event loop, GC) on the registry; on by default. */
   readonly processMetrics?: boolean;
+  /** The process's tracing (startTracing); off when omitted. Flushed last at shutdown. */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -68,6 +73,9 @@ export async function createRuntime(
   const container = new Container({ defaultScope: 'Singleton' });
   const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
   const wiring = wiringFor(config);
+  const tracing = options.tracing ?? TRACING_OFF;
+  // First registered, last stopped: the spans of the shutdown itself are exported too.
+  lifecycle.onStop('tracing', () => tracing.shutdown());
   container.bind(PORTS.logger).toConstantValue(logger);
   container.bind(PORTS.clock).toConstantValue(new SystemClock());
   // Real adapters are imported only when configured: `npm start` never loads their drivers.
@@ -91,7 +99,12 @@ export async function createRuntime(
   const metrics = new CouponMetrics(new Registry(), {
     processMetrics: options.processMetrics ?? true,
   });
-  const core = composeCore(ports, metrics, { counters: config.REPORT_COUNTERS === 'on' });
+  const core = composeCore(
+    ports,
+    metrics,
+    { counters: config.REPORT_COUNTERS === 'on' },
+    tracing.enabled ? { topic: config.KAFKA_TOPIC } : undefined,
+  );
   lifecycle.onStop('reconciler', async () => core.reconciler.stop());
   logger.info({ role, wiring }, 'container ready');
   return {
@@ -103,6 +116,7 @@ export async function createRuntime(
     ports,
     core,
     metrics,
+    tracing: tracing.enabled,
     healthChecks: () => (container.isBound(HEALTH_CHECKS) ? container.getAll(HEALTH_CHECKS) : []),
   };
 }

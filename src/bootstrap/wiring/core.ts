@@ -25,6 +25,8 @@ import { MeteredApplyForCoupon } from '../../adapters/metrics/metered-apply-for-
 import { MeteredCouponPublisher } from '../../adapters/metrics/metered-coupon-publisher.ts';
 import { MeteredCouponRepository } from '../../adapters/metrics/metered-coupon-repository.ts';
 import { MeteredIssuanceLedger } from '../../adapters/metrics/metered-issuance-ledger.ts';
+import { TracedCouponPublisher } from '../../adapters/tracing/traced-coupon-publisher.ts';
+import { TracedIssuanceLedger } from '../../adapters/tracing/traced-issuance-ledger.ts';
 import type { Ports } from './ports.ts';
 import { composeReport, type ReportOptions } from './report.ts';
 
@@ -43,24 +45,34 @@ export const SETTLED_MAX_WINNERS = 100_000;
  * and the operator commands all run these use cases; each uses the ones it needs. Every decorator
  * chain is written where it is built, outermost first (with metrics; without, the decorators are
  * left out):
- * - ledger: metered → the adapter (the Redis one answers settled campaigns from memory inside);
+ * - ledger: metered → traced (tracing on: the reserve's span) → the adapter (the Redis one
+ *   answers settled campaigns from memory inside);
  * - coupons: metered → marked as persisted after each write → the adapter;
- * - publisher: metered → the adapter;
+ * - publisher: metered → traced (tracing on: a publish span per coupon, in its trace) → the adapter;
  * - apply: metered (each decision counted by outcome) → ApplyForCoupon.
  * The campaign report's counters (report.ts) wrap the apply chain and the coupons chain, outermost.
  */
-export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: ReportOptions) {
+export function composeCore(
+  ports: Ports,
+  metrics?: CouponMetrics,
+  report?: ReportOptions,
+  tracing?: TracingOptions,
+) {
   const { logger, clock, outbox, backlog, campaigns, failures, recovery, controls, allowlist } =
     ports;
-  const ledger = metrics ? new MeteredIssuanceLedger(ports.ledger, metrics) : ports.ledger;
+  const traced = tracing ? new TracedIssuanceLedger(ports.ledger) : ports.ledger;
+  const ledger = metrics ? new MeteredIssuanceLedger(traced, metrics) : traced;
   const marking = new MarkingCouponRepository(ports.coupons, ports.marks);
   const reporting = composeReport(ports, report);
   const coupons = reporting.tallyDelays(
     metrics ? new MeteredCouponRepository(marking, metrics, clock) : marking,
   );
-  const publisher = metrics
-    ? new MeteredCouponPublisher(ports.publisher, metrics, clock)
+  const tracedPublisher = tracing
+    ? new TracedCouponPublisher(ports.publisher, tracing.topic)
     : ports.publisher;
+  const publisher = metrics
+    ? new MeteredCouponPublisher(tracedPublisher, metrics, clock)
+    : tracedPublisher;
 
   const catalog = new CachedCampaignRepository(campaigns, { ttlMs: READ_REFRESH_MS });
   const record = new PersistedRecord(ports.marks, coupons, READ_REFRESH_MS);
@@ -102,3 +114,8 @@ export function composeCore(ports: Ports, metrics?: CouponMetrics, report?: Repo
 }
 
 export type Core = ReturnType<typeof composeCore>;
+
+/** Tracing on: what its decorators need (the event log's topic names the publish spans). */
+export interface TracingOptions {
+  readonly topic: string;
+}

@@ -15,8 +15,9 @@
 --         KEYS[6] transfers hash, KEYS[7] the allowlist set (this sub-ledger's users)
 -- ARGV[1] campaignId (the parent: it goes into the outbox entry), ARGV[2] userId,
 -- ARGV[3] now (epoch ms), ARGV[4] the caller's sub-ledger count N, ARGV[5] the caller's index,
--- ARGV[6] the applicant's segment claim ('' = none),
--- ARGV[7..10] optional transfer to credit first: donor index, number, amount, epoch
+-- ARGV[6] the applicant's segment claim ('' = none), ARGV[7] the application's traceparent
+-- ('' when tracing is off; see ../decide.lua),
+-- ARGV[8..11] optional transfer to credit first: donor index, number, amount, epoch
 --
 -- Reply {kind, value}: decide.lua's (a grant's sequence = (local - 1) * N + shard + 1, unique in
 -- the campaign, with local = grants + seqBase: a restore sets seqBase past every restored
@@ -52,15 +53,15 @@ if rules[16] and tonumber(rules[16]) > server_ms() then
 end
 
 local net = tonumber(rules[4]) or 0
-if ARGV[7] then
-  if rules[7] ~= ARGV[10] then
+if ARGV[8] then
+  if rules[7] ~= ARGV[11] then
     return {'other-epoch'}
   end
-  local number = tonumber(ARGV[8])
-  local credited = tonumber(redis.call('HGET', KEYS[6], 'in:' .. ARGV[7])) or 0
+  local number = tonumber(ARGV[9])
+  local credited = tonumber(redis.call('HGET', KEYS[6], 'in:' .. ARGV[8])) or 0
   if number > credited then
-    redis.call('HSET', KEYS[6], 'in:' .. ARGV[7], number)
-    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[9]))
+    redis.call('HSET', KEYS[6], 'in:' .. ARGV[8], number)
+    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[10]))
   end
 end
 
@@ -74,6 +75,7 @@ local reply = decide_and_grant({
   eligible = eligibility(rules[13], rules[14], KEYS[7], ARGV[6]),
   -- Sub-ledger i of N grants i+1, N+i+1, 2N+i+1, … (after seqBase rounds): unique in the campaign.
   sequence = function(grants) return (grants + seqBase - 1) * shards + shard + 1 end,
+  trace = ARGV[7],
 })
 -- The sold-out mark is valid only for the rules it was computed under (a restore changes the
 -- epoch, a redefinition may change the total).

@@ -22,6 +22,7 @@ import {
   type ScriptCall,
 } from '../redis-scripts.ts';
 import { baseQuota, type ShardedKeys, type ShardLayout } from './sharded-layout.ts';
+import { activeTraceparent } from '../../tracing/traceparent.ts';
 import {
   creditOf,
   debitOf,
@@ -130,7 +131,7 @@ export class SubLedgerCommands {
     const transfer = credit ? [credit.donor, credit.number, credit.amount, credit.epoch] : [];
     const reply = await this.#run.reserve(
       ...[k.campaign, k.users, k.count, k.outbox, k.issuedAt, k.transfers, k.allowlist],
-      ...[campaignId, userId, at, layout.shards, shard, segment, ...transfer],
+      ...[campaignId, userId, at, layout.shards, shard, segment, activeTraceparent(), ...transfer],
     );
     return decisionOf(reply, 'sharded/reserve-shard.lua');
   }
