@@ -64,6 +64,7 @@ import { componentsPerRequest, summariseProfile, type CpuProfile } from './profi
 import { renderResultsSection, replaceResultsSection } from './report-markdown.ts';
 import {
   EXPERIMENTS,
+  isService,
   persistLag,
   startVariant,
   type Variant,
@@ -71,7 +72,7 @@ import {
 } from './variants.ts';
 
 const ALL_VARIANTS =
-  'ceiling,reference,service,lock-based,incr-insert,ceiling-yield,ceiling-node-body';
+  'ceiling,reference,service,service-traced,lock-based,incr-insert,ceiling-yield,ceiling-node-body';
 /** stampede and allGrants run per variant; the others are the service's alone, or the consumer's. */
 const ALL_SCENARIOS = 'stampede,allGrants,reads,soldOut,idle,durability,consumer';
 type RunScenario = ScenarioName | AfterSellOutName | 'idle' | 'durability' | 'consumer';
@@ -226,7 +227,7 @@ async function measureScenario(
   let persisted: Pick<VariantRun, 'persistedAfterLoadEndMs' | 'persistLagMs'> = {};
   let issued = (await variant.tally(campaignId)).issued;
   if (variant.table !== undefined && issued !== null) {
-    const timeoutMs = variant.name === 'service' ? 120_000 : 10_000;
+    const timeoutMs = isService(variant.name) ? 120_000 : 10_000;
     const settling = performance.now();
     let waited: number | undefined;
     // On a busy machine a request still in flight may be granted after the first count: wait
@@ -237,7 +238,7 @@ async function measureScenario(
       if (waited === undefined || again === issued) break;
       issued = again;
     }
-    if (variant.name === 'service') {
+    if (isService(variant.name)) {
       persisted = {
         persistedAfterLoadEndMs:
           waited === undefined ? null : Math.round(performance.now() - settling),

@@ -17,10 +17,14 @@ export type VariantName =
   | 'ceiling'
   | 'reference'
   | 'service'
+  | 'service-traced'
   | 'lock-based'
   | 'incr-insert'
   | 'ceiling-yield'
   | 'ceiling-node-body';
+
+/** The service's processes, with or without tracing: rows in `coupon`, a consumer, a persist lag. */
+export const isService = (name: VariantName) => name === 'service' || name === 'service-traced';
 
 /** Experiments: variants of the ceiling that price one effect each; the scenario is irrelevant to them. */
 export const EXPERIMENTS: readonly VariantName[] = ['ceiling-yield', 'ceiling-node-body'];
@@ -29,6 +33,7 @@ export const VARIANT_LABELS: Record<VariantName, string> = {
   ceiling: 'ceiling (bare Hono, no I/O)',
   reference: 'reference (strict body check + one auto-pipelined EVALSHA of reserve.lua)',
   service: 'this service (Redis Lua + outbox → Kafka → MySQL)',
+  'service-traced': 'this service, tracing on (every application sampled, OTLP to a local sink)',
   'lock-based': 'lock-based (MySQL SELECT … FOR UPDATE, count, insert)',
   'incr-insert': 'INCR + direct MySQL insert per grant',
   'ceiling-yield': 'experiment: the ceiling + one `await setImmediate` per request',
@@ -40,6 +45,7 @@ export const VARIANT_SHORT_LABELS: Record<VariantName, string> = {
   ceiling: 'ceiling (bare Hono)',
   reference: 'reference (one EVALSHA)',
   service: 'this service',
+  'service-traced': 'this service, traced',
   'lock-based': 'lock-based (FOR UPDATE)',
   'incr-insert': 'INCR + MySQL insert',
   'ceiling-yield': 'exp.: ceiling + yield',
@@ -97,9 +103,11 @@ export async function startVariant(
   const profile = (folder: string) =>
     // One folder per process: --cpu-prof writes a profile per thread (tsx's loader runs in one).
     options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, folder)}`] : [];
+  // The CPU meter's names: the server, then the service's consumer and tracing collector.
+  const names = ['server', 'consumer', 'collector'];
   const started = (processes: StartedProcess[]) => ({
     pids: Object.fromEntries(
-      processes.map((p, i) => [i === 0 ? 'server' : 'consumer', p.child.pid ?? 0]),
+      processes.map((p, i): [string, number] => [names[i] ?? `process ${i}`, p.child.pid ?? 0]),
     ),
     stop: async () => {
       for (const p of processes) await p.stop();
@@ -170,15 +178,21 @@ export async function startVariant(
         },
       };
     }
-    case 'service': {
+    case 'service':
+    case 'service-traced': {
       const token = randomBytes(16).toString('hex');
       const ledger = options.ledger;
       const ledgerRedis = ledger?.redis ?? redis;
+      const collector =
+        name === 'service-traced'
+          ? await startNodeProcess(path('./servers/otlp-sink.ts'), {}, { readyPath: '/health' })
+          : undefined;
       const shared = {
         ...env,
         ...ledger?.env,
         KAFKA_TOPIC: options.topic,
         LOG_LEVEL: 'warn',
+        ...(collector ? tracingTo(collector.url) : {}),
         ...options.serviceEnv,
       };
       const consumer = await startNodeProcess(
@@ -199,7 +213,8 @@ export async function startVariant(
         name,
         url: api.url,
         table: 'coupon',
-        ...started([api, consumer]),
+        ...started([api, consumer, ...(collector ? [collector] : [])]),
+        ...(collector ? { stop: stopTraced([api, consumer], collector) } : {}),
         async createCampaign(id, totalQuantity) {
           const campaign = { id, name: `bench ${id}`, totalQuantity };
           const response = await openCampaign(fetchFrom(api.url), token, campaign);
@@ -258,6 +273,30 @@ export async function startVariant(
       };
     }
   }
+}
+
+/** Every application traced (the worst case; a sampler keeps a share), exported over OTLP. */
+function tracingTo(collectorUrl: string): Record<string, string> {
+  return {
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+    OTEL_TRACES_SAMPLER: 'always_on',
+  };
+}
+
+/**
+ * Stops the traced service, then checks that its spans reached the collector: a "traced" run
+ * whose tracing was off would price nothing, so it fails instead of reporting figures.
+ */
+function stopTraced(service: StartedProcess[], collector: StartedProcess): () => Promise<void> {
+  return async () => {
+    for (const p of service) await p.stop();
+    const received = (await (await fetch(`${collector.url}/received`)).json()) as {
+      exports: number;
+    };
+    await collector.stop();
+    if (received.exports === 0) throw new Error('service-traced: no span reached the collector');
+  };
 }
 
 /** Grant-to-row delay of the service's coupons (persisted_at − issued_at), in ms. */
