@@ -47,7 +47,18 @@ export interface Campaign extends CampaignRules {
   readonly id: CampaignId;
   readonly name: string;
   readonly state?: PublicationState;
+  /**
+   * The proof-of-work gate: each application must carry a solved challenge of this difficulty
+   * (how many numbers a solver may have to try). Checked before the ledger is asked, so it is
+   * not one of the rules the ledger decides by. Absent: no gate.
+   */
+  readonly proofOfWorkDifficulty?: number;
 }
+
+/** The gate's difficulty range: below it a solve is free, above it a phone takes seconds. */
+export const MIN_PROOF_OF_WORK_DIFFICULTY = 1_000;
+export const MAX_PROOF_OF_WORK_DIFFICULTY = 10_000_000;
+export const PROOF_OF_WORK_RULE = `must be a whole number from ${MIN_PROOF_OF_WORK_DIFFICULTY} to ${MAX_PROOF_OF_WORK_DIFFICULTY}`;
 
 /** What an operator sees: the publication, the pause and the window, read at `now`. */
 export type CampaignPhase = 'draft' | 'scheduled' | 'live' | 'paused' | 'ended';
@@ -71,6 +82,7 @@ export interface CampaignDraft {
   startsAt?: Date;
   endsAt?: Date;
   eligibility?: Eligibility;
+  proofOfWorkDifficulty?: number;
 }
 
 /** Checks the rules a new campaign must satisfy and fills in the defaults; it starts a draft. */
@@ -119,6 +131,15 @@ export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
   if (eligibility.kind === 'segment' && !SEGMENT.test(eligibility.segment)) {
     problems.push({ field: 'eligibility.segment', message: SEGMENT_RULE });
   }
+  const difficulty = draft.proofOfWorkDifficulty;
+  if (
+    difficulty !== undefined &&
+    (!Number.isInteger(difficulty) ||
+      difficulty < MIN_PROOF_OF_WORK_DIFFICULTY ||
+      difficulty > MAX_PROOF_OF_WORK_DIFFICULTY)
+  ) {
+    problems.push({ field: 'proofOfWorkDifficulty', message: PROOF_OF_WORK_RULE });
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -130,6 +151,7 @@ export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
       ...(draft.startsAt ? { startsAt: draft.startsAt } : {}),
       ...(draft.endsAt ? { endsAt: draft.endsAt } : {}),
       ...(eligibility.kind !== 'anyone' ? { eligibility } : {}),
+      ...(difficulty !== undefined ? { proofOfWorkDifficulty: difficulty } : {}),
     },
   };
 }

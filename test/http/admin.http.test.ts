@@ -31,6 +31,7 @@ describe('HTTP: admin routes', () => {
         perUserLimit: 1,
         startsAt,
         endsAt,
+        proofOfWorkDifficulty: null,
         issued: 0,
         revoked: 0,
         returned: 0,

@@ -10,6 +10,7 @@ import {
   EligibilitySchema,
   OBJECT_RULE,
   ourWords,
+  ProofOfWorkDifficultySchema,
   UserIdSchema,
 } from './schemas.ts';
 
@@ -117,6 +118,9 @@ export const CorrectionBody = z
       startsAt: nullableDateTime('A new opening; null: open at once'),
       endsAt: nullableDateTime('A new closing; null: never'),
       eligibility: EligibilitySchema.optional(),
+      proofOfWorkDifficulty: ProofOfWorkDifficultySchema.nullable()
+        .optional()
+        .openapi({ description: 'A new proof-of-work difficulty; null: no gate' }),
       reason,
     },
     ourWords(OBJECT_RULE),

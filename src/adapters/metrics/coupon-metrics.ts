@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedProbe } from './cached-probe.ts';
+import { ProofMetrics, type ProofSnapshot } from './proof-metrics.ts';
 import {
   LabelledCounter,
   LabelledHistogram,
@@ -73,6 +74,8 @@ export interface OperationalSnapshot {
   readonly outboxDepth: number | null;
   /** Open failed_issuance rows; null when this process has no failure store. */
   readonly failedOpen: number | null;
+  /** The proof-of-work gate: challenges issued, solutions accepted and refused by reason. */
+  readonly proofs: ProofSnapshot;
 }
 
 /**
@@ -82,6 +85,8 @@ export interface OperationalSnapshot {
  */
 export class CouponMetrics {
   readonly registry: Registry;
+  /** The proof-of-work gate's counters. */
+  readonly proofs: ProofMetrics;
   // The apply path's series: touched on every request, so the cheap kind (labelled-series.ts).
   readonly #httpRequests: LabelledCounter<'method' | 'route' | 'status'>;
   readonly #httpDuration: LabelledHistogram<'method' | 'route'>;
@@ -107,6 +112,7 @@ export class CouponMetrics {
     const registers = [registry];
     this.#registers = registers;
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+    this.proofs = new ProofMetrics(registry);
 
     this.#httpRequests = new LabelledCounter(
       'http_requests_total',
@@ -277,6 +283,7 @@ export class CouponMetrics {
       decisions,
       outboxDepth: finiteOrNull(outboxDepth),
       failedOpen: finiteOrNull(failedOpen),
+      proofs: this.proofs.snapshot(),
     };
   }
 }

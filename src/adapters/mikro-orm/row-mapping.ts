@@ -29,6 +29,7 @@ export function campaignToRecord(
     paused: campaign.paused ?? false,
     eligibility: eligibility.kind,
     segment: eligibility.kind === 'segment' ? eligibility.segment : null,
+    proofOfWorkDifficulty: campaign.proofOfWorkDifficulty ?? null,
   };
 }
 
@@ -49,6 +50,9 @@ export function campaignFromRecord(record: CampaignRecord): Campaign {
         : record.eligibility === 'allowlist'
           ? { kind: 'allowlist' }
           : { kind: 'anyone' },
+    ...(record.proofOfWorkDifficulty !== null && record.proofOfWorkDifficulty !== undefined
+      ? { proofOfWorkDifficulty: record.proofOfWorkDifficulty }
+      : {}),
   });
 }
 

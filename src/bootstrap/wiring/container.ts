@@ -4,9 +4,10 @@ import { Registry } from 'prom-client';
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
+import { AltchaProofOfWork } from '../../adapters/proof-of-work/altcha-proof-of-work.ts';
 import { SystemClock } from '../../adapters/system/system-clock.ts';
 import { memoryLedger, memoryLog, memoryStore } from './adapters-memory.ts';
-import type { Config } from '../config.ts';
+import { DEVELOPMENT_PROOF_HMAC_KEY, type Config } from '../config.ts';
 import { composeCore, type Core } from './core.ts';
 import { Lifecycle } from '../runtime/lifecycle.ts';
 import { HEALTH_CHECKS, PORTS, resolvePorts, type Ports } from './ports.ts';
@@ -91,7 +92,16 @@ export async function createRuntime(
   const metrics = new CouponMetrics(new Registry(), {
     processMetrics: options.processMetrics ?? true,
   });
-  const core = composeCore(ports, metrics, { counters: config.REPORT_COUNTERS === 'on' });
+  const proofOfWork = new AltchaProofOfWork(
+    config.PROOF_HMAC_KEY ?? DEVELOPMENT_PROOF_HMAC_KEY,
+    config.PROOF_CHALLENGE_TTL_MS,
+  );
+  const core = composeCore(
+    ports,
+    metrics,
+    { counters: config.REPORT_COUNTERS === 'on' },
+    proofOfWork,
+  );
   lifecycle.onStop('reconciler', async () => core.reconciler.stop());
   logger.info({ role, wiring }, 'container ready');
   return {
