@@ -20,6 +20,8 @@ export interface CampaignCorrection {
   readonly eligibility?: Eligibility;
   /** `null` removes the proof-of-work gate. */
   readonly proofOfWorkDifficulty?: number | null;
+  /** `null` (or 0) turns the shuffled opening off. */
+  readonly openingShuffleMs?: number | null;
 }
 
 /** The campaign with the correction applied, checked by the same rules as a new campaign. */
@@ -29,6 +31,7 @@ export function correct(campaign: Campaign, change: CampaignCorrection): Result<
   const startsAt = pick(change.startsAt, campaign.startsAt);
   const endsAt = pick(change.endsAt, campaign.endsAt);
   const difficulty = pick(change.proofOfWorkDifficulty, campaign.proofOfWorkDifficulty);
+  const shuffleMs = pick(change.openingShuffleMs, campaign.openingShuffleMs);
   const checked = checkCampaign({
     id: campaign.id,
     name: change.name ?? campaign.name,
@@ -38,6 +41,7 @@ export function correct(campaign: Campaign, change: CampaignCorrection): Result<
     ...(endsAt ? { endsAt } : {}),
     eligibility: change.eligibility ?? campaign.eligibility ?? { kind: 'anyone' },
     ...(difficulty !== undefined ? { proofOfWorkDifficulty: difficulty } : {}),
+    ...(shuffleMs !== undefined ? { openingShuffleMs: shuffleMs } : {}),
   });
   if (!checked.ok) return checked;
   const { state, paused } = campaign;

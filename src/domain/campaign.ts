@@ -33,6 +33,11 @@ export interface CampaignRules {
   readonly paused?: boolean;
   /** Absent: anyone. */
   readonly eligibility?: Eligibility;
+  /**
+   * The shuffled opening: applications in the first this-many ms from `startsAt` are collected
+   * and decided together, in a random order, once it has passed (see opening.ts). Absent: off.
+   */
+  readonly openingShuffleMs?: number;
 }
 
 /**
@@ -83,6 +88,8 @@ export interface CampaignDraft {
   endsAt?: Date;
   eligibility?: Eligibility;
   proofOfWorkDifficulty?: number;
+  /** 0 is the same as absent: no shuffled opening. */
+  openingShuffleMs?: number;
 }
 
 /** Checks the rules a new campaign must satisfy and fills in the defaults; it starts a draft. */
@@ -140,6 +147,8 @@ export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
   ) {
     problems.push({ field: 'proofOfWorkDifficulty', message: PROOF_OF_WORK_RULE });
   }
+  const shuffleMs = draft.openingShuffleMs === 0 ? undefined : draft.openingShuffleMs;
+  if (shuffleMs !== undefined) problems.push(...openingProblems(shuffleMs, draft));
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -152,8 +161,27 @@ export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
       ...(draft.endsAt ? { endsAt: draft.endsAt } : {}),
       ...(eligibility.kind !== 'anyone' ? { eligibility } : {}),
       ...(difficulty !== undefined ? { proofOfWorkDifficulty: difficulty } : {}),
+      ...(shuffleMs !== undefined ? { openingShuffleMs: shuffleMs } : {}),
     },
   };
+}
+
+/** The shuffled opening's length: long enough to level a burst, short enough to wait for. */
+export const MAX_OPENING_SHUFFLE_MS = 60_000;
+export const OPENING_SHUFFLE_RULE = `must be a whole number of ms from 0 (off) to ${MAX_OPENING_SHUFFLE_MS}`;
+
+/** A shuffled opening needs an opening instant, and a window that outlasts it. */
+function openingProblems(shuffleMs: number, draft: CampaignDraft): FieldProblem[] {
+  if (!Number.isInteger(shuffleMs) || shuffleMs < 0 || shuffleMs > MAX_OPENING_SHUFFLE_MS) {
+    return [{ field: 'openingShuffleMs', message: OPENING_SHUFFLE_RULE }];
+  }
+  if (!draft.startsAt) {
+    return [{ field: 'openingShuffleMs', message: 'needs startsAt: the opening it shuffles' }];
+  }
+  if (draft.endsAt && draft.endsAt.getTime() <= draft.startsAt.getTime() + shuffleMs) {
+    return [{ field: 'openingShuffleMs', message: 'must end before endsAt' }];
+  }
+  return [];
 }
 
 /** A segment value: what a JWT claim carries and the ledger compares, plain characters only. */

@@ -330,6 +330,7 @@ describe('HTTP: apply, status and summary', () => {
         perUserLimit: 1,
         startsAt,
         endsAt: null,
+        openingShuffleMs: null,
         proofOfWorkDifficulty: null,
         issued: 3,
         revoked: 0,

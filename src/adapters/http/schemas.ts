@@ -7,6 +7,8 @@ import {
   MIN_PROOF_OF_WORK_DIFFICULTY,
   PER_USER_LIMIT,
   PROOF_OF_WORK_RULE,
+  MAX_OPENING_SHUFFLE_MS,
+  OPENING_SHUFFLE_RULE,
   SEGMENT,
   SEGMENT_RULE,
 } from '../../domain/campaign.ts';
@@ -160,6 +162,15 @@ export const CampaignSummarySchema = z
     perUserLimit: z.number().int(),
     startsAt: z.string().nullable(),
     endsAt: z.string().nullable(),
+    openingShuffleMs: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({
+        description:
+          'The shuffled opening: null when off; else applications of the first this-many ms ' +
+          'from startsAt are answered once it has passed, decided in a random order',
+      }),
     proofOfWorkDifficulty: z
       .number()
       .int()
@@ -188,6 +199,20 @@ export const CampaignSummarySchema = z
   .openapi('CampaignSummary');
 
 /** The proof-of-work gate's difficulty, by the domain's rule: the same on create and on a correction. */
+export const OpeningShuffleMsSchema = z
+  .number(ourWords(OPENING_SHUFFLE_RULE))
+  .int(ourWords(OPENING_SHUFFLE_RULE))
+  .min(0, ourWords(OPENING_SHUFFLE_RULE))
+  .max(MAX_OPENING_SHUFFLE_MS, ourWords(OPENING_SHUFFLE_RULE))
+  .openapi({
+    description:
+      'The shuffled opening (W, in ms; 0: off): applications that arrive in the first W ms ' +
+      'from startsAt (which it needs) are collected and, once W has passed, decided in a random ' +
+      'order instead of arrival order; their answers come after W. Later applications are ' +
+      'first come, first served. Left out: off.',
+    example: 500,
+  });
+
 export const ProofOfWorkDifficultySchema = z
   .number(ourWords(PROOF_OF_WORK_RULE))
   .int(ourWords(PROOF_OF_WORK_RULE))
@@ -291,14 +316,17 @@ export const CreateCampaignBody = z
       eligibility: EligibilitySchema.optional().openapi({
         description: 'Who may win; `anyone` when left out.',
       }),
+      openingShuffleMs: OpeningShuffleMsSchema.optional(),
       proofOfWorkDifficulty: ProofOfWorkDifficultySchema.optional(),
     },
     ourWords(OBJECT_RULE),
   )
   .openapi('CreateCampaign', {
     description:
-      'Cross-field rule: when both are given, endsAt is strictly later than startsAt ' +
-      '(endsAt == startsAt is refused with 400 VALIDATION_FAILED on field endsAt).',
+      'Cross-field rules: when both are given, endsAt is strictly later than startsAt ' +
+      '(endsAt == startsAt is refused with 400 VALIDATION_FAILED on field endsAt); a non-zero ' +
+      'openingShuffleMs needs startsAt, and startsAt + openingShuffleMs before endsAt (else 400 ' +
+      'on field openingShuffleMs).',
   });
 
 export const CampaignListSchema = z
