@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedProbe } from './cached-probe.ts';
+import { OpeningMetrics } from './opening-metrics.ts';
 import { ProofMetrics, type ProofSnapshot } from './proof-metrics.ts';
 import {
   LabelledCounter,
@@ -33,7 +34,7 @@ export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
   'error',
 ];
 
-export type LedgerOperation = 'define' | 'reserve' | 'find_grant' | 'tally';
+export type LedgerOperation = 'define' | 'reserve' | 'collect' | 'find_grant' | 'tally';
 
 /** Ledger calls are sub-millisecond in memory and ~0.1-2 ms on Redis; 100 ms is already bad. */
 const LEDGER_BUCKETS = [
@@ -85,6 +86,8 @@ export interface OperationalSnapshot {
  */
 export class CouponMetrics {
   readonly registry: Registry;
+  /** The shuffled opening's counters (opening-metrics.ts). */
+  readonly openings: OpeningMetrics;
   /** The proof-of-work gate's counters. */
   readonly proofs: ProofMetrics;
   // The apply path's series: touched on every request, so the cheap kind (labelled-series.ts).
@@ -112,6 +115,7 @@ export class CouponMetrics {
     const registers = [registry];
     this.#registers = registers;
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+    this.openings = new OpeningMetrics(registry);
     this.proofs = new ProofMetrics(registry);
 
     this.#httpRequests = new LabelledCounter(
