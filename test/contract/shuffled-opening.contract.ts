@@ -172,6 +172,18 @@ export function describeShuffledOpeningContract(
       },
     );
 
+    it('still answers everyone it collected when an operator turns the opening off meanwhile', async () => {
+      const campaign = await defined(2);
+      const users = userIds(3);
+      await applyInOpening(campaign, users);
+      await ledger.define({ ...campaign, openingShuffleMs: 0 });
+
+      expect(kinds(await collectAll(campaign, users, at(W - 1)))).toEqual({
+        issued: 2,
+        'sold-out': 1,
+      });
+    });
+
     it('decides first come, first served after the opening, as without one', async () => {
       const campaign = await defined(2);
 

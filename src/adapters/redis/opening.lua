@@ -89,7 +89,11 @@ local function apply_in_opening(ledger, pool, drawn, userId, at, given, seed, co
     local entered = redis.call('HSETNX', pool, userId, at .. ':' .. given)
     return {'pooled', drawAt, entered}
   end
-  draw_opening(ledger, pool, drawn, seed)
+  -- A campaign without an opening costs nothing more; a collect still draws a pool left by an
+  -- opening an operator turned off meanwhile.
+  if drawAt or collecting ~= '' then
+    draw_opening(ledger, pool, drawn, seed)
+  end
   if collecting ~= '' then
     local answer = drawn_answer(drawn, userId)
     if answer then
