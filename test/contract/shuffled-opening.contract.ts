@@ -184,6 +184,17 @@ export function describeShuffledOpeningContract(
       });
     });
 
+    it('answers everyone it collected across a fence and a rebuild of the ledger', async () => {
+      const campaign = await defined(2);
+      const users = userIds(3);
+      await applyInOpening(campaign, users);
+      await fixture.recovery.fence(campaign.id);
+
+      expect(kinds(await collectAll(campaign, users))).toEqual({ 'not-ready': 3 });
+      await fixture.recovery.restore(campaign, []);
+      expect(kinds(await collectAll(campaign, users))).toEqual({ issued: 2, 'sold-out': 1 });
+    });
+
     it('decides first come, first served after the opening, as without one', async () => {
       const campaign = await defined(2);
 
