@@ -84,16 +84,19 @@ export function describeShuffledOpeningContract(
         kind: 'pooled',
         drawAt: DRAW_AT,
         entered: true,
+        collected: 1,
       });
       expect(await ledger.reserve(campaign.id, userId, at(W - 1))).toEqual({
         kind: 'pooled',
         drawAt: DRAW_AT,
         entered: false,
+        collected: 1,
       });
       expect(await ledger.collect(campaign.id, userId, NOW, at(W - 1))).toEqual({
         kind: 'pooled',
         drawAt: DRAW_AT,
         entered: false,
+        collected: 1,
       });
       expect((await ledger.tally(campaign.id))?.issued).toBe(0);
       expect(await ledger.findGrant(campaign.id, userId)).toEqual({ kind: 'none' });

@@ -51,6 +51,7 @@ describe('HTTP: the shuffled opening', () => {
     expect(await summary(app, id)).toMatchObject({ issued: 3, openingShuffleMs: W });
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/^coupon_opening_applicants_total 10$/m);
+    expect(metrics).toMatch(/^coupon_opening_batch_size 10$/m);
   });
 
   it('takes the opening on create and on a correction, and null turns it off', async () => {

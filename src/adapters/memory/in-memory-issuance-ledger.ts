@@ -52,7 +52,7 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
       const pool = (ledger.pool ??= new Map());
       const entered = !pool.has(userId);
       if (entered) pool.set(userId, { at: now, segment: claims.segment });
-      return { kind: 'pooled', drawAt, entered };
+      return { kind: 'pooled', drawAt, entered, collected: pool.size };
     }
     this.draw(ledger);
     return this.decided(ledger, userId, now, claims);
@@ -69,7 +69,7 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
     if ('kind' in ledger) return ledger;
     const drawAt = openingDrawAt(ledger.campaign);
     if (drawAt && inShuffledOpening(ledger.campaign, now)) {
-      return { kind: 'pooled', drawAt, entered: false };
+      return { kind: 'pooled', drawAt, entered: false, collected: ledger.pool?.size ?? 0 };
     }
     this.draw(ledger);
     const answer = ledger.drawn?.get(userId);

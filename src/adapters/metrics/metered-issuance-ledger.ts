@@ -34,7 +34,7 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
   ): Promise<Reservation> {
     return this.timed('reserve', async () => {
       const reservation = await this.inner.reserve(campaignId, userId, now, claims);
-      if (reservation.kind === 'pooled') this.metrics.openings.pooled(reservation.entered);
+      if (reservation.kind === 'pooled') this.metrics.openings.pooled(reservation);
       return reservation;
     });
   }

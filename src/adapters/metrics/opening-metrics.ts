@@ -1,15 +1,18 @@
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { LabelledCounter, type CounterSeries } from './labelled-series.ts';
 
 /**
  * The shuffled opening as operators see it: how many applicants each process collected for the
- * draws (`coupon_opening_applicants_total`, each applicant once: summed over processes, it is the
- * size of the opening batch), and how many applications were told to wait for a draw, duplicates
- * included (`coupon_opening_waits_total`).
+ * draws (`coupon_opening_applicants_total`, each applicant once: summed over processes, the size
+ * of the opening batches), how many applications waited for a draw, duplicates included
+ * (`coupon_opening_waits_total`), and the batch of the opening this process last collected for,
+ * as the ledger counted it at that moment (`coupon_opening_batch_size`: max over the processes
+ * is the opening's batch so far; with sharded stock, one sub-ledger's).
  */
 export class OpeningMetrics {
   readonly #applicants: CounterSeries;
   readonly #waits: CounterSeries;
+  readonly #batch: Gauge;
 
   constructor(registry: Registry) {
     this.#applicants = new LabelledCounter(
@@ -24,15 +27,17 @@ export class OpeningMetrics {
       [],
       registry,
     ).series();
+    this.#batch = new Gauge({
+      name: 'coupon_opening_batch_size',
+      help: 'Applicants collected so far by the shuffled opening this process last collected for',
+      registers: [registry],
+    });
   }
 
-  /** One application collected; `entered`: the applicant was new to the opening's batch. */
-  pooled(entered: boolean): void {
+  /** One application collected: `entered` if the applicant was new to a batch of `collected`. */
+  pooled(application: { readonly entered: boolean; readonly collected: number }): void {
     this.#waits.add();
-    if (entered) this.#applicants.add();
-  }
-
-  get applicants(): number {
-    return this.#applicants.value;
+    if (application.entered) this.#applicants.add();
+    this.#batch.set(application.collected);
   }
 }

@@ -134,10 +134,15 @@ export type ScriptDecision =
  * (and becomes LedgerUnavailableError): an unreadable answer is never taken for one.
  */
 export function decisionOf(reply: unknown, script: string): ScriptDecision {
-  const [kind, value, entered] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const [kind, value, entered, collected] = Array.isArray(reply) ? (reply as unknown[]) : [];
   switch (kind) {
     case 'pooled':
-      return { kind, drawAt: instant(value, script), entered: entered === 1 };
+      return {
+        kind,
+        drawAt: instant(value, script),
+        entered: entered === 1,
+        collected: toCount(collected),
+      };
     case 'issued':
       return { kind, sequence: toCount(value) };
     case 'not-open':

@@ -72,14 +72,14 @@ end
 
 -- One application (`collecting` = '') or one collect (`collecting` = the caller's now, epoch ms;
 -- `at` = when it applied) on a known, ready ledger. Replies decide.lua's {kind, value}, named by
--- the ledger, or {'pooled', drawAt, entered (1: new in the pool, 0: already there)}.
+-- the ledger, or {'pooled', drawAt, entered (1: new in the pool, 0: already there), pool size}.
 local function apply_in_opening(ledger, pool, drawn, userId, at, given, seed, collecting)
   collecting = collecting or ''
   local now = tonumber(collecting ~= '' and collecting or at)
   local drawAt = opening_draw_at(ledger)
   if drawAt and now >= ledger.startsAt and now < drawAt then
     if collecting ~= '' then
-      return {'pooled', drawAt, 0}
+      return {'pooled', drawAt, 0, redis.call('HLEN', pool)}
     end
     -- A winner hears already-issued at once; after a draw (a caller whose clock is ahead drew
     -- already) an application is decided at once: the opening it belonged to is over.
@@ -87,7 +87,7 @@ local function apply_in_opening(ledger, pool, drawn, userId, at, given, seed, co
       return named(ledger, decide_and_grant(ledger, userId, at, given))
     end
     local entered = redis.call('HSETNX', pool, userId, at .. ':' .. given)
-    return {'pooled', drawAt, entered}
+    return {'pooled', drawAt, entered, redis.call('HLEN', pool)}
   end
   -- A campaign without an opening costs nothing more; a collect still draws a pool left by an
   -- opening an operator turned off meanwhile.

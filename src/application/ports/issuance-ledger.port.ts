@@ -18,9 +18,15 @@ export type Reservation =
   /**
    * Collected in the campaign's shuffled opening (src/domain/opening.ts): decided at `drawAt`
    * together with every application of the opening, in a random order; `collect` answers it from
-   * then on. `entered`: this call added the applicant (false: they were collected already).
+   * then on. `entered`: this call added the applicant (false: they were collected already);
+   * `collected`: the applicants collected so far (the opening's batch; a sub-ledger's, sharded).
    */
-  | { readonly kind: 'pooled'; readonly drawAt: Date; readonly entered: boolean };
+  | {
+      readonly kind: 'pooled';
+      readonly drawAt: Date;
+      readonly entered: boolean;
+      readonly collected: number;
+    };
 
 /** What the caller vouches for about the applicant beyond the id (a verified token's claims). */
 export interface ApplicantClaims {
