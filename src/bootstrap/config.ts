@@ -129,6 +129,16 @@ const ConfigSchema = z.object({
   KAFKA_REBALANCE_TIMEOUT_MS: int(10_000, 1_000, 300_000),
   /** HMAC keys of trusted events; required whenever KAFKA_BROKERS is set (see signingKeys). */
   EVENT_SIGNING_KEYS: optionalString.pipe(signingKeys.optional()),
+  /**
+   * The HMAC key proof-of-work challenges are signed with; every API process must share it (a
+   * challenge from one is checked by another). Outside production a fixed development key is used.
+   */
+  PROOF_HMAC_KEY: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  /** How long a proof-of-work challenge may be solved and used (its solution is spent once). */
+  PROOF_CHALLENGE_TTL_MS: int(120_000, 1_000, 3_600_000),
+  NODE_ENV: z.string().optional(),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^(mysql|mariadb)$/ }).optional()),
   DATABASE_POOL_MAX: int(20, 1, 500),
   RELAY_BATCH_SIZE: int(1000, 1, 10_000),
@@ -221,6 +231,14 @@ const CheckedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
         'is required when KAFKA_BROKERS is set (keyId:secret[,keyId:secret…], secrets of 32+ characters)',
     });
   }
+  if (config.NODE_ENV === 'production' && config.PROOF_HMAC_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PROOF_HMAC_KEY'],
+      message:
+        'is required when NODE_ENV=production (32+ characters, the same in every API process)',
+    });
+  }
   if (config.ADMIN_TOKEN && config.ADMIN_TOKENS && 'admin' in config.ADMIN_TOKENS) {
     ctx.addIssue({
       code: 'custom',
@@ -244,6 +262,9 @@ const CheckedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
     });
   }
 });
+
+/** The proof-of-work key outside production, where PROOF_HMAC_KEY may be left out. */
+export const DEVELOPMENT_PROOF_HMAC_KEY = 'development-only-proof-of-work-hmac-key';
 
 export class ConfigError extends Error {}
 

@@ -18,6 +18,10 @@ export interface CampaignCorrection {
   readonly startsAt?: Date | null;
   readonly endsAt?: Date | null;
   readonly eligibility?: Eligibility;
+  /** `null` removes the proof-of-work gate. */
+  readonly proofOfWorkDifficulty?: number | null;
+  /** `null` (or 0) turns the shuffled opening off. */
+  readonly openingShuffleMs?: number | null;
 }
 
 /** The campaign with the correction applied, checked by the same rules as a new campaign. */
@@ -26,6 +30,8 @@ export function correct(campaign: Campaign, change: CampaignCorrection): Result<
     value === null ? undefined : (value ?? current);
   const startsAt = pick(change.startsAt, campaign.startsAt);
   const endsAt = pick(change.endsAt, campaign.endsAt);
+  const difficulty = pick(change.proofOfWorkDifficulty, campaign.proofOfWorkDifficulty);
+  const shuffleMs = pick(change.openingShuffleMs, campaign.openingShuffleMs);
   const checked = checkCampaign({
     id: campaign.id,
     name: change.name ?? campaign.name,
@@ -34,6 +40,8 @@ export function correct(campaign: Campaign, change: CampaignCorrection): Result<
     ...(startsAt ? { startsAt } : {}),
     ...(endsAt ? { endsAt } : {}),
     eligibility: change.eligibility ?? campaign.eligibility ?? { kind: 'anyone' },
+    ...(difficulty !== undefined ? { proofOfWorkDifficulty: difficulty } : {}),
+    ...(shuffleMs !== undefined ? { openingShuffleMs: shuffleMs } : {}),
   });
   if (!checked.ok) return checked;
   const { state, paused } = campaign;

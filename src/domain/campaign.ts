@@ -33,6 +33,11 @@ export interface CampaignRules {
   readonly paused?: boolean;
   /** Absent: anyone. */
   readonly eligibility?: Eligibility;
+  /**
+   * The shuffled opening: applications in the first this-many ms from `startsAt` are collected
+   * and decided together, in a random order, once it has passed (see opening.ts). Absent: off.
+   */
+  readonly openingShuffleMs?: number;
 }
 
 /**
@@ -47,7 +52,18 @@ export interface Campaign extends CampaignRules {
   readonly id: CampaignId;
   readonly name: string;
   readonly state?: PublicationState;
+  /**
+   * The proof-of-work gate: each application must carry a solved challenge of this difficulty
+   * (how many numbers a solver may have to try). Checked before the ledger is asked, so it is
+   * not one of the rules the ledger decides by. Absent: no gate.
+   */
+  readonly proofOfWorkDifficulty?: number;
 }
+
+/** The gate's difficulty range: below it a solve is free, above it a phone takes seconds. */
+export const MIN_PROOF_OF_WORK_DIFFICULTY = 1_000;
+export const MAX_PROOF_OF_WORK_DIFFICULTY = 10_000_000;
+export const PROOF_OF_WORK_RULE = `must be a whole number from ${MIN_PROOF_OF_WORK_DIFFICULTY} to ${MAX_PROOF_OF_WORK_DIFFICULTY}`;
 
 /** What an operator sees: the publication, the pause and the window, read at `now`. */
 export type CampaignPhase = 'draft' | 'scheduled' | 'live' | 'paused' | 'ended';
@@ -71,6 +87,9 @@ export interface CampaignDraft {
   startsAt?: Date;
   endsAt?: Date;
   eligibility?: Eligibility;
+  proofOfWorkDifficulty?: number;
+  /** 0 is the same as absent: no shuffled opening. */
+  openingShuffleMs?: number;
 }
 
 /** Checks the rules a new campaign must satisfy and fills in the defaults; it starts a draft. */
@@ -119,6 +138,17 @@ export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
   if (eligibility.kind === 'segment' && !SEGMENT.test(eligibility.segment)) {
     problems.push({ field: 'eligibility.segment', message: SEGMENT_RULE });
   }
+  const difficulty = draft.proofOfWorkDifficulty;
+  if (
+    difficulty !== undefined &&
+    (!Number.isInteger(difficulty) ||
+      difficulty < MIN_PROOF_OF_WORK_DIFFICULTY ||
+      difficulty > MAX_PROOF_OF_WORK_DIFFICULTY)
+  ) {
+    problems.push({ field: 'proofOfWorkDifficulty', message: PROOF_OF_WORK_RULE });
+  }
+  const shuffleMs = draft.openingShuffleMs === 0 ? undefined : draft.openingShuffleMs;
+  if (shuffleMs !== undefined) problems.push(...openingProblems(shuffleMs, draft));
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -130,8 +160,28 @@ export function checkCampaign(draft: CampaignDraft): Result<Campaign> {
       ...(draft.startsAt ? { startsAt: draft.startsAt } : {}),
       ...(draft.endsAt ? { endsAt: draft.endsAt } : {}),
       ...(eligibility.kind !== 'anyone' ? { eligibility } : {}),
+      ...(difficulty !== undefined ? { proofOfWorkDifficulty: difficulty } : {}),
+      ...(shuffleMs !== undefined ? { openingShuffleMs: shuffleMs } : {}),
     },
   };
+}
+
+/** The shuffled opening's length: long enough to level a burst, short enough to wait for. */
+export const MAX_OPENING_SHUFFLE_MS = 60_000;
+export const OPENING_SHUFFLE_RULE = `must be a whole number of ms from 0 (off) to ${MAX_OPENING_SHUFFLE_MS}`;
+
+/** A shuffled opening needs an opening instant, and a window that outlasts it. */
+function openingProblems(shuffleMs: number, draft: CampaignDraft): FieldProblem[] {
+  if (!Number.isInteger(shuffleMs) || shuffleMs < 0 || shuffleMs > MAX_OPENING_SHUFFLE_MS) {
+    return [{ field: 'openingShuffleMs', message: OPENING_SHUFFLE_RULE }];
+  }
+  if (!draft.startsAt) {
+    return [{ field: 'openingShuffleMs', message: 'needs startsAt: the opening it shuffles' }];
+  }
+  if (draft.endsAt && draft.endsAt.getTime() <= draft.startsAt.getTime() + shuffleMs) {
+    return [{ field: 'openingShuffleMs', message: 'must end before endsAt' }];
+  }
+  return [];
 }
 
 /** A segment value: what a JWT claim carries and the ledger compares, plain characters only. */

@@ -31,6 +31,8 @@ describe('HTTP: admin routes', () => {
         perUserLimit: 1,
         startsAt,
         endsAt,
+        openingShuffleMs: null,
+        proofOfWorkDifficulty: null,
         issued: 0,
         revoked: 0,
         returned: 0,

@@ -330,6 +330,8 @@ describe('HTTP: apply, status and summary', () => {
         perUserLimit: 1,
         startsAt,
         endsAt: null,
+        openingShuffleMs: null,
+        proofOfWorkDifficulty: null,
         issued: 3,
         revoked: 0,
         returned: 0,

@@ -163,6 +163,7 @@ describe('GET /metrics', () => {
     const broken: IssuanceLedger = {
       define: () => Promise.reject(new LedgerUnavailableError()),
       reserve: () => Promise.reject(new LedgerUnavailableError(new Error('ECONNREFUSED'))),
+      collect: () => Promise.reject(new LedgerUnavailableError()),
       findGrant: () => Promise.reject(new LedgerUnavailableError()),
       tally: () => Promise.reject(new LedgerUnavailableError()),
     };

@@ -142,18 +142,30 @@ function fill(path: string, params: Record<string, string>): string {
 }
 
 /**
- * The document states one rule JSON Schema cannot (CreateCampaign: endsAt strictly later than
- * startsAt); a generator that satisfies the document satisfies that too.
+ * The document states rules JSON Schema cannot (CreateCampaign: endsAt strictly later than
+ * startsAt; openingShuffleMs needs startsAt and ends before endsAt); a generator that satisfies
+ * the document satisfies those too.
  */
 function obeyStatedRules(body: unknown): unknown {
   if (typeof body !== 'object' || body === null) return body;
+  const window = obeyWindow(body);
+  const record = window as { startsAt?: unknown; endsAt?: unknown; openingShuffleMs?: unknown };
+  const shuffleMs = record.openingShuffleMs;
+  if (typeof shuffleMs !== 'number' || shuffleMs === 0) return window;
+  const startsAt = typeof record.startsAt === 'string' ? Date.parse(record.startsAt) : undefined;
+  const endsAt = typeof record.endsAt === 'string' ? Date.parse(record.endsAt) : undefined;
+  const fits = startsAt !== undefined && (endsAt === undefined || endsAt > startsAt + shuffleMs);
+  return fits ? window : { ...record, openingShuffleMs: undefined };
+}
+
+function obeyWindow(body: object): unknown {
   const record = body as { startsAt?: string; endsAt?: string };
   if (record.startsAt && record.endsAt) {
     const [a, b] = [record.startsAt, record.endsAt].sort((x, y) => Date.parse(x) - Date.parse(y));
     if (a === b || Date.parse(a!) === Date.parse(b!)) return { ...record, endsAt: undefined };
     return { ...record, startsAt: a, endsAt: b };
   }
-  return body;
+  return record;
 }
 
 function casesFor(path: string, op: Operation, seed: number): Case[] {

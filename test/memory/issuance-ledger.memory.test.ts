@@ -6,6 +6,7 @@ import { InMemoryLedgerControls } from '../../src/adapters/memory/in-memory-ledg
 import { describeLedgerControlsContract } from '../contract/ledger-controls.contract.ts';
 import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
 import { describeLedgerRecoveryContract } from '../contract/ledger-recovery.contract.ts';
+import { describeShuffledOpeningContract } from '../contract/shuffled-opening.contract.ts';
 import type { LedgerFixture } from '../support/ledger-expectations.ts';
 
 const inMemory = async (): Promise<LedgerFixture> => {
@@ -22,3 +23,4 @@ const inMemory = async (): Promise<LedgerFixture> => {
 describeIssuanceLedgerContract('in memory', inMemory);
 describeLedgerRecoveryContract('in memory', inMemory);
 describeLedgerControlsContract('in memory', inMemory);
+describeShuffledOpeningContract('in memory', inMemory);

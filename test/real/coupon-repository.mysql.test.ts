@@ -200,6 +200,8 @@ describe('MySQL schema from the committed migrations', () => {
       'Migration20261201100000_unique_campaign_sequence',
       'Migration20261210090000_create_campaign_report_tables',
       'Migration20261211090000_operator_controls',
+      'Migration20261215090000_fairness_options',
+      'Migration20261216090000_opening_shuffle',
     ]);
     expect(await runMigrations(orms[0] as MikroORM)).toEqual([]);
   });

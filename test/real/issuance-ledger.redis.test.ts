@@ -9,6 +9,7 @@ import { SettledCampaigns } from '../../src/adapters/redis/settled-campaigns.ts'
 import { describeIssuanceLedgerContract } from '../contract/issuance-ledger.contract.ts';
 import { describeLedgerControlsContract } from '../contract/ledger-controls.contract.ts';
 import { describeLedgerRecoveryContract } from '../contract/ledger-recovery.contract.ts';
+import { describeShuffledOpeningContract } from '../contract/shuffled-opening.contract.ts';
 import type { LedgerFixture } from '../support/ledger-expectations.ts';
 import {
   describeIssuanceOutboxContract,
@@ -170,6 +171,7 @@ const describePlainLedger: LayoutSuite = (redisLayout, connection) => {
         paused: '0',
         eligibility: 'anyone',
         segment: '',
+        shuffleMs: '',
         // The run_id of the server process that defined it: the fence (ledger-run.lua).
         run: (/run_id:(\w+)/.exec(await redis.info('server')) ?? [])[1],
       });
@@ -342,6 +344,12 @@ describe.each(REDIS_LAYOUTS)('Redis ledger, $name layout', (redisLayout) => {
   );
 
   describeLedgerRecoveryContract(
+    redisLayout.titles.ledger,
+    async () => ledgerFixture(redisLayout, redis()),
+    redisLayout.ledgerCapabilities,
+  );
+
+  describeShuffledOpeningContract(
     redisLayout.titles.ledger,
     async () => ledgerFixture(redisLayout, redis()),
     redisLayout.ledgerCapabilities,

@@ -26,6 +26,7 @@ describe('SettledCampaigns (Redis, plain layout)', () => {
     const counting: IssuanceLedger & LedgerControls = {
       define: (campaign) => inner.define(campaign),
       reserve: (...args) => ((calls.reserve += 1), inner.reserve(...args)),
+      collect: (...args) => inner.collect(...args),
       findGrant: (...args) => ((calls.findGrant += 1), inner.findGrant(...args)),
       tally: (campaignId) => inner.tally(campaignId),
       revoke: (...args) => inner.revoke(...args),

@@ -107,6 +107,17 @@ export class SwitchableLedger implements IssuanceLedger, LedgerControls {
     return this.inner.reserve(campaignId, userId, now, claims);
   }
 
+  async collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
+    this.guard();
+    return this.inner.collect(campaignId, userId, appliedAt, now, claims);
+  }
+
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     this.guard();
     return this.inner.findGrant(campaignId, userId);

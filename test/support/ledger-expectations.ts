@@ -26,6 +26,14 @@ export interface IssuanceLedgerCapabilities {
    * granted, sold-out exactly at the cap) and on one coupon per user is kept in full.
    */
   readonly denseSequences?: boolean;
+  /**
+   * A shuffled opening is drawn whole, before any later application (default): one ledger per
+   * campaign. Sub-ledgers draw each their own users against their own share of the stock, so a
+   * collected applicant their share left out competes for the others' spare with the
+   * applications that come after the opening; the cap, one answer each and the random order
+   * within each sub-ledger are asserted in full either way.
+   */
+  readonly wholeOpeningDraw?: boolean;
 }
 
 export const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));

@@ -157,7 +157,7 @@ const sharded = (shards: number) =>
     shards,
     ledger: (redis: RedisConnection, keys: ShardedKeys) =>
       new RedisIssuanceLedger(redis, { shards, keyPrefix: keys.prefix }),
-    ledgerCapabilities: { denseSequences: false },
+    ledgerCapabilities: { denseSequences: false, wholeOpeningDraw: false },
     outboxCapabilities: { orderedWithinCampaign: false },
   }) as const;
 

@@ -104,7 +104,8 @@ const endRoute = actionRoute(
 const correctRoute = createRoute({
   method: 'patch',
   path: openApiPath(ADMIN_PATHS.campaign),
-  summary: 'Correct a campaign, draft or live: cap, window, name, eligibility (admin)',
+  summary:
+    'Correct a campaign, draft or live: cap, window, name, eligibility, gate, opening (admin)',
   description:
     'In force at the very next application. A cap below the units already consumed ' +
     '(issued - returned) is refused with 409 BELOW_ISSUED, atomically against the grants in ' +
@@ -226,7 +227,9 @@ export function registerLifecycleRoutes(app: OpenAPIHono, deps: HttpDependencies
 
   app.openapi(correctRoute, async (c) => {
     const campaignId = c.req.valid('param').campaignId as CampaignId;
-    const { reason, name, totalQuantity, startsAt, endsAt, eligibility } = c.req.valid('json');
+    const { reason, name, totalQuantity, startsAt, endsAt, eligibility, proofOfWorkDifficulty } =
+      c.req.valid('json');
+    const { openingShuffleMs } = c.req.valid('json');
     const when = (value: string | null) => (value === null ? null : new Date(value));
     const correction = {
       ...(name !== undefined ? { name } : {}),
@@ -234,6 +237,8 @@ export function registerLifecycleRoutes(app: OpenAPIHono, deps: HttpDependencies
       ...(startsAt !== undefined ? { startsAt: when(startsAt) } : {}),
       ...(endsAt !== undefined ? { endsAt: when(endsAt) } : {}),
       ...(eligibility !== undefined ? { eligibility } : {}),
+      ...(proofOfWorkDifficulty !== undefined ? { proofOfWorkDifficulty } : {}),
+      ...(openingShuffleMs !== undefined ? { openingShuffleMs } : {}),
     };
     return act(c, campaignId, { kind: 'correct', correction }, reason);
   });

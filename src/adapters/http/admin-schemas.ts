@@ -9,7 +9,9 @@ import {
   DATE_TIME_RULE,
   EligibilitySchema,
   OBJECT_RULE,
+  OpeningShuffleMsSchema,
   ourWords,
+  ProofOfWorkDifficultySchema,
   UserIdSchema,
 } from './schemas.ts';
 
@@ -117,6 +119,12 @@ export const CorrectionBody = z
       startsAt: nullableDateTime('A new opening; null: open at once'),
       endsAt: nullableDateTime('A new closing; null: never'),
       eligibility: EligibilitySchema.optional(),
+      openingShuffleMs: OpeningShuffleMsSchema.nullable()
+        .optional()
+        .openapi({ description: 'A new shuffled opening (ms); null or 0: none' }),
+      proofOfWorkDifficulty: ProofOfWorkDifficultySchema.nullable()
+        .optional()
+        .openapi({ description: 'A new proof-of-work difficulty; null: no gate' }),
       reason,
     },
     ourWords(OBJECT_RULE),

@@ -99,6 +99,10 @@ export function registerAdminRoutes(app: OpenAPIHono, deps: HttpDependencies): v
         ...(body.startsAt ? { startsAt: new Date(body.startsAt) } : {}),
         ...(body.endsAt ? { endsAt: new Date(body.endsAt) } : {}),
         ...(body.eligibility ? { eligibility: body.eligibility } : {}),
+        ...(body.openingShuffleMs !== undefined ? { openingShuffleMs: body.openingShuffleMs } : {}),
+        ...(body.proofOfWorkDifficulty !== undefined
+          ? { proofOfWorkDifficulty: body.proofOfWorkDifficulty }
+          : {}),
       },
       { name: actor(c) },
     );

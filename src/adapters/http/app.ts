@@ -9,6 +9,7 @@ import { LARGE_BODY, OPTIONAL_BODY } from './admin-paths.ts';
 import { ALLOWLIST_BODY_LIMIT_BYTES } from './admin-schemas.ts';
 import { registerAdminRoutes } from './admin.route.ts';
 import { registerCampaignRoutes } from './campaign.route.ts';
+import { registerChallengeRoute } from './challenge.route.ts';
 import { registerDashboardRoutes } from './dashboard.route.ts';
 import { registerDocsRoutes } from './docs/docs.route.ts';
 import { OPENAPI_TAGS, tidyDocument } from './docs/openapi-document.ts';
@@ -92,7 +93,9 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
     app.use(APPLY_ROUTE, onlyFor(['POST'], rateLimit(limits.apply, limits, deps.logger)));
   }
   if (limits?.status) {
-    app.use(STATUS_ROUTE, onlyFor(['GET', 'HEAD'], rateLimit(limits.status, limits, deps.logger)));
+    const status = rateLimit(limits.status, limits, deps.logger);
+    app.use(STATUS_ROUTE, onlyFor(['GET', 'HEAD'], status));
+    app.use(PATHS.challenge, onlyFor(['GET', 'HEAD'], status));
   }
   // In jwt mode the apply body is optional (the token says who applies), so a POST with no
   // body at all is let through to its validator.
@@ -108,6 +111,7 @@ export function createHttpApp(deps: HttpDependencies): OpenAPIHono {
 
   registerHealthRoutes(app, deps);
   registerIssuanceRoutes(app, deps);
+  registerChallengeRoute(app, deps);
   registerCampaignRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerReportRoutes(app, deps);

@@ -20,6 +20,8 @@ export function campaignSummaryBody(summary: CampaignSummary) {
     perUserLimit: campaign.perUserLimit,
     startsAt: campaign.startsAt?.toISOString() ?? null,
     endsAt: campaign.endsAt?.toISOString() ?? null,
+    openingShuffleMs: campaign.openingShuffleMs ?? null,
+    proofOfWorkDifficulty: campaign.proofOfWorkDifficulty ?? null,
     issued: summary.issued ?? null,
     revoked: summary.revoked ?? null,
     returned: summary.returned ?? null,

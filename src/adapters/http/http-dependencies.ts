@@ -1,3 +1,5 @@
+import type { AdmitApplicantUseCase } from '../../application/admit/admit-applicant.ts';
+import type { IssueChallengeUseCase } from '../../application/admit/issue-challenge.ts';
 import type { ApplyForCouponUseCase } from '../../application/issue/apply-for-coupon.ts';
 import type { ChangeCampaign } from '../../application/operate/change-campaign.ts';
 import type { CreateCampaign } from '../../application/operate/create-campaign.ts';
@@ -18,6 +20,14 @@ import type { RateLimits } from './rate-limit.ts';
 /** What the HTTP adapter drives: use cases only, never a port directly. */
 export interface HttpDependencies {
   readonly applyForCoupon: ApplyForCouponUseCase;
+  /**
+   * The proof-of-work gate: checked before every application, and its challenges served. Without
+   * it no campaign is gated (an API composed without one: some tests and benchmarks).
+   */
+  readonly admission?: {
+    readonly admitApplicant: AdmitApplicantUseCase;
+    readonly issueChallenge: IssueChallengeUseCase;
+  };
   readonly getIssuanceStatus: GetIssuanceStatus;
   readonly getCampaignSummary: GetCampaignSummary;
   readonly listCampaigns: ListCampaigns;

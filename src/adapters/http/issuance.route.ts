@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
+import { admissionRefusal, PROOF_HEADER } from './admission-response.ts';
 import { applyOutcomeResponse } from './apply-outcome-response.ts';
 import { errorBody } from './error-body.ts';
 import { CAMPAIGN_NOT_FOUND, LEDGER_NOT_READY } from './error-messages.ts';
@@ -16,6 +17,7 @@ import {
   IssuanceParams,
   IssuanceStatusSchema,
   IssuedSchema,
+  ProofHeaders,
 } from './schemas.ts';
 import { validationHook } from './validation-hook.ts';
 import { BODY_CHECKS, json, RATE_LIMITED, unavailable } from './documented-responses.ts';
@@ -37,7 +39,8 @@ function applyRoute(jwt: boolean) {
     ...BODY_CHECKS,
     403: json(
       ApplyRejectedSchema,
-      'NOT_OPEN, CLOSED, or NOT_ELIGIBLE (the eligibility rule leaves this user out)',
+      'NOT_OPEN, CLOSED, or NOT_ELIGIBLE (the eligibility rule leaves this user out); on a ' +
+        'gated campaign PROOF_INVALID, PROOF_EXPIRED or PROOF_REPLAYED (fetch a new challenge)',
     ),
     404: json(ApplyRejectedSchema, CAMPAIGN_NOT_FOUND.code),
     409: json(
@@ -45,6 +48,10 @@ function applyRoute(jwt: boolean) {
       "ALREADY_ISSUED, with the holder's coupon (sequence, issuedAt; revokedAt once revoked)",
     ),
     410: json(ApplyRejectedSchema, 'SOLD_OUT'),
+    428: json(
+      ApplyRejectedSchema,
+      'PROOF_REQUIRED: the campaign is gated and the X-Proof-Of-Work header is missing',
+    ),
     429: RATE_LIMITED,
     503: applyUnavailable,
   };
@@ -62,6 +69,7 @@ function applyRoute(jwt: boolean) {
       : {}),
     request: {
       params: CampaignParams,
+      headers: ProofHeaders,
       body: {
         content: { 'application/json': { schema: jwt ? ApplyBodyJwt : ApplyBody } },
         required: !jwt,
@@ -76,7 +84,8 @@ function applyRoute(jwt: boolean) {
           ),
           403: json(
             ApplyRejectedSchema,
-            'NOT_OPEN, CLOSED, NOT_ELIGIBLE, or USER_MISMATCH (body userId is not sub)',
+            'NOT_OPEN, CLOSED, NOT_ELIGIBLE, USER_MISMATCH (body userId is not sub), ' +
+              'PROOF_INVALID, PROOF_EXPIRED or PROOF_REPLAYED',
           ),
         }
       : responses,
@@ -163,6 +172,15 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
   });
 
   async function apply(c: Context, campaignId: CampaignId, userId: UserId) {
+    // The gate first: a missing, wrong or expired solution is refused without asking the ledger.
+    if (deps.admission) {
+      const solution = c.req.header(PROOF_HEADER);
+      const admission = await deps.admission.admitApplicant.execute(campaignId, solution);
+      if (admission.kind !== 'admitted') {
+        const { status, body } = admissionRefusal(campaignId, userId, admission);
+        return c.json(body, status);
+      }
+    }
     const segment = c.get('applicantSegment');
     const outcome = await deps.applyForCoupon.execute(
       campaignId,

@@ -6,6 +6,7 @@ export const PATHS = {
   apply: '/campaigns/:campaignId/issuances',
   status: '/campaigns/:campaignId/issuances/:userId',
   campaign: '/campaigns/:campaignId',
+  challenge: '/campaigns/:campaignId/challenge',
 } as const;
 
 /** `/campaigns/:campaignId` → `/campaigns/{campaignId}`. */

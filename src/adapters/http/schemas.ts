@@ -2,8 +2,13 @@ import { z } from '@hono/zod-openapi';
 import {
   DEFAULT_TOTAL_QUANTITY,
   MAX_NAME_LENGTH,
+  MAX_PROOF_OF_WORK_DIFFICULTY,
   MAX_TOTAL_QUANTITY,
+  MIN_PROOF_OF_WORK_DIFFICULTY,
   PER_USER_LIMIT,
+  PROOF_OF_WORK_RULE,
+  MAX_OPENING_SHUFFLE_MS,
+  OPENING_SHUFFLE_RULE,
   SEGMENT,
   SEGMENT_RULE,
 } from '../../domain/campaign.ts';
@@ -157,6 +162,24 @@ export const CampaignSummarySchema = z
     perUserLimit: z.number().int(),
     startsAt: z.string().nullable(),
     endsAt: z.string().nullable(),
+    openingShuffleMs: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({
+        description:
+          'The shuffled opening: null when off; else applications of the first this-many ms ' +
+          'from startsAt are answered once it has passed, decided in a random order',
+      }),
+    proofOfWorkDifficulty: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({
+        description:
+          'The proof-of-work gate: null when off; else each application must carry a solved ' +
+          'challenge (GET /campaigns/{campaignId}/challenge) of this difficulty',
+      }),
     issued: z.number().int().nullable().openapi({ description: 'Coupons granted' }),
     revoked: z.number().int().nullable().openapi({ description: 'Granted coupons revoked since' }),
     returned: z
@@ -174,6 +197,66 @@ export const CampaignSummarySchema = z
     ledgerReady: z.boolean(),
   })
   .openapi('CampaignSummary');
+
+/** The proof-of-work gate's difficulty, by the domain's rule: the same on create and on a correction. */
+export const OpeningShuffleMsSchema = z
+  .number(ourWords(OPENING_SHUFFLE_RULE))
+  .int(ourWords(OPENING_SHUFFLE_RULE))
+  .min(0, ourWords(OPENING_SHUFFLE_RULE))
+  .max(MAX_OPENING_SHUFFLE_MS, ourWords(OPENING_SHUFFLE_RULE))
+  .openapi({
+    description:
+      'The shuffled opening (W, in ms; 0: off): applications that arrive in the first W ms ' +
+      'from startsAt (which it needs) are collected and, once W has passed, decided in a random ' +
+      'order instead of arrival order; their answers come after W. Later applications are ' +
+      'first come, first served. Left out: off.',
+    example: 500,
+  });
+
+export const ProofOfWorkDifficultySchema = z
+  .number(ourWords(PROOF_OF_WORK_RULE))
+  .int(ourWords(PROOF_OF_WORK_RULE))
+  .min(MIN_PROOF_OF_WORK_DIFFICULTY, ourWords(PROOF_OF_WORK_RULE))
+  .max(MAX_PROOF_OF_WORK_DIFFICULTY, ourWords(PROOF_OF_WORK_RULE))
+  .openapi({
+    description:
+      'Turns on the proof-of-work gate against macros: each application must carry a solved ' +
+      'challenge (GET /campaigns/{campaignId}/challenge) whose number lies in 0..difficulty, so a ' +
+      'solve costs half that many SHA-256 hashes on average (docs/proof-of-work.md has the ' +
+      'measured solve times). Left out: no gate.',
+    example: 100_000,
+  });
+
+/**
+ * A proof-of-work challenge (the ALTCHA protocol): find `number` in 0..maxnumber with
+ * SHA-256(salt + number) = challenge, then send base64(JSON {algorithm, challenge, number, salt,
+ * signature}) in the X-Proof-Of-Work header of the application.
+ */
+export const ChallengeSchema = z
+  .object({
+    algorithm: z.string().openapi({ example: 'SHA-256' }),
+    challenge: z.string(),
+    maxnumber: z.number().int(),
+    salt: z.string(),
+    signature: z.string(),
+    expiresAt: z.string().openapi({ description: 'After this instant the solution is refused' }),
+  })
+  .openapi('ProofOfWorkChallenge');
+
+/** The application's proof of work (only a gated campaign reads it). */
+export const ProofHeaders = z.object({
+  'x-proof-of-work': z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'On a campaign with `proofOfWorkDifficulty`: the solved challenge of GET ' +
+        '/campaigns/{campaignId}/challenge, as base64(JSON {algorithm, challenge, number, salt, ' +
+        'signature}). Each solution is accepted once and until the challenge expires. Missing: ' +
+        '428 PROOF_REQUIRED; wrong or for another campaign: 403 PROOF_INVALID; too late: 403 ' +
+        'PROOF_EXPIRED; used before: 403 PROOF_REPLAYED. Ignored on a campaign without a gate.',
+    }),
+});
 
 /** A campaign's name and cap, by the domain's rules: the same on create and on a correction. */
 export const CampaignNameSchema = z
@@ -233,13 +316,17 @@ export const CreateCampaignBody = z
       eligibility: EligibilitySchema.optional().openapi({
         description: 'Who may win; `anyone` when left out.',
       }),
+      openingShuffleMs: OpeningShuffleMsSchema.optional(),
+      proofOfWorkDifficulty: ProofOfWorkDifficultySchema.optional(),
     },
     ourWords(OBJECT_RULE),
   )
   .openapi('CreateCampaign', {
     description:
-      'Cross-field rule: when both are given, endsAt is strictly later than startsAt ' +
-      '(endsAt == startsAt is refused with 400 VALIDATION_FAILED on field endsAt).',
+      'Cross-field rules: when both are given, endsAt is strictly later than startsAt ' +
+      '(endsAt == startsAt is refused with 400 VALIDATION_FAILED on field endsAt); a non-zero ' +
+      'openingShuffleMs needs startsAt, and startsAt + openingShuffleMs before endsAt (else 400 ' +
+      'on field openingShuffleMs).',
   });
 
 export const CampaignListSchema = z

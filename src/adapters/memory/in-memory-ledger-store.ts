@@ -1,6 +1,13 @@
 import type { Campaign } from '../../domain/campaign.ts';
 import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
+import type { Decision } from '../../domain/issuance-policy.ts';
+
+/** An application collected in a shuffled opening: when it came, and who vouched for what. */
+export interface PooledApplication {
+  readonly at: Date;
+  readonly segment: string | undefined;
+}
 
 export interface CampaignLedger {
   campaign: Campaign;
@@ -16,6 +23,10 @@ export interface CampaignLedger {
   revoked?: Map<UserId, Revocation>;
   /** The allowlist as the ledger holds it (only read for an allowlisted campaign). */
   allowlist?: Set<UserId>;
+  /** The shuffled opening's applications, collected until the draw (src/domain/opening.ts). */
+  pool?: Map<UserId, PooledApplication>;
+  /** The draw's answer to each collected applicant, until they read it (a grant: once). */
+  drawn?: Map<UserId, Decision>;
 }
 
 /** Revoked coupons whose unit went back to stock. */

@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedProbe } from './cached-probe.ts';
+import { OpeningMetrics } from './opening-metrics.ts';
+import { ProofMetrics, type ProofSnapshot } from './proof-metrics.ts';
 import {
   LabelledCounter,
   LabelledHistogram,
@@ -32,7 +34,7 @@ export const DECISION_OUTCOMES: readonly DecisionOutcome[] = [
   'error',
 ];
 
-export type LedgerOperation = 'define' | 'reserve' | 'find_grant' | 'tally';
+export type LedgerOperation = 'define' | 'reserve' | 'collect' | 'find_grant' | 'tally';
 
 /** Ledger calls are sub-millisecond in memory and ~0.1-2 ms on Redis; 100 ms is already bad. */
 const LEDGER_BUCKETS = [
@@ -73,6 +75,8 @@ export interface OperationalSnapshot {
   readonly outboxDepth: number | null;
   /** Open failed_issuance rows; null when this process has no failure store. */
   readonly failedOpen: number | null;
+  /** The proof-of-work gate: challenges issued, solutions accepted and refused by reason. */
+  readonly proofs: ProofSnapshot;
 }
 
 /**
@@ -82,6 +86,10 @@ export interface OperationalSnapshot {
  */
 export class CouponMetrics {
   readonly registry: Registry;
+  /** The shuffled opening's counters (opening-metrics.ts). */
+  readonly openings: OpeningMetrics;
+  /** The proof-of-work gate's counters. */
+  readonly proofs: ProofMetrics;
   // The apply path's series: touched on every request, so the cheap kind (labelled-series.ts).
   readonly #httpRequests: LabelledCounter<'method' | 'route' | 'status'>;
   readonly #httpDuration: LabelledHistogram<'method' | 'route'>;
@@ -107,6 +115,8 @@ export class CouponMetrics {
     const registers = [registry];
     this.#registers = registers;
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+    this.openings = new OpeningMetrics(registry);
+    this.proofs = new ProofMetrics(registry);
 
     this.#httpRequests = new LabelledCounter(
       'http_requests_total',
@@ -277,6 +287,7 @@ export class CouponMetrics {
       decisions,
       outboxDepth: finiteOrNull(outboxDepth),
       failedOpen: finiteOrNull(failedOpen),
+      proofs: this.proofs.snapshot(),
     };
   }
 }

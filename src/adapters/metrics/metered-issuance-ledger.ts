@@ -32,7 +32,23 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
     now: Date,
     claims?: ApplicantClaims,
   ): Promise<Reservation> {
-    return this.timed('reserve', () => this.inner.reserve(campaignId, userId, now, claims));
+    return this.timed('reserve', async () => {
+      const reservation = await this.inner.reserve(campaignId, userId, now, claims);
+      if (reservation.kind === 'pooled') this.metrics.openings.pooled(reservation);
+      return reservation;
+    });
+  }
+
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
+    return this.timed('collect', () =>
+      this.inner.collect(campaignId, userId, appliedAt, now, claims),
+    );
   }
 
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {

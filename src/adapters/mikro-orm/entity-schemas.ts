@@ -22,6 +22,10 @@ export interface CampaignRecord {
   /** 'anyone', 'allowlist' or 'segment' (with `segment`). */
   eligibility: string;
   segment: string | null;
+  /** The shuffled opening's length in ms; null: none. */
+  openingShuffleMs: number | null;
+  /** The proof-of-work gate's difficulty; null: no gate. */
+  proofOfWorkDifficulty: number | null;
   /** Filled by the database (`current_timestamp(3)`): the Campaign port carries no clock. */
   createdAt: Date;
   updatedAt: Date | null;
@@ -88,6 +92,12 @@ export const CampaignSchema = new EntitySchema<CampaignRecord>({
     paused: { type: 'boolean', default: false },
     eligibility: { type: 'string', length: 16, default: 'anyone' },
     segment: { type: 'string', length: 64, nullable: true },
+    openingShuffleMs: { type: 'integer', fieldName: 'opening_shuffle_ms', nullable: true },
+    proofOfWorkDifficulty: {
+      type: 'integer',
+      fieldName: 'proof_of_work_difficulty',
+      nullable: true,
+    },
     createdAt: { ...DATETIME_MS, fieldName: 'created_at', defaultRaw: 'current_timestamp(3)' },
     updatedAt: { ...DATETIME_MS, fieldName: 'updated_at', nullable: true },
   },

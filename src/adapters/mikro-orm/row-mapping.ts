@@ -29,6 +29,8 @@ export function campaignToRecord(
     paused: campaign.paused ?? false,
     eligibility: eligibility.kind,
     segment: eligibility.kind === 'segment' ? eligibility.segment : null,
+    openingShuffleMs: campaign.openingShuffleMs ?? null,
+    proofOfWorkDifficulty: campaign.proofOfWorkDifficulty ?? null,
   };
 }
 
@@ -49,6 +51,10 @@ export function campaignFromRecord(record: CampaignRecord): Campaign {
         : record.eligibility === 'allowlist'
           ? { kind: 'allowlist' }
           : { kind: 'anyone' },
+    ...(record.openingShuffleMs ? { openingShuffleMs: record.openingShuffleMs } : {}),
+    ...(record.proofOfWorkDifficulty !== null && record.proofOfWorkDifficulty !== undefined
+      ? { proofOfWorkDifficulty: record.proofOfWorkDifficulty }
+      : {}),
   });
 }
 

@@ -11,24 +11,27 @@
 --
 -- Both reserves share the layout it works on: KEYS[2] winners hash (userId -> sequence),
 -- KEYS[3] count of the grants this ledger made, KEYS[4] outbox stream, KEYS[5] issued-at hash
--- (userId -> now of the grant: what a 409 and a status read carry); ARGV[1] campaignId, ARGV[2]
--- userId, ARGV[3] now (epoch ms, from the application's Clock). What differs is `ledger` (a
--- campaign's own rules, or one sub-ledger's):
+-- (userId -> now of the grant: what a 409 and a status read carry); ARGV[1] campaignId. The
+-- applicant comes as arguments (`userId`, `at`: the application's instant in epoch ms, from the
+-- application's Clock, as a string; `given`: its segment claim; `trace`: its W3C traceparent, ''
+-- when tracing is off, kept beside the coupon in the outbox entry so the relay's publish joins
+-- the application's trace), since a shuffled opening's draw
+-- decides many in one script (opening.lua). What differs is `ledger` (a campaign's own rules, or
+-- one sub-ledger's):
 --   startsAt, endsAt  the window in epoch ms (nil: unbounded on that side)
 --   cap       how many units this ledger may have consumed (granted minus returned) in all
 --   returned  units of revoked coupons this ledger took back into stock
 --   paused    the kill switch
---   eligible  function() -> whether the applicant may win (read only when it matters)
+--   eligible  function(userId, given) -> whether the applicant may win (read only when it matters)
+--   shuffleMs the shuffled opening's length in ms (nil or 0: none; read by opening.lua)
+--   named     function(reply) -> the reply as this ledger's caller names it (nil: as it is)
 --   sequence  function(grants) -> the campaign-wide sequence of this ledger's grants-th grant
---   trace     the application's W3C traceparent ('' when tracing is off): kept beside the coupon
---             in the outbox entry, so the relay's publish joins the application's trace
 --
 -- Reply {kind, value}, the kind named as the domain's Decision names it: {'issued', sequence} ·
 -- {'already-issued'} · {'not-open', startsAt} · {'closed', endsAt} · {'sold-out'} (this ledger's
 -- cap is reached; a sub-ledger's caller names that 'exhausted') · {'paused'} · {'not-eligible'}.
 -- Read by decisionOf (ledger-codec.ts).
-local function decide_and_grant(ledger)
-  local userId, at = ARGV[2], ARGV[3]
+local function decide_and_grant(ledger, userId, at, given, trace)
   if redis.call('HEXISTS', KEYS[2], userId) == 1 then
     return {'already-issued'}
   end
@@ -46,7 +49,7 @@ local function decide_and_grant(ledger)
   if ledger.paused then
     return {'paused'}
   end
-  if not ledger.eligible() then
+  if not ledger.eligible(userId, given) then
     return {'not-eligible'}
   end
   local grants = count + 1
@@ -56,8 +59,8 @@ local function decide_and_grant(ledger)
   -- they reach a script, so concatenation needs no escaping.
   local coupon = '{"v":2,"campaignId":"' .. ARGV[1] .. '","userId":"' .. userId
     .. '","sequence":' .. sequence .. ',"issuedAt":' .. at .. '}'
-  if ledger.trace and ledger.trace ~= '' then
-    redis.call('XADD', KEYS[4], '*', 'coupon', coupon, 'trace', ledger.trace)
+  if trace and trace ~= '' then
+    redis.call('XADD', KEYS[4], '*', 'coupon', coupon, 'trace', trace)
   else
     redis.call('XADD', KEYS[4], '*', 'coupon', coupon)
   end
@@ -69,10 +72,10 @@ end
 
 -- The eligibility rule as the rules hash holds it ('anyone', 'allowlist', 'segment' with its
 -- value): the allowlist is the set `list`, the applicant's segment claim `given` ('' = none).
-local function eligibility(rule, segment, list, given)
-  return function()
+local function eligibility(rule, segment, list)
+  return function(userId, given)
     if rule == 'allowlist' then
-      return redis.call('SISMEMBER', list, ARGV[2]) == 1
+      return redis.call('SISMEMBER', list, userId) == 1
     end
     if rule == 'segment' then
       return given ~= '' and given == segment

@@ -26,6 +26,13 @@ export interface LayoutLedger {
     now: Date,
     claims?: ApplicantClaims,
   ): Promise<Reservation | HeldElsewhere>;
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation | HeldElsewhere>;
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup | HeldElsewhere>;
   tally(campaignId: CampaignId): Promise<LedgerTally | undefined | HeldElsewhere>;
   revoke(

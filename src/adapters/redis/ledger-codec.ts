@@ -33,12 +33,21 @@ export function encodeRules(campaign: Campaign): string {
     paused: campaign.paused ? '1' : '0',
     eligibility: eligibility.kind,
     segment: eligibility.kind === 'segment' ? eligibility.segment : '',
+    shuffleMs: campaign.openingShuffleMs ? String(campaign.openingShuffleMs) : '',
   };
   return JSON.stringify(rules);
 }
 
 type RuleField =
-  'name' | 'total' | 'perUser' | 'startsAt' | 'endsAt' | 'paused' | 'eligibility' | 'segment';
+  | 'name'
+  | 'total'
+  | 'perUser'
+  | 'startsAt'
+  | 'endsAt'
+  | 'paused'
+  | 'eligibility'
+  | 'segment'
+  | 'shuffleMs';
 
 /** A rules hash as stored (HGETALL's field/value list) read back as the rules it decides by. */
 export function decodeRules(flat: readonly unknown[]): CampaignRules {
@@ -51,6 +60,7 @@ export function decodeRules(flat: readonly unknown[]): CampaignRules {
   const startsAt = bound('startsAt');
   const endsAt = bound('endsAt');
   const kind = hash.get('eligibility') ?? 'anyone';
+  const shuffleMs = Number(hash.get('shuffleMs') || 0);
   const eligibility: Eligibility =
     kind === 'segment'
       ? { kind, segment: hash.get('segment') ?? '' }
@@ -64,6 +74,7 @@ export function decodeRules(flat: readonly unknown[]): CampaignRules {
     ...(endsAt ? { endsAt } : {}),
     paused: hash.get('paused') === '1',
     eligibility,
+    ...(shuffleMs > 0 ? { openingShuffleMs: shuffleMs } : {}),
   };
 }
 
@@ -123,8 +134,15 @@ export type ScriptDecision =
  * (and becomes LedgerUnavailableError): an unreadable answer is never taken for one.
  */
 export function decisionOf(reply: unknown, script: string): ScriptDecision {
-  const [kind, value] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const [kind, value, entered, collected] = Array.isArray(reply) ? (reply as unknown[]) : [];
   switch (kind) {
+    case 'pooled':
+      return {
+        kind,
+        drawAt: instant(value, script),
+        entered: entered === 1,
+        collected: toCount(collected),
+      };
     case 'issued':
       return { kind, sequence: toCount(value) };
     case 'not-open':

@@ -105,6 +105,8 @@ export class LedgerLayouts {
         this.keys.revoked(tag),
         this.keys.allowlist(tag),
         this.keys.issuedAt(tag),
+        this.keys.openingPool(tag),
+        this.keys.openingDrawn(tag),
       );
     }
   }

@@ -28,6 +28,7 @@ import {
 import type { LayoutLedger } from './layout-ledger.ts';
 import type { LedgerLayouts } from './ledger-layouts.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { drawSeed } from './opening-seed.ts';
 import { OutboxActivity } from './outbox-activity.ts';
 import { registerCampaign } from './redis-outbox-stream.ts';
 import {
@@ -90,11 +91,32 @@ export class PlainLedger implements LayoutLedger {
     });
   }
 
-  async reserve(
+  reserve(
     campaignId: CampaignId,
     userId: UserId,
     now: Date,
     claims: ApplicantClaims = {},
+  ): Promise<Reservation | HeldElsewhere> {
+    return this.decide(campaignId, userId, now, claims, undefined);
+  }
+
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims: ApplicantClaims = {},
+  ): Promise<Reservation | HeldElsewhere> {
+    return this.decide(campaignId, userId, appliedAt, claims, now);
+  }
+
+  /** reserve.lua: an application at `now`, or (`collecting`) the answer to one made then. */
+  private async decide(
+    campaignId: CampaignId,
+    userId: UserId,
+    now: Date,
+    claims: ApplicantClaims,
+    collecting: Date | undefined,
   ): Promise<Reservation | HeldElsewhere> {
     const at = now.getTime();
     if (!Number.isSafeInteger(at)) throw new TypeError('reserve needs a valid date');
@@ -104,12 +126,10 @@ export class PlainLedger implements LayoutLedger {
       if (marking) await marking;
       const reply = await this.#reserve(
         ...this.keys.reserveKeys(campaignId),
-        campaignId,
-        userId,
-        at,
-        claims.segment ?? '',
+        ...[campaignId, userId, at, claims.segment ?? ''],
         // The application's trace, kept with its outbox entry ('' when tracing is off).
         activeTraceparent(),
+        ...[drawSeed(), collecting?.getTime() ?? ''],
       );
       const decision = decisionOf(reply, 'reserve.lua');
       switch (decision.kind) {
@@ -135,6 +155,7 @@ export class PlainLedger implements LayoutLedger {
         case 'unknown-campaign':
         case 'not-ready':
         case 'held-elsewhere':
+        case 'pooled':
           return decision;
       }
     });

@@ -98,6 +98,19 @@ export class RedisIssuanceLedger implements IssuanceLedger, LedgerControls {
     return this.routed(campaignId, (ledger) => ledger.reserve(campaignId, userId, now, claims));
   }
 
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
+    if (!Number.isSafeInteger(now.getTime())) throw new TypeError('collect needs a valid date');
+    return this.routed(campaignId, (ledger) =>
+      ledger.collect(campaignId, userId, appliedAt, now, claims),
+    );
+  }
+
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return this.routed(campaignId, (ledger) => ledger.findGrant(campaignId, userId));
   }

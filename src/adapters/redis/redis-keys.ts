@@ -118,6 +118,19 @@ export class RedisKeys {
   }
 
   /**
+   * HASH userId → `<arrival ms>:<segment claim>`: the applications a shuffled opening collected,
+   * until the draw decides them (opening.lua).
+   */
+  openingPool(id: LedgerTag): string {
+    return `${this.prefix}{${id}}:opening-pool`;
+  }
+
+  /** HASH userId → `<kind>:<value>`: the draw's answer to each collected applicant (opening.lua). */
+  openingDrawn(id: LedgerTag): string {
+    return `${this.prefix}{${id}}:opening-drawn`;
+  }
+
+  /**
    * STRING N: how many sub-ledgers the campaign has, when it is laid out in sub-ledgers (the
    * sharded layout's marker). On the campaign's own slot, so the plain scripts see it and say the
    * campaign is held elsewhere; read once per process and campaign by the sharded routing.
@@ -128,9 +141,9 @@ export class RedisKeys {
 
   /**
    * reserve.lua's keys, in its KEYS order: rules, users, count, outbox, issued-at, the marker,
-   * the allowlist.
+   * the allowlist, the opening's pool and drawn answers.
    */
-  reserveKeys(id: CampaignId): [string, string, string, string, string, string, string] {
+  reserveKeys(id: CampaignId): string[] {
     return [
       this.campaign(id),
       this.users(id),
@@ -139,6 +152,8 @@ export class RedisKeys {
       this.issuedAt(id),
       this.shardCount(id),
       this.allowlist(id),
+      this.openingPool(id),
+      this.openingDrawn(id),
     ];
   }
 

@@ -26,7 +26,7 @@ export function script(
   return { command, file, numberOfKeys, ...(access === 'read-only' ? { readOnly: true } : {}) };
 }
 
-export const RESERVE = script('couponReserve', 'reserve.lua', 7);
+export const RESERVE = script('couponReserve', 'reserve.lua', 9);
 export const DEFINE = script('couponDefine', 'define.lua', 2);
 export const RESTORE = script('couponRestore', 'restore.lua', 9);
 export const REVOKE = script('couponRevoke', 'revoke.lua', 5);

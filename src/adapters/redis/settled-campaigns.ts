@@ -115,6 +115,20 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
     return reservation;
   }
 
+  /**
+   * Always Redis': a collected applicant may be one of the draw's winners, and their first answer
+   * is the grant itself, which no copy can give.
+   */
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
+    return this.inner.collect(campaignId, userId, appliedAt, now, claims);
+  }
+
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     const settled = this.fresh(campaignId);
     if (!settled) return this.inner.findGrant(campaignId, userId);

@@ -31,23 +31,44 @@ export class TracedIssuanceLedger implements IssuanceLedger {
     now: Date,
     claims?: ApplicantClaims,
   ): Promise<Reservation> {
+    return this.spanned('coupon reserve', campaignId, userId, () =>
+      this.inner.reserve(campaignId, userId, now, claims),
+    );
+  }
+
+  /** A shuffled opening's answer, read after the draw: a span of the same request's trace. */
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation> {
+    return this.spanned('coupon collect', campaignId, userId, () =>
+      this.inner.collect(campaignId, userId, appliedAt, now, claims),
+    );
+  }
+
+  private spanned(
+    name: string,
+    campaignId: CampaignId,
+    userId: UserId,
+    call: () => Promise<Reservation>,
+  ): Promise<Reservation> {
     const attributes = {
       [COUPON_ATTRIBUTES.campaignId]: campaignId,
       [COUPON_ATTRIBUTES.userId]: userId,
     };
     trace.getActiveSpan()?.setAttributes(attributes);
-    return tracer.startActiveSpan(
-      'coupon reserve',
-      { kind: SpanKind.INTERNAL, attributes },
-      (span) =>
-        ending(span, async () => {
-          const reservation = await this.inner.reserve(campaignId, userId, now, claims);
-          span.setAttribute(COUPON_ATTRIBUTES.outcome, reservation.kind);
-          if (reservation.kind === 'issued') {
-            span.setAttribute(COUPON_ATTRIBUTES.sequence, reservation.coupon.sequence);
-          }
-          return reservation;
-        }),
+    return tracer.startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, (span) =>
+      ending(span, async () => {
+        const reservation = await call();
+        span.setAttribute(COUPON_ATTRIBUTES.outcome, reservation.kind);
+        if (reservation.kind === 'issued') {
+          span.setAttribute(COUPON_ATTRIBUTES.sequence, reservation.coupon.sequence);
+        }
+        return reservation;
+      }),
     );
   }
 

@@ -3,7 +3,12 @@ import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
-import type { ApplicantClaims, IssuanceLedger } from '../ports/issuance-ledger.port.ts';
+import { LedgerUnavailableError } from '../errors.ts';
+import type {
+  ApplicantClaims,
+  IssuanceLedger,
+  Reservation,
+} from '../ports/issuance-ledger.port.ts';
 import type { SellOutAnnouncer } from './sell-out-announcer.ts';
 
 /** Asks for a campaign's ledger to be reconciled (LedgerReconciler), without waiting. */
@@ -49,6 +54,16 @@ export interface ApplyForCouponUseCase {
 const CATALOG_TTL_MS = 1000;
 
 /**
+ * A collected application asks for its answer when the draw is due by this process' clock; asked
+ * early (another process' clock, a slow draw), it asks again after a short, growing pause. The
+ * draw is one script, so a few asks suffice; a campaign that never answers is a 503, not a wait.
+ */
+const COLLECT_BACKOFF_MS = [5, 10, 20, 50, 100, 200] as const;
+const MAX_COLLECTS = 40;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
  * A user applies for a coupon. The ledger alone decides (one atomic step, no database on the
  * hot path). Only when the ledger does not know the campaign is the durable catalog asked,
  * to tell "no such campaign" (404) from "the ledger lost its data" (503, fail closed). A ledger
@@ -63,6 +78,7 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
     private readonly clock: Clock,
     private readonly reconciler: ReconcileRequests,
     private readonly announcer?: SellOutAnnouncer,
+    private readonly pause: (ms: number) => Promise<void> = sleep,
   ) {}
 
   async execute(
@@ -71,7 +87,11 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
     claims?: ApplicantClaims,
   ): Promise<ApplyOutcome> {
     const now = this.clock.now();
-    const reservation = await this.ledger.reserve(campaignId, userId, now, claims);
+    let reservation = await this.ledger.reserve(campaignId, userId, now, claims);
+    // A shuffled opening: the answer comes after the draw (src/domain/opening.ts).
+    if (reservation.kind === 'pooled') {
+      reservation = await this.afterDraw(campaignId, userId, now, reservation.drawAt, claims);
+    }
     if (reservation.kind === 'issued') this.announcer?.granted(campaignId);
     else if (reservation.kind === 'sold-out') this.announcer?.soldOut(campaignId);
     if (reservation.kind === 'not-ready') {
@@ -83,6 +103,27 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
     if (!(await this.existsDurably(campaignId, now))) return { kind: 'unknown-campaign' };
     this.reconciler.request(campaignId);
     return { kind: 'ledger-not-ready' };
+  }
+
+  /** Waits for the opening's draw, then asks for this application's answer (see COLLECT_…). */
+  private async afterDraw(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    drawAt: Date,
+    claims: ApplicantClaims | undefined,
+  ): Promise<Exclude<Reservation, { kind: 'pooled' }>> {
+    let due = drawAt;
+    for (let asked = 0; asked < MAX_COLLECTS; asked++) {
+      const early = due.getTime() - this.clock.now().getTime();
+      const backoff = asked === 0 ? 0 : (COLLECT_BACKOFF_MS[asked - 1] ?? 200);
+      if (early > 0 || backoff > 0) await this.pause(Math.max(early, backoff));
+      const now = this.clock.now();
+      const answer = await this.ledger.collect(campaignId, userId, appliedAt, now, claims);
+      if (answer.kind !== 'pooled') return answer;
+      due = answer.drawAt;
+    }
+    throw new LedgerUnavailableError(new Error(`the opening of ${campaignId} was not drawn`));
   }
 
   /** The coupon the user already holds, from the ledger (one read, only on this rare path). */

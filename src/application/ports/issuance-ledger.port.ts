@@ -14,7 +14,19 @@ export type Reservation =
    * (re)started, failed over or was fenced: it may be older than what it acknowledged, so it
    * decides nothing until a restore (G1, G5).
    */
-  | { readonly kind: 'not-ready' };
+  | { readonly kind: 'not-ready' }
+  /**
+   * Collected in the campaign's shuffled opening (src/domain/opening.ts): decided at `drawAt`
+   * together with every application of the opening, in a random order; `collect` answers it from
+   * then on. `entered`: this call added the applicant (false: they were collected already);
+   * `collected`: the applicants collected so far (the opening's batch; a sub-ledger's, sharded).
+   */
+  | {
+      readonly kind: 'pooled';
+      readonly drawAt: Date;
+      readonly entered: boolean;
+      readonly collected: number;
+    };
 
 /** What the caller vouches for about the applicant beyond the id (a verified token's claims). */
 export interface ApplicantClaims {
@@ -75,11 +87,29 @@ export interface IssuanceLedger {
    * Decides one application in ONE atomic step: dedupe, window, cap, pause, eligibility and
    * sequence, and on a grant appends the coupon to the outbox in the same step (so a grant is
    * never without its event). Never more than totalQuantity active coupons; at most one grant per
-   * (campaign, user), whatever the concurrency.
+   * (campaign, user), whatever the concurrency. In a shuffled opening the application is
+   * collected instead (`pooled`, once per user) and `collect` answers it after the draw; an
+   * application after the opening while its pool is undrawn draws it first, in the same step.
    */
   reserve(
     campaignId: CampaignId,
     userId: UserId,
+    now: Date,
+    claims?: ApplicantClaims,
+  ): Promise<Reservation>;
+
+  /**
+   * The answer to an application that `reserve` collected at `appliedAt` in a shuffled opening.
+   * Still `pooled` before the draw (by `now`); from then on, the first call of any process draws
+   * the whole pool in ONE atomic step (a random order, each decided as `reserve` would at its
+   * arrival), and each applicant's answer is kept. A grant is answered `issued` once, later
+   * calls `already-issued`; a refusal the same each time. An applicant the ledger no longer holds
+   * (its pool was lost with a rebuild) is decided now, as `reserve` would at `appliedAt`.
+   */
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
     now: Date,
     claims?: ApplicantClaims,
   ): Promise<Reservation>;

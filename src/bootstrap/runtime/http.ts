@@ -57,6 +57,7 @@ export async function buildHttpApp(
   metrics.watchFailures(ports.failures);
   return createHttpApp({
     applyForCoupon: core.applyForCoupon,
+    ...(core.admission ? { admission: core.admission } : {}),
     getIssuanceStatus: core.getIssuanceStatus,
     getCampaignSummary: core.getCampaignSummary,
     listCampaigns: core.listCampaigns,

@@ -11,6 +11,7 @@ import { InMemoryLedgerControls } from '../../adapters/memory/in-memory-ledger-c
 import { InMemoryLedgerRecovery } from '../../adapters/memory/in-memory-ledger-recovery.ts';
 import { InMemoryLedgerStore } from '../../adapters/memory/in-memory-ledger-store.ts';
 import { InMemoryPersistenceMarks } from '../../adapters/memory/in-memory-persistence-marks.ts';
+import { InMemorySpentProofs } from '../../adapters/memory/in-memory-spent-proofs.ts';
 import { PORTS, token } from './ports.ts';
 
 /** The in-memory log, which the embedded consumer reads (the publisher is the same object). */
@@ -25,6 +26,7 @@ export const memoryLedger = () =>
     bind(PORTS.controls).toConstantValue(new InMemoryLedgerControls(store));
     bind(PORTS.outbox).toConstantValue(new InMemoryIssuanceOutbox(store));
     bind(PORTS.marks).toConstantValue(new InMemoryPersistenceMarks(store));
+    bind(PORTS.spentProofs).toConstantValue(new InMemorySpentProofs());
   });
 
 /** The event log in memory: the publisher, the backlog and the consumer's source at once. */

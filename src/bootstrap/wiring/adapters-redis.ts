@@ -18,6 +18,7 @@ import { SettledCampaigns } from '../../adapters/redis/settled-campaigns.ts';
 import type { Config } from '../config.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 import { SETTLED_MAX_WINNERS, SETTLED_REVALIDATE_MS } from './core.ts';
+import { RedisSpentProofs } from '../../adapters/redis/redis-spent-proofs.ts';
 import { HEALTH_CHECKS, PORTS } from './ports.ts';
 
 /**
@@ -70,6 +71,7 @@ export async function redisLedger(
     bind(PORTS.recovery).toConstantValue(recovery);
     bind(PORTS.outbox).toConstantValue(outbox);
     bind(PORTS.marks).toConstantValue(new RedisPersistenceMarks(redis));
+    bind(PORTS.spentProofs).toConstantValue(new RedisSpentProofs(redis));
     bind(HEALTH_CHECKS).toConstantValue(new RedisHealthCheck(redis));
   });
 }

@@ -4,9 +4,10 @@ import { Registry } from 'prom-client';
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
+import { AltchaProofOfWork } from '../../adapters/proof-of-work/altcha-proof-of-work.ts';
 import { SystemClock } from '../../adapters/system/system-clock.ts';
 import { memoryLedger, memoryLog, memoryStore } from './adapters-memory.ts';
-import type { Config } from '../config.ts';
+import { DEVELOPMENT_PROOF_HMAC_KEY, type Config } from '../config.ts';
 import { TRACING_OFF, type Tracing } from '../runtime/tracing.ts';
 import { composeCore, type Core } from './core.ts';
 import { Lifecycle } from '../runtime/lifecycle.ts';
@@ -99,11 +100,16 @@ export async function createRuntime(
   const metrics = new CouponMetrics(new Registry(), {
     processMetrics: options.processMetrics ?? true,
   });
+  const proofOfWork = new AltchaProofOfWork(
+    config.PROOF_HMAC_KEY ?? DEVELOPMENT_PROOF_HMAC_KEY,
+    config.PROOF_CHALLENGE_TTL_MS,
+  );
   const core = composeCore(
     ports,
     metrics,
     { counters: config.REPORT_COUNTERS === 'on' },
     tracing.enabled ? { topic: config.KAFKA_TOPIC } : undefined,
+    proofOfWork,
   );
   lifecycle.onStop('reconciler', async () => core.reconciler.stop());
   logger.info({ role, wiring }, 'container ready');

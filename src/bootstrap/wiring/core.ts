@@ -1,3 +1,12 @@
+import {
+  AdmitApplicant,
+  type AdmitApplicantUseCase,
+} from '../../application/admit/admit-applicant.ts';
+import {
+  IssueChallenge,
+  type IssueChallengeUseCase,
+} from '../../application/admit/issue-challenge.ts';
+import type { ProofOfWork } from '../../application/ports/proof-of-work.port.ts';
 import { ApplyForCoupon } from '../../application/issue/apply-for-coupon.ts';
 import { SellOutAnnouncer } from '../../application/issue/sell-out-announcer.ts';
 import { CheckLedgers } from '../../application/operate/check-ledgers.ts';
@@ -21,6 +30,10 @@ import { MarkingCouponRepository } from '../../application/read/marking-coupon-r
 import { PersistedRecord } from '../../application/read/persisted-record.ts';
 import { RelayIssuedCoupons } from '../../application/relay/relay-issued-coupons.ts';
 import type { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
+import {
+  MeteredAdmitApplicant,
+  MeteredIssueChallenge,
+} from '../../adapters/metrics/metered-admission.ts';
 import { MeteredApplyForCoupon } from '../../adapters/metrics/metered-apply-for-coupon.ts';
 import { MeteredCouponPublisher } from '../../adapters/metrics/metered-coupon-publisher.ts';
 import { MeteredCouponRepository } from '../../adapters/metrics/metered-coupon-repository.ts';
@@ -57,6 +70,7 @@ export function composeCore(
   metrics?: CouponMetrics,
   report?: ReportOptions,
   tracing?: TracingOptions,
+  proofOfWork?: ProofOfWork,
 ) {
   const { logger, clock, outbox, backlog, campaigns, failures, recovery, controls, allowlist } =
     ports;
@@ -89,7 +103,10 @@ export function composeCore(
   const announcer = new SellOutAnnouncer(logger, () => clock.now().getTime());
   const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler, announcer);
   const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record, clock);
+  // The proof-of-work gate (metered: challenges issued, solutions accepted and refused by reason).
+  const admission = proofOfWork && composeAdmission(ports, catalog, proofOfWork, metrics);
   return {
+    ...(admission ? { admission } : {}),
     applyForCoupon: reporting.tallyAnswers(
       metrics ? new MeteredApplyForCoupon(apply, metrics) : apply,
     ),
@@ -118,4 +135,21 @@ export type Core = ReturnType<typeof composeCore>;
 /** Tracing on: what its decorators need (the event log's topic names the publish spans). */
 export interface TracingOptions {
   readonly topic: string;
+}
+
+/** The gate, outermost first: metered → the use case. */
+function composeAdmission(
+  ports: Ports,
+  catalog: CachedCampaignRepository,
+  proofOfWork: ProofOfWork,
+  metrics: CouponMetrics | undefined,
+): { admitApplicant: AdmitApplicantUseCase; issueChallenge: IssueChallengeUseCase } {
+  const admit = new AdmitApplicant(catalog, proofOfWork, ports.spentProofs, ports.clock);
+  const challenge = new IssueChallenge(catalog, proofOfWork, ports.clock);
+  return metrics
+    ? {
+        admitApplicant: new MeteredAdmitApplicant(admit, metrics),
+        issueChallenge: new MeteredIssueChallenge(challenge, metrics),
+      }
+    : { admitApplicant: admit, issueChallenge: challenge };
 }

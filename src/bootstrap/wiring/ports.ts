@@ -15,6 +15,7 @@ import type { LedgerRecovery } from '../../application/ports/ledger-recovery.por
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { PersistenceBacklog } from '../../application/ports/persistence-backlog.port.ts';
 import type { PersistenceMarks } from '../../application/ports/persistence-marks.port.ts';
+import type { SpentProofs } from '../../application/ports/proof-of-work.port.ts';
 
 /** Every port the core is composed over: what one adapter family or another provides. */
 export interface Ports {
@@ -33,6 +34,8 @@ export interface Ports {
   readonly reports: CampaignReportStore;
   readonly allowlist: Allowlist;
   readonly audit: AuditTrail;
+  /** The proof-of-work solutions already accepted (with the ledger: memory or its Redis). */
+  readonly spentProofs: SpentProofs;
 }
 
 export const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
@@ -58,6 +61,7 @@ export const PORTS: { readonly [K in keyof Ports]: ServiceIdentifier<Ports[K]> }
   reports: token('CampaignReportStore'),
   allowlist: token('Allowlist'),
   audit: token('AuditTrail'),
+  spentProofs: token('SpentProofs'),
 };
 
 /** Multi-bound: every adapter family with a dependency to watch adds its readiness check. */

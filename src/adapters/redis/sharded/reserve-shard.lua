@@ -1,4 +1,4 @@
---! prelude: ledger-run decide
+--! prelude: ledger-run decide opening
 -- Decides one application on ONE sub-ledger of a campaign in sharded-stock mode, atomically.
 -- The decision is decide.lua's, as in ../reserve.lua, with the cap being this sub-ledger's quota
 -- (base + net) instead of the campaign's total. The sum of the quotas never exceeds the total
@@ -12,12 +12,18 @@
 -- KEYS[1] sub-ledger rules hash (the campaign's rules, shards, shard, base, net, seqBase, epoch,
 --         soldOut, returned, heldUntil), KEYS[2] winners hash (userId -> sequence),
 --         KEYS[3] grants count, KEYS[4] outbox stream, KEYS[5] issued-at hash,
---         KEYS[6] transfers hash, KEYS[7] the allowlist set (this sub-ledger's users)
+--         KEYS[6] transfers hash, KEYS[7] the allowlist set (this sub-ledger's users),
+--         KEYS[8] the opening's pool, KEYS[9] its drawn answers (this sub-ledger's users)
 -- ARGV[1] campaignId (the parent: it goes into the outbox entry), ARGV[2] userId,
--- ARGV[3] now (epoch ms), ARGV[4] the caller's sub-ledger count N, ARGV[5] the caller's index,
--- ARGV[6] the applicant's segment claim ('' = none), ARGV[7] the application's traceparent
--- ('' when tracing is off; see ../decide.lua),
--- ARGV[8..11] optional transfer to credit first: donor index, number, amount, epoch
+-- ARGV[3] now (epoch ms; a collect: when it applied), ARGV[4] the caller's sub-ledger count N,
+-- ARGV[5] the caller's index, ARGV[6] the applicant's segment claim ('' = none), ARGV[7] the
+-- application's traceparent ('' when tracing is off; see ../decide.lua), ARGV[8] the seed of a
+-- draw, ARGV[9] '' to apply, or the now of a collect (see ../opening.lua),
+-- ARGV[10..13] optional transfer to credit first: donor index, number, amount, epoch
+--
+-- A shuffled opening is drawn per sub-ledger: each collects and draws its own users (the ones
+-- routed to it), against its own quota. A collected applicant its quota leaves out is answered
+-- 'exhausted' like any other, and rebalances when it reads that answer.
 --
 -- Reply {kind, value}: decide.lua's (a grant's sequence = (local - 1) * N + shard + 1, unique in
 -- the campaign, with local = grants + seqBase: a restore sets seqBase past every restored
@@ -32,7 +38,7 @@
 --   {'held'} an operator's correction is being written over the sub-ledgers: ask again shortly
 local rules = redis.call('HMGET', KEYS[1],
   'shards', 'shard', 'base', 'net', 'startsAt', 'endsAt', 'epoch', 'total', 'soldOut', 'seqBase',
-  'run', 'paused', 'eligibility', 'segment', 'returned', 'heldUntil')
+  'run', 'paused', 'eligibility', 'segment', 'returned', 'heldUntil', 'shuffleMs')
 local shards = tonumber(rules[1])
 if not shards then
   return {'unknown-campaign'}
@@ -53,36 +59,38 @@ if rules[16] and tonumber(rules[16]) > server_ms() then
 end
 
 local net = tonumber(rules[4]) or 0
-if ARGV[8] then
-  if rules[7] ~= ARGV[11] then
+if ARGV[10] then
+  if rules[7] ~= ARGV[13] then
     return {'other-epoch'}
   end
-  local number = tonumber(ARGV[9])
-  local credited = tonumber(redis.call('HGET', KEYS[6], 'in:' .. ARGV[8])) or 0
+  local number = tonumber(ARGV[11])
+  local credited = tonumber(redis.call('HGET', KEYS[6], 'in:' .. ARGV[10])) or 0
   if number > credited then
-    redis.call('HSET', KEYS[6], 'in:' .. ARGV[8], number)
-    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[10]))
+    redis.call('HSET', KEYS[6], 'in:' .. ARGV[10], number)
+    net = redis.call('HINCRBY', KEYS[1], 'net', tonumber(ARGV[12]))
   end
 end
 
 local seqBase = tonumber(rules[10]) or 0
-local reply = decide_and_grant({
+local ledger = {
   startsAt = tonumber(rules[5]),
   endsAt = tonumber(rules[6]),
   cap = (tonumber(rules[3]) or 0) + net,
   returned = tonumber(rules[15]) or 0,
   paused = rules[12] == '1',
-  eligible = eligibility(rules[13], rules[14], KEYS[7], ARGV[6]),
+  eligible = eligibility(rules[13], rules[14], KEYS[7]),
+  shuffleMs = tonumber(rules[17]),
   -- Sub-ledger i of N grants i+1, N+i+1, 2N+i+1, … (after seqBase rounds): unique in the campaign.
   sequence = function(grants) return (grants + seqBase - 1) * shards + shard + 1 end,
-  trace = ARGV[7],
-})
--- The sold-out mark is valid only for the rules it was computed under (a restore changes the
--- epoch, a redefinition may change the total).
-if reply[1] == 'sold-out' then
-  if rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8])) then
+  -- The sold-out mark is valid only for the rules it was computed under (a restore changes the
+  -- epoch, a redefinition may change the total).
+  named = function(reply)
+    if reply[1] == 'sold-out'
+      and not (rules[9] and rules[9] == (tostring(rules[7]) .. ':' .. tostring(rules[8]))) then
+      return {'exhausted'}
+    end
     return reply
-  end
-  return {'exhausted'}
-end
-return reply
+  end,
+}
+return apply_in_opening(
+  ledger, KEYS[8], KEYS[9], ARGV[2], ARGV[3], ARGV[6], ARGV[7], ARGV[8], ARGV[9])

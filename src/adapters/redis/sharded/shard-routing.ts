@@ -5,7 +5,7 @@ import type { OutboxActivity } from '../outbox-activity.ts';
 import type { GrantDurability } from '../replica-acknowledgement.ts';
 import type { LayoutCache } from './layout-cache.ts';
 import type { StockRebalancing } from './shard-rebalancing.ts';
-import { layoutOf, shardOf, validShardCount } from './sharded-layout.ts';
+import { layoutOf, shardOf, validShardCount, type ShardLayout } from './sharded-layout.ts';
 import type { SubLedgerCommands } from './sub-ledger-commands.ts';
 
 /** How long an application held by a correction waits before asking again, and how often. */
@@ -52,13 +52,7 @@ export class ShardRouting {
       decided = undefined;
       switch (decision.kind) {
         case 'issued':
-          this.layouts.remember(layout);
-          this.activity.granted(layout.tags[shard]!);
-          if (this.durability) await this.durability.confirm();
-          return {
-            kind: 'issued',
-            coupon: { campaignId, userId, sequence: decision.sequence, issuedAt: now },
-          };
+          return this.granted(layout, shard, userId, decision.sequence, now);
         case 'unknown-campaign': {
           // A remembered layout may be stale (rebuilt with another number of sub-ledgers):
           // look at the stored one once before answering that the campaign is unknown.
@@ -112,6 +106,7 @@ export class ShardRouting {
         case 'paused':
         case 'not-eligible':
         case 'not-ready':
+        case 'pooled':
           return decision;
         case 'held-elsewhere':
           throw new Error(`a sub-ledger of ${campaignId} answered held-elsewhere`);
@@ -120,6 +115,68 @@ export class ShardRouting {
     throw new Error(
       `campaign ${campaignId}: stock did not settle after ${this.maxRebalances} rebalances`,
     );
+  }
+
+  /**
+   * The answer to an application a shuffled opening collected at `appliedAt` (its sub-ledger
+   * draws it, see ../opening.lua). One the draw left without stock on its sub-ledger
+   * ('exhausted'), or that finds the layout changed, applies again now, the way every application
+   * does: that rebalances, or follows the layout.
+   */
+  async collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    segment: string,
+  ): Promise<Reservation> {
+    const layout = this.layouts.known(campaignId) ?? (await this.layouts.storedLayout(campaignId));
+    if (!layout) return { kind: 'unknown-campaign' };
+    const shard = shardOf(userId, layout.shards);
+    const marking = this.activity.beforeGrant(layout.tags);
+    if (marking) await marking;
+    const at = appliedAt.getTime();
+    const decision = await this.commands.reserve(
+      ...[layout, shard, campaignId, userId, at, segment],
+      ...[undefined, now.getTime()],
+    );
+    switch (decision.kind) {
+      case 'issued':
+        return this.granted(layout, shard, userId, decision.sequence, appliedAt);
+      case 'exhausted':
+      case 'unknown-campaign':
+      case 'stale-layout':
+      case 'other-epoch':
+      case 'held':
+      case 'held-elsewhere':
+        return this.reserve(campaignId, userId, now, segment);
+      case 'already-issued':
+      case 'not-open':
+      case 'closed':
+      case 'sold-out':
+      case 'paused':
+      case 'not-eligible':
+      case 'not-ready':
+      case 'pooled':
+        return decision;
+    }
+  }
+
+  /** A grant of sub-ledger `shard`, made durable enough before it is answered. */
+  private async granted(
+    layout: ShardLayout,
+    shard: number,
+    userId: UserId,
+    sequence: number,
+    issuedAt: Date,
+  ): Promise<Reservation> {
+    this.layouts.remember(layout);
+    this.activity.granted(layout.tags[shard]!);
+    if (this.durability) await this.durability.confirm();
+    return {
+      kind: 'issued',
+      coupon: { campaignId: layout.campaignId, userId, sequence, issuedAt },
+    };
   }
 
   async findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {

@@ -199,6 +199,18 @@ export class ShardedLedger implements LayoutLedger {
     );
   }
 
+  collect(
+    campaignId: CampaignId,
+    userId: UserId,
+    appliedAt: Date,
+    now: Date,
+    claims: ApplicantClaims = {},
+  ): Promise<Reservation> {
+    return orUnavailable(() =>
+      this.#routing.collect(campaignId, userId, appliedAt, now, claims.segment ?? ''),
+    );
+  }
+
   findGrant(campaignId: CampaignId, userId: UserId): Promise<GrantLookup> {
     return orUnavailable(() => this.#routing.findGrant(campaignId, userId));
   }

@@ -12,6 +12,7 @@ import {
   tallyOf,
   type ScriptDecision,
 } from '../ledger-codec.ts';
+import { drawSeed } from '../opening-seed.ts';
 import { registerCampaign } from '../redis-outbox-stream.ts';
 import {
   FIND_COUPON,
@@ -38,7 +39,7 @@ export type { StockTransfer } from './sub-ledger-replies.ts';
 
 /** Every script a sub-ledger runs; the last two are the plain ledger's, on the sub-ledger's keys. */
 const SCRIPTS = {
-  reserve: script('couponShardReserve', 'sharded/reserve-shard.lua', 7),
+  reserve: script('couponShardReserve', 'sharded/reserve-shard.lua', 9),
   define: script('couponShardDefine', 'sharded/define-shard.lua', 2),
   state: script('couponShardState', 'sharded/shard-state.lua', 3, 'read-only'),
   debit: script('couponShardDebit', 'sharded/transfer-debit.lua', 3),
@@ -82,6 +83,8 @@ interface SubLedgerKeys {
   readonly issuedAt: string;
   readonly revoked: string;
   readonly allowlist: string;
+  readonly openingPool: string;
+  readonly openingDrawn: string;
   /** The sharded layout's marker of the sub-ledger's own tag: a key that never exists. */
   readonly noMarker: string;
 }
@@ -116,7 +119,8 @@ export class SubLedgerCommands {
 
   /**
    * Decides one application on its sub-ledger; with `credit`, credits that transfer to this
-   * sub-ledger first, in the same step (see reserve-shard.lua).
+   * sub-ledger first, in the same step (see reserve-shard.lua). With `collecting` (the caller's
+   * now), the answer to an application of a shuffled opening made at `at` (../opening.lua).
    */
   async reserve(
     layout: ShardLayout,
@@ -126,12 +130,15 @@ export class SubLedgerCommands {
     at: number,
     segment: string,
     credit?: StockTransfer,
+    collecting?: number,
   ): Promise<ScriptDecision> {
     const k = this.keysOf(layout, shard);
     const transfer = credit ? [credit.donor, credit.number, credit.amount, credit.epoch] : [];
     const reply = await this.#run.reserve(
       ...[k.campaign, k.users, k.count, k.outbox, k.issuedAt, k.transfers, k.allowlist],
-      ...[campaignId, userId, at, layout.shards, shard, segment, activeTraceparent(), ...transfer],
+      ...[k.openingPool, k.openingDrawn],
+      ...[campaignId, userId, at, layout.shards, shard, segment, activeTraceparent(), drawSeed()],
+      ...[collecting ?? '', ...transfer],
     );
     return decisionOf(reply, 'sharded/reserve-shard.lua');
   }
@@ -277,6 +284,8 @@ export class SubLedgerCommands {
       issuedAt: keys.issuedAt(tag),
       revoked: keys.revoked(tag),
       allowlist: keys.allowlist(tag),
+      openingPool: keys.openingPool(tag),
+      openingDrawn: keys.openingDrawn(tag),
       noMarker: keys.shardCount(tag),
     };
   }

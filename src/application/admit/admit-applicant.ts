@@ -1,0 +1,80 @@
+import type { Campaign } from '../../domain/campaign.ts';
+import type { CampaignId } from '../../domain/ids.ts';
+import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
+import type { Clock } from '../ports/clock.port.ts';
+import type { ProofOfWork, SpentProofs } from '../ports/proof-of-work.port.ts';
+
+/** Why an application is refused before the ledger is asked, or that it may go on. */
+export type Admission =
+  /** `proven`: a solution was checked and spent (a gated campaign); false: no gate to pass. */
+  | { readonly kind: 'admitted'; readonly proven: boolean }
+  /** The campaign has a proof-of-work gate and the application carries no solution. */
+  | { readonly kind: 'proof-required' }
+  /** Malformed, forged, for another campaign, or a wrong number. */
+  | { readonly kind: 'proof-invalid' }
+  | { readonly kind: 'proof-expired' }
+  /** A valid solution that was already accepted once (here or in another process). */
+  | { readonly kind: 'proof-replayed' };
+
+export type Refusal = Exclude<Admission, { kind: 'admitted' }>;
+
+export interface AdmitApplicantUseCase {
+  execute(campaignId: CampaignId, solution: string | undefined): Promise<Admission>;
+}
+
+const UNGATED: Admission = { kind: 'admitted', proven: false };
+const PROVEN: Admission = { kind: 'admitted', proven: true };
+/** Campaigns whose last known gate is kept for when the catalog cannot be read. */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * The proof-of-work gate in front of ApplyForCoupon. Whether a campaign is gated comes from the
+ * catalog in process memory (CachedCampaignRepository: one read of the whole catalog per second,
+ * not one per request), and a solution is checked locally: a missing, wrong or expired solution
+ * costs no Redis or MySQL round trip. Only a valid one is spent, in one atomic step shared by
+ * every process, so it is accepted once.
+ *
+ * A gate changed by an operator is in force here within the catalog's refresh. When the catalog
+ * cannot be read, the campaign's last known gate is used; a campaign never seen by this process
+ * is then refused by the error (fail closed: a gate is never skipped for want of knowing it).
+ */
+export class AdmitApplicant implements AdmitApplicantUseCase {
+  readonly #lastKnown = new Map<CampaignId, number | undefined>();
+
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly proofs: ProofOfWork,
+    private readonly spent: SpentProofs,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(campaignId: CampaignId, solution: string | undefined): Promise<Admission> {
+    const difficulty = await this.difficultyOf(campaignId);
+    // Unknown campaigns and drafts go on: ApplyForCoupon answers them (404) as before.
+    if (difficulty === undefined) return UNGATED;
+    if (solution === undefined || solution === '') return { kind: 'proof-required' };
+    const now = this.clock.now();
+    const check = await this.proofs.verify(campaignId, solution, now);
+    if (check.kind === 'invalid') return { kind: 'proof-invalid' };
+    if (check.kind === 'expired') return { kind: 'proof-expired' };
+    return (await this.spent.spend(check.id, check.expiresAt, now))
+      ? PROVEN
+      : { kind: 'proof-replayed' };
+  }
+
+  private async difficultyOf(campaignId: CampaignId): Promise<number | undefined> {
+    let campaign: Campaign | undefined;
+    try {
+      campaign = await this.campaigns.find(campaignId);
+    } catch (error) {
+      if (this.#lastKnown.has(campaignId)) return this.#lastKnown.get(campaignId);
+      throw error;
+    }
+    const difficulty = campaign?.proofOfWorkDifficulty;
+    if (this.#lastKnown.size >= MAX_REMEMBERED && !this.#lastKnown.has(campaignId)) {
+      this.#lastKnown.clear(); // bounded: ids come from callers
+    }
+    this.#lastKnown.set(campaignId, difficulty);
+    return difficulty;
+  }
+}
