@@ -176,6 +176,11 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
     if (deps.admission) {
       const solution = c.req.header(PROOF_HEADER);
       const admission = await deps.admission.admitApplicant.execute(campaignId, solution);
+      if (admission.kind === 'unknown-campaign') {
+        // The same 404 as ApplyForCoupon's for an unknown campaign.
+        const { status, body } = applyOutcomeResponse(campaignId, userId, admission);
+        return c.json(body as never, status);
+      }
       if (admission.kind !== 'admitted') {
         const { status, body } = admissionRefusal(campaignId, userId, admission);
         return c.json(body, status);
