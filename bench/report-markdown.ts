@@ -30,10 +30,9 @@ function codes(run: Pick<VariantRun, 'load'>): string {
 /** loadgen / variant / redis / mariadb / kafka / anything else, in % of one core. */
 function cpu(run: Pick<VariantRun, 'load'> & { readonly variant?: string }): string {
   const c = run.load.cpuPercent;
-  const own =
-    (run.variant ?? 'service') === 'service'
-      ? `${c['server'] ?? 0} + ${c['consumer'] ?? 0}`
-      : `${c['server'] ?? 0}`;
+  const own = (run.variant ?? 'service').startsWith('service')
+    ? `${c['server'] ?? 0} + ${c['consumer'] ?? 0}`
+    : `${c['server'] ?? 0}`;
   const other = otherCpuPercent(c);
   return `${c['loadgen'] ?? 0} / ${own} / ${c['redis'] ?? 0} / ${c['mariadb'] ?? 0} / ${c['kafka'] ?? 0} / ${other}`;
 }
