@@ -177,6 +177,8 @@ export function evaluateTargets(
       holds: times <= 1.6,
     });
   }
+  const gated = find(scenarios.stampede, 'service-pow');
+  if (service && gated) targets.push(...proofOfWorkTargets(service, gated, reference));
   if (service && lock) {
     const times = service.load.requestsPerSecond / Math.max(1, lock.load.requestsPerSecond);
     targets.push({
@@ -268,4 +270,42 @@ export function evaluateTargets(
     });
   }
   return targets;
+}
+
+/** API CPU per answered request of a run, in µs (its `server` process). */
+function apiMicrosPerRequest(run: VariantRun): number {
+  const { cpuPercent, seconds, requests } = run.load;
+  return ((cpuPercent['server'] ?? 0) / 100) * seconds * 1e6 * (1 / Math.max(1, requests));
+}
+
+/**
+ * The proof-of-work gate's price on the stampede (a valid, unused solution on every request):
+ * "within a few percent of the stampede ratio" (design.md), i.e. of the service without it.
+ */
+function proofOfWorkTargets(
+  service: VariantRun,
+  gated: VariantRun,
+  reference: VariantRun | undefined,
+): Target[] {
+  const ratio = gated.load.requestsPerSecond / Math.max(1, service.load.requestsPerSecond);
+  const ofReference = reference
+    ? `; ${fmt((gated.load.requestsPerSecond / Math.max(1, reference.load.requestsPerSecond)) * 100)}% ` +
+      `of the reference's, against ${fmt((service.load.requestsPerSecond / Math.max(1, reference.load.requestsPerSecond)) * 100)}% without`
+    : '';
+  const [withGate, without] = [apiMicrosPerRequest(gated), apiMicrosPerRequest(service)];
+  const cpu = withGate / Math.max(0.01, without);
+  return [
+    {
+      name: 'apply with the proof-of-work gate vs without, (a): req/s',
+      target: '≥ 95% (a few percent)',
+      actual: `${fmt(ratio * 100)}%${ofReference}`,
+      holds: ratio >= 0.95,
+    },
+    {
+      name: 'apply with the proof-of-work gate vs without, (a): API CPU per request',
+      target: '≤ 1.05×',
+      actual: `${fmt(cpu)}× (${fmt(withGate)} vs ${fmt(without)} µs)`,
+      holds: cpu <= 1.05,
+    },
+  ];
 }

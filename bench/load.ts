@@ -20,19 +20,28 @@ export interface LoadRequest {
   readonly path: string;
   /** A JSON body (sent as application/json). */
   readonly body?: string;
+  /** More headers (a gated campaign's X-Proof-Of-Work). */
+  readonly headers?: Record<string, string>;
 }
 
 /** Which request comes next (called once per request sent). */
 export type RequestSource = () => LoadRequest;
 
-/** POST /campaigns/:id/issuances with `{"userId": …}` bodies taken from `users`. */
+/**
+ * POST /campaigns/:id/issuances with `{"userId": …}` bodies taken from `users`, and on a gated
+ * campaign the next of its pre-made solutions (none once they run out: a 428 shows it).
+ */
 export const applications =
-  (campaignId: string, users: UserSource): RequestSource =>
-  () => ({
-    method: 'POST',
-    path: `/campaigns/${campaignId}/issuances`,
-    body: `{"userId":"${users()}"}`,
-  });
+  (campaignId: string, users: UserSource, proofs?: () => string | undefined): RequestSource =>
+  () => {
+    const proof = proofs?.();
+    return {
+      method: 'POST',
+      path: `/campaigns/${campaignId}/issuances`,
+      body: `{"userId":"${users()}"}`,
+      ...(proof === undefined ? {} : { headers: { 'x-proof-of-work': proof } }),
+    };
+  };
 
 export interface LoadOptions {
   readonly url: string;
@@ -88,7 +97,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
                     ...request,
                     method: next.method,
                     path: next.path,
-                    headers: JSON_HEADERS,
+                    headers: next.headers ? { ...JSON_HEADERS, ...next.headers } : JSON_HEADERS,
                     body: next.body,
                   };
             },

@@ -72,7 +72,7 @@ import {
 } from './variants.ts';
 
 const ALL_VARIANTS =
-  'ceiling,reference,service,service-traced,lock-based,incr-insert,ceiling-yield,ceiling-node-body';
+  'ceiling,reference,service,service-traced,service-pow,lock-based,incr-insert,ceiling-yield,ceiling-node-body';
 /** stampede and allGrants run per variant; the others are the service's alone, or the consumer's. */
 const ALL_SCENARIOS = 'stampede,allGrants,reads,soldOut,idle,durability,consumer';
 type RunScenario = ScenarioName | AfterSellOutName | 'idle' | 'durability' | 'consumer';
@@ -202,14 +202,17 @@ async function measureScenario(
 ): Promise<MeasuredRun> {
   const campaign = (phase: string) =>
     `${label}-${scenario === 'stampede' ? 'a' : 'b'}-${phase}-${runId}`.toLowerCase();
-  const load = (campaignId: string, phase: 'w' | 'm', durationSeconds: number) =>
-    runLoad({
+  const load = async (campaignId: string, phase: 'w' | 'm', durationSeconds: number) => {
+    // The gated variant's solutions are made before the load starts: not part of what it times.
+    const proofs = await variant.proofs?.(campaignId, durationSeconds);
+    return runLoad({
       url: variant.url,
-      requests: applications(campaignId, users(phase)),
+      requests: applications(campaignId, users(phase), proofs),
       connections: settings.connections,
       durationSeconds,
       pids,
     });
+  };
 
   if (settings.warmupSeconds > 0) {
     const warmup = campaign('warm');

@@ -11,6 +11,7 @@ import { couponRows, scalar, type BenchEnvironment } from './bench-environment.t
 import { BENCH_TABLES, incrKeys, REFERENCE_KEY_PREFIX } from './bench-schema.ts';
 import type { LedgerTarget } from './ledger-targets.ts';
 import { startNodeProcess } from './node-process.ts';
+import { BENCH_PROOF_DIFFICULTY, ProofSupply } from './proof-supply.ts';
 import { BENCH_SIGNING_ENV } from './signing-key.ts';
 
 export type VariantName =
@@ -18,13 +19,14 @@ export type VariantName =
   | 'reference'
   | 'service'
   | 'service-traced'
+  | 'service-pow'
   | 'lock-based'
   | 'incr-insert'
   | 'ceiling-yield'
   | 'ceiling-node-body';
 
-/** The service's processes, with or without tracing: rows in `coupon`, a consumer, a persist lag. */
-export const isService = (name: VariantName) => name === 'service' || name === 'service-traced';
+/** The service's processes (traced or gated too): rows in `coupon`, a consumer, a persist lag. */
+export const isService = (name: VariantName) => name.startsWith('service');
 
 /** Experiments: variants of the ceiling that price one effect each; the scenario is irrelevant to them. */
 export const EXPERIMENTS: readonly VariantName[] = ['ceiling-yield', 'ceiling-node-body'];
@@ -34,6 +36,8 @@ export const VARIANT_LABELS: Record<VariantName, string> = {
   reference: 'reference (strict body check + one auto-pipelined EVALSHA of reserve.lua)',
   service: 'this service (Redis Lua + outbox → Kafka → MySQL)',
   'service-traced': 'this service, tracing on (every application sampled, OTLP to a local sink)',
+  'service-pow':
+    'this service with the proof-of-work gate (a valid, unused solution on every request)',
   'lock-based': 'lock-based (MySQL SELECT … FOR UPDATE, count, insert)',
   'incr-insert': 'INCR + direct MySQL insert per grant',
   'ceiling-yield': 'experiment: the ceiling + one `await setImmediate` per request',
@@ -46,6 +50,7 @@ export const VARIANT_SHORT_LABELS: Record<VariantName, string> = {
   reference: 'reference (one EVALSHA)',
   service: 'this service',
   'service-traced': 'this service, traced',
+  'service-pow': 'this service + proof of work',
   'lock-based': 'lock-based (FOR UPDATE)',
   'incr-insert': 'INCR + MySQL insert',
   'ceiling-yield': 'exp.: ceiling + yield',
@@ -71,6 +76,11 @@ export interface Variant {
   readonly table: string | undefined;
   createCampaign(id: string, totalQuantity: number): Promise<void>;
   tally(campaignId: string): Promise<Tally>;
+  /**
+   * The gated variant: X-Proof-Of-Work headers for `seconds` of load on the campaign, made
+   * before the load (each valid and unused), handed out one per request.
+   */
+  proofs?(campaignId: string, seconds: number): Promise<() => string | undefined>;
   /** Frees what a measured campaign left in Redis once it is tallied (the reference's outbox). */
   release?(campaignId: string): Promise<void>;
   stop(): Promise<void>;
@@ -179,7 +189,8 @@ export async function startVariant(
       };
     }
     case 'service':
-    case 'service-traced': {
+    case 'service-traced':
+    case 'service-pow': {
       const token = randomBytes(16).toString('hex');
       const ledger = options.ledger;
       const ledgerRedis = ledger?.redis ?? redis;
@@ -187,9 +198,12 @@ export async function startVariant(
         name === 'service-traced'
           ? await startNodeProcess(path('./servers/otlp-sink.ts'), {}, { readyPath: '/health' })
           : undefined;
+      // The gated variant: the same processes, every campaign with the proof-of-work gate.
+      const supply = name === 'service-pow' ? new ProofSupply() : undefined;
       const shared = {
         ...env,
         ...ledger?.env,
+        ...supply?.env,
         KAFKA_TOPIC: options.topic,
         LOG_LEVEL: 'warn',
         ...(collector ? tracingTo(collector.url) : {}),
@@ -216,7 +230,8 @@ export async function startVariant(
         ...started([api, consumer, ...(collector ? [collector] : [])]),
         ...(collector ? { stop: stopTraced([api, consumer], collector) } : {}),
         async createCampaign(id, totalQuantity) {
-          const campaign = { id, name: `bench ${id}`, totalQuantity };
+          const gate = supply ? { proofOfWorkDifficulty: BENCH_PROOF_DIFFICULTY } : {};
+          const campaign = { id, name: `bench ${id}`, totalQuantity, ...gate };
           const response = await openCampaign(fetchFrom(api.url), token, campaign);
           if (response.status !== 200)
             throw new Error(`open campaign: ${response.status} ${await response.text()}`);
@@ -225,6 +240,7 @@ export async function startVariant(
           const count = await ledgerRedis.get(`coupon:{${campaignId}}:count`);
           return { issued: Number(count ?? 0), ...(await couponRows(mysql, 'coupon', campaignId)) };
         },
+        ...(supply ? { proofs: (id: string, seconds: number) => supply.mint(id, seconds) } : {}),
       };
     }
     case 'lock-based': {

@@ -1,6 +1,6 @@
 /**
  * npm run demo [-- --url http://host:port --token ADMIN_TOKEN --campaign ID --requests 10000
- *               --users 5000 --quantity 1000 --concurrency 200 --verbose]
+ *               --users 5000 --quantity 1000 --concurrency 200 --pow 1000 --verbose]
  *
  * Fires a real concurrent stampede at the service (the embedded one it starts itself, or --url),
  * prints what came back and what was persisted, and exits 1 if any guarantee G1–G4 is broken.
@@ -20,6 +20,9 @@ import { readFileSync } from 'node:fs';
 import { CliFailure, parseCli, runCli } from '../src/bootstrap/entrypoints/cli-options.ts';
 import { startEntrypoint, type StartedProcess } from './lib/embedded-process.ts';
 import { call as callService, openCampaignAt, serviceUrl } from './lib/service-calls.ts';
+import { fetchFrom } from './lib/open-campaign.ts';
+import { percentile } from './lib/shaped-load.ts';
+import { presolve } from './lib/solve-proof.ts';
 import { stampede, usersWithRepeats } from './lib/stampede.ts';
 
 const call = (baseUrl: string, path: string, init?: RequestInit) =>
@@ -39,6 +42,9 @@ service of its own and creates a fresh campaign there.
   --users N          distinct users among them (default 5000)
   --quantity N       coupons of the fresh campaign (default 1000)
   --concurrency N    requests in flight at once (default 200)
+  --pow DIFFICULTY   a proof-of-work gate: the fresh campaign gets this difficulty, and every
+                     application carries a solution, solved before the stampede (not timed;
+                     with --campaign, that campaign's own difficulty is solved)
   --verbose          show the stack of an unexpected error
   -h, --help         this text
 `;
@@ -54,6 +60,7 @@ const cli = parseCli({
     users: { type: 'string', default: '5000' },
     quantity: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '200' },
+    pow: { type: 'string' },
   },
 });
 const args = cli.values;
@@ -79,6 +86,7 @@ async function main(): Promise<number> {
   const distinctUsers = count('users', args.users);
   const quantity = count('quantity', args.quantity);
   const concurrency = count('concurrency', args.concurrency);
+  const difficulty = args.pow === undefined ? undefined : count('pow', args.pow);
   let service: StartedProcess | undefined;
   let baseUrl = args.url === undefined ? undefined : serviceUrl(args.url);
   let token = args.token === '' ? undefined : args.token;
@@ -102,7 +110,9 @@ async function main(): Promise<number> {
     const fresh = args.campaign === undefined && token !== undefined;
     const campaignId =
       args.campaign ??
-      (token === undefined ? 'default' : await createCampaign(baseUrl, token, quantity));
+      (token === undefined
+        ? 'default'
+        : await createCampaign(baseUrl, token, quantity, difficulty));
     const before = await readSummary(baseUrl, campaignId);
     if (before.issued === null) {
       console.log(`campaign ${campaignId}: its ledger is not ready (503 LEDGER_NOT_READY); stop`);
@@ -120,12 +130,15 @@ async function main(): Promise<number> {
       `stampede: ${requests} requests from ${distinctUsers} users, ${concurrency} in flight → ` +
         `${baseUrl}/campaigns/${campaignId}`,
     );
+    const proofs =
+      difficulty === undefined ? undefined : await solved(baseUrl, campaignId, requests);
     const serviceCpu = cpuMeter(service?.child.pid);
     const result = await stampede({
       baseUrl,
       campaignId,
       users: usersWithRepeats(requests, distinctUsers, `demo-${randomBytes(3).toString('hex')}`),
       concurrency,
+      ...(proofs ? { proofs } : {}),
     });
     const serviceCpuMs = serviceCpu();
     const after = await waitForPersisted(baseUrl, campaignId);
@@ -155,11 +168,19 @@ async function main(): Promise<number> {
         after.persisted === after.issued,
       ],
     ];
+    const refused = [...result.byCode].filter(([code]) => code.startsWith('PROOF_'));
+    if (proofs) {
+      checks.push([
+        `every solution accepted (${refused.map(([c, n]) => `${c}=${n}`).join(' ') || 'no refusal'})`,
+        refused.length === 0,
+      ]);
+    }
     const perRequestUs = (ms: number) => Math.round((ms * 1000) / requests);
     console.table({
       issued: result.byCode.get('ISSUED') ?? 0,
       'already issued': result.byCode.get('ALREADY_ISSUED') ?? 0,
       'sold out': result.byCode.get('SOLD_OUT') ?? 0,
+      ...Object.fromEntries(refused),
       errors,
       'distinct winners': result.winners.size,
       'persisted (campaign)': after.persisted,
@@ -189,15 +210,40 @@ const UNREACHABLE_HINT =
   ' Start it with `npm start`, or leave out --url and the demo starts one of its own';
 const TOKEN_HINT = ', or leave out --token to use its default campaign';
 
-async function createCampaign(baseUrl: string, token: string, quantity: number): Promise<string> {
+async function createCampaign(
+  baseUrl: string,
+  token: string,
+  quantity: number,
+  difficulty: number | undefined,
+): Promise<string> {
   const id = `demo-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const gate = difficulty === undefined ? {} : { proofOfWorkDifficulty: difficulty };
   await openCampaignAt(
     baseUrl,
     token,
-    { id, name: 'Demo drop', totalQuantity: quantity },
+    { id, name: 'Demo drop', totalQuantity: quantity, ...gate },
     TOKEN_HINT,
   );
   return id;
+}
+
+/** One solution per application, solved before the stampede; prints what solving cost here. */
+async function solved(baseUrl: string, campaignId: string, requests: number): Promise<string[]> {
+  console.log(`proof of work: solving ${requests} challenges before the stampede…`);
+  const started = performance.now();
+  const done = await presolve(fetchFrom(baseUrl), campaignId, requests, {
+    progress: (n) => console.log(`  ${n} solved`),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `proof of work: ${requests} solved in ${seconds.toFixed(1)} s with altcha-lib's solver, 4 at ` +
+      `a time; one solve: median ${percentile(done.solveMs, 0.5).toFixed(0)} ms, p95 ` +
+      `${percentile(done.solveMs, 0.95).toFixed(0)} ms (npm run measure-solve: one at a time)`,
+  );
+  if (done.firstExpiry && done.firstExpiry.getTime() < Date.now() + 10_000) {
+    console.log('proof of work: the first challenges expire within 10 s; expect PROOF_EXPIRED');
+  }
+  return [...done.proofs];
 }
 
 async function readSummary(baseUrl: string, campaignId: string): Promise<Summary> {

@@ -1,7 +1,7 @@
 /**
  * npm run rehearse -- --url URL --token ADMIN_TOKEN [--quantity 1000 --users 20000 --peak 1000
  *                     --plateau 300 --ramp 10 --spike 5 --hold 15 --connections 100
- *                     --repeat 0.15 --seed 1] | --cleanup
+ *                     --repeat 0.15 --seed 1 --pow 1000] | --cleanup
  *
  * A rehearsal of a drop against a deployment: it creates a rehearsal campaign with the admin
  * token, fires a drop's shape at it with autocannon (a ramp before the opening, a spike at it,
@@ -16,7 +16,9 @@ import type { CampaignReportBody } from '../src/adapters/http/report-body.ts';
 import { CliFailure, parseCli, runCli } from '../src/bootstrap/entrypoints/cli-options.ts';
 import { disagreements, loadVerdict, sideBySide } from './lib/rehearsal-report.ts';
 import { requestsOf, shapeOf, UserPool } from './lib/rehearsal-shape.ts';
+import { fetchFrom } from './lib/open-campaign.ts';
 import { call, openCampaignAt, serviceUrl } from './lib/service-calls.ts';
+import { localSolveTimes, presolve, ProofQueue } from './lib/solve-proof.ts';
 import { answered, emptyView, fireStep, percentile, type ClientView } from './lib/shaped-load.ts';
 
 const USAGE = `
@@ -38,6 +40,9 @@ this machine's figures beside the service's report (GET /campaigns/{id}/report).
   --plateau N        requests per second on the plateau (default 300)
   --connections N    keep-alive connections at most (default 100)
   --seed N           draws the same users in the same order (default 1)
+  --pow DIFFICULTY   a proof-of-work gate on the rehearsal campaign: every application carries
+                     a solution, all solved before the ramp (not part of the load; the opening
+                     is set late enough for them, from a solve time measured here first)
   --cleanup          fire nothing: list the rehearsal campaigns at --url and say what remains
   --verbose          show the stack of an unexpected error
   -h, --help         this text
@@ -59,6 +64,7 @@ const cli = parseCli({
     plateau: { type: 'string', default: '300' },
     connections: { type: 'string', default: '100' },
     seed: { type: 'string', default: '1' },
+    pow: { type: 'string' },
     cleanup: { type: 'boolean', default: false },
   },
 });
@@ -110,7 +116,10 @@ async function main(): Promise<number> {
   );
   const rampSeconds = steps.filter((s) => s.phase === 'ramp').length;
   const totalSeconds = steps.reduce((sum, s) => sum + s.seconds, 0);
-  const opensAt = Date.now() + 2000 + rampSeconds * 1000;
+  const difficulty = args.pow === undefined ? undefined : whole('pow', args.pow);
+  const solveBudgetMs =
+    difficulty === undefined ? 0 : await solveBudget(difficulty, requestsOf(steps));
+  const opensAt = Date.now() + 2000 + solveBudgetMs + rampSeconds * 1000;
   const campaignId = `rehearsal-${run}`;
   await openCampaignAt(baseUrl, token, {
     id: campaignId,
@@ -119,13 +128,21 @@ async function main(): Promise<number> {
     startsAt: new Date(opensAt).toISOString(),
     // Closed a minute after the rehearsal: it takes no grant once it is over (no delete route).
     endsAt: new Date(opensAt + (totalSeconds - rampSeconds + 60) * 1000).toISOString(),
+    ...(difficulty === undefined ? {} : { proofOfWorkDifficulty: difficulty }),
   });
+  const proofs =
+    difficulty === undefined ? undefined : await solveAll(baseUrl, campaignId, requestsOf(steps));
   console.log(
     `rehearsal campaign ${campaignId}: ${quantity} coupons, opens ${new Date(opensAt).toISOString()}\n` +
       `shape: ${steps.map((s) => `${s.phase} ${s.rate}/s×${s.seconds}s`).join(', ')} ` +
       `(${requestsOf(steps).toLocaleString('en-US')} requests asked, ${connections} connections at most)`,
   );
 
+  const late = Date.now() - (opensAt - rampSeconds * 1000);
+  if (late > 0)
+    console.log(
+      `solving took ${Math.round(late / 1000)} s longer than planned: the ramp is shorter`,
+    );
   await sleep(opensAt - rampSeconds * 1000 - Date.now());
   const view = emptyView();
   const progress = startProgress(view);
@@ -133,7 +150,15 @@ async function main(): Promise<number> {
     for (const step of steps) {
       progress.phase = step.phase;
       progress.asked = step.rate;
-      await fireStep({ url: baseUrl, campaignId, step, connections, users, view });
+      await fireStep({
+        url: baseUrl,
+        campaignId,
+        step,
+        connections,
+        users,
+        view,
+        ...(proofs ? { proofs } : {}),
+      });
     }
   } finally {
     progress.stop();
@@ -156,6 +181,36 @@ async function main(): Promise<number> {
     `\nthe report: ${baseUrl}/campaigns/${campaignId}/report (the admin token as the password)`,
   );
   return problems.length === 0 ? 0 : 1;
+}
+
+/**
+ * How long solving `count` challenges will take here (ms), from ten solved first, with room to
+ * spare: the opening is set after it, so the rehearsal's shape is not eaten by the solving.
+ */
+async function solveBudget(difficulty: number, count: number): Promise<number> {
+  const sample = await localSolveTimes(difficulty, 10);
+  const mean = sample.reduce((sum, t) => sum + t, 0) / sample.length;
+  // presolve runs four at a time on libuv's pool: about twice one's pace on two cores.
+  const budget = Math.ceil((mean * count) / 2) * 1.5;
+  console.log(
+    `proof of work at difficulty ${difficulty}: ${mean.toFixed(0)} ms a solve here; ` +
+      `${count.toLocaleString('en-US')} to solve first, about ${Math.round(budget / 1000)} s`,
+  );
+  return budget;
+}
+
+/** One solution per application of the shape, solved before the ramp, handed out in order. */
+async function solveAll(baseUrl: string, campaignId: string, count: number): Promise<ProofQueue> {
+  const started = performance.now();
+  const done = await presolve(fetchFrom(baseUrl), campaignId, count, {
+    progress: (n) => console.log(`  ${n.toLocaleString('en-US')} solved`),
+  });
+  console.log(
+    `proof of work: ${count.toLocaleString('en-US')} solved in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s (one solve: median ` +
+      `${percentile(done.solveMs, 0.5).toFixed(0)} ms, p95 ${percentile(done.solveMs, 0.95).toFixed(0)} ms)`,
+  );
+  return new ProofQueue(done.proofs);
 }
 
 /** A line a second while firing, rewritten in place on a terminal. */

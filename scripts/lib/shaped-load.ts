@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { Phase, Step, UserPool } from './rehearsal-shape.ts';
+import type { ProofQueue } from './solve-proof.ts';
 
 /** How one step went, from the client's side. */
 export interface StepResult {
@@ -72,6 +73,8 @@ export async function fireStep(options: {
   readonly connections: number;
   readonly users: UserPool;
   readonly view: ClientView;
+  /** A gated campaign's solutions, one per request. */
+  readonly proofs?: ProofQueue;
 }): Promise<StepResult> {
   const { step, view, users } = options;
   const connections = Math.max(1, Math.min(options.connections, step.rate));
@@ -99,7 +102,12 @@ export async function fireStep(options: {
             setupRequest: (request, context) => {
               const userId = users.next();
               (context as { userId?: string }).userId = userId;
-              return { ...request, body: `{"userId":"${userId}"}` };
+              const proof = options.proofs?.next();
+              const headers =
+                proof === undefined
+                  ? request.headers
+                  : { ...request.headers, 'x-proof-of-work': proof };
+              return { ...request, headers, body: `{"userId":"${userId}"}` };
             },
             onResponse: (status, body, context) => {
               view.byStatus.set(status, (view.byStatus.get(status) ?? 0) + 1);

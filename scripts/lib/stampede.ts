@@ -23,6 +23,8 @@ export interface StampedeOptions {
   readonly users: readonly string[];
   /** Requests in flight at once (one keep-alive connection each). */
   readonly concurrency: number;
+  /** The X-Proof-Of-Work header of each request, by index in `users` (a gated campaign's). */
+  readonly proofs?: readonly string[];
   readonly onAnswer?: (status: number) => void;
 }
 
@@ -60,7 +62,7 @@ export async function stampede(options: StampedeOptions): Promise<StampedeResult
     : new HttpAgent({ keepAlive: true, maxSockets: options.concurrency });
   const request = https ? httpsRequest : httpRequest;
 
-  const post = (body: string) =>
+  const post = (body: string, proof: string | undefined) =>
     new Promise<Answer>((resolve, reject) => {
       const req = request(
         url,
@@ -70,6 +72,7 @@ export async function stampede(options: StampedeOptions): Promise<StampedeResult
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            ...(proof === undefined ? {} : { 'x-proof-of-work': proof }),
           },
         },
         (res) => {
@@ -90,7 +93,7 @@ export async function stampede(options: StampedeOptions): Promise<StampedeResult
       const userId = options.users[i]!;
       let answer: Answer;
       try {
-        answer = await post(JSON.stringify({ userId }));
+        answer = await post(JSON.stringify({ userId }), options.proofs?.[i]);
       } catch {
         transportErrors += 1;
         continue;

@@ -1,4 +1,5 @@
 import { fetchFrom, openCampaign } from '../../scripts/lib/open-campaign.ts';
+import { proofFor } from '../../scripts/lib/solve-proof.ts';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,6 +238,55 @@ describe('live dashboard', () => {
     );
 
     expect(chart.samples).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+
+  it("shows the proof-of-work gate's tile: challenges, solved, and refusals by reason", async () => {
+    const campaignId = randomCampaignId('gated');
+    const created = await openCampaign(fetchFrom(url), ADMIN, {
+      id: campaignId,
+      name: 'A gated drop',
+      totalQuantity: 10,
+      proofOfWorkDifficulty: 1_000,
+    });
+    expect(created.status).toBe(200);
+    const fetchPath = fetchFrom(url);
+    const [first, second] = [
+      await proofFor(fetchPath, campaignId),
+      await proofFor(fetchPath, campaignId),
+    ];
+    const apply = async (userId: string, proof?: string) =>
+      (
+        await fetch(`${url}/campaigns/${campaignId}/issuances`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(proof === undefined ? {} : { 'x-proof-of-work': proof }),
+          },
+          body: JSON.stringify({ userId }),
+        })
+      ).status;
+    // Two solved (the first one then sent again), one missing, one garbage.
+    expect(await apply('gated-1', first)).toBe(201);
+    expect(
+      await Promise.all([
+        apply('gated-2', second),
+        apply('gated-3', first),
+        apply('gated-4'),
+        apply('gated-5', 'not-a-solution'),
+      ]),
+    ).toEqual([201, 403, 428, 403]);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(`${url}/`);
+    // This runtime's counters: the challenges and refusals of this test only (no other test
+    // of this file gates a campaign).
+    const tile = await eventually(
+      async () => page.locator('#proof-tile').innerText(),
+      (text) => text.includes('replayed 1'),
+    );
+    expect(tile.replace(/\s+/g, ' ')).toContain('2 / 2');
+    expect(tile).toContain('refused: missing 1 · invalid 1 · expired 0 · replayed 1');
     await page.close();
   });
 

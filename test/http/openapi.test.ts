@@ -132,6 +132,30 @@ describe('/openapi.json', () => {
     expect(JSON.stringify(doc.components)).toContain('"bearerJwt"');
   });
 
+  it('describes the proof-of-work flow: the challenge, the header and every refusal code', async () => {
+    const doc = await documentOf(await appWith(ADMIN));
+    type Operation = {
+      description?: string;
+      parameters?: { name: string; in: string; description?: string }[];
+      responses: Record<string, { description: string }>;
+    };
+    const challenge = doc.paths['/campaigns/{campaignId}/challenge']!['get'] as Operation;
+    expect(Object.keys(challenge.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
+    expect(challenge.description).toContain('X-Proof-Of-Work');
+    const apply = doc.paths['/campaigns/{campaignId}/issuances']!['post'] as Operation;
+    expect(apply.description).toContain('/campaigns/{campaignId}/challenge');
+    const header = apply.parameters?.find((p) => p.in === 'header');
+    expect(header?.name).toBe('x-proof-of-work');
+    expect(apply.responses['428']!.description).toContain('PROOF_REQUIRED');
+    for (const code of ['PROOF_INVALID', 'PROOF_EXPIRED', 'PROOF_REPLAYED']) {
+      expect(apply.responses['403']!.description).toContain(code);
+      expect(header?.description).toContain(code);
+    }
+    const created = JSON.stringify(doc.components);
+    expect(created).toContain('proofOfWorkDifficulty');
+    expect(created).toContain('ProofOfWorkChallenge');
+  });
+
   it('has /docs render this document with Swagger UI served by the app itself', async () => {
     const app = await appWith(ADMIN);
     const html = await (await app.request('/docs')).text();

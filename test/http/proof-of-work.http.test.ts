@@ -131,7 +131,7 @@ describe('HTTP: the proof-of-work gate', () => {
     expect(body.error.fields.map((f) => f.field)).toEqual(['proofOfWorkDifficulty']);
   });
 
-  it('counts challenges and checks by outcome in /metrics', async () => {
+  it('counts challenges and checks by outcome in /metrics and /stats (the dashboard tile)', async () => {
     const { app } = await runtimeApp(env);
     const id = await gated(app);
     const proof = await proofFor(fetchOf(app), id);
@@ -143,5 +143,10 @@ describe('HTTP: the proof-of-work gate', () => {
     expect(text).toMatch(/^coupon_proof_checks_total\{outcome="solved"\} 1$/m);
     expect(text).toMatch(/^coupon_proof_checks_total\{outcome="required"\} 1$/m);
     expect(text).toMatch(/^coupon_proof_checks_total\{outcome="replayed"\} 1$/m);
+    const stats = (await (await app.request('/stats')).json()) as { proofs: unknown };
+    expect(stats.proofs).toEqual({
+      challenges: 1,
+      outcomes: { solved: 1, required: 1, invalid: 0, expired: 0, replayed: 1 },
+    });
   });
 });

@@ -101,6 +101,22 @@ describe('npm run demo -- --url', () => {
     expect(out).not.toContain('FAIL');
     expect(code).toBe(0);
   }, 60_000);
+  it('--pow: the fresh campaign is gated, and every application carries its own solution', async () => {
+    const requests = ['--requests', '60', '--users', '40', '--concurrency', '10'];
+    const args = ['--url', service.url, '--token', token, '--quantity', '20', '--pow', '1000'];
+    const { code, out } = await demo(...args, ...requests);
+
+    const campaignId = /campaign (demo-[a-z0-9]+): created/.exec(out)?.[1];
+    const summary = (await (await fetch(`${service.url}/campaigns/${campaignId}`)).json()) as {
+      proofOfWorkDifficulty?: number;
+      issued: number;
+    };
+    expect(summary).toMatchObject({ proofOfWorkDifficulty: 1000, issued: 20 });
+    expect(out).toContain('proof of work: 60 solved in');
+    expect(out).toContain('ok   every solution accepted (no refusal)');
+    expect(out).not.toContain('FAIL');
+    expect(code).toBe(0);
+  }, 60_000);
 });
 
 /** Every failure the demo can name is ONE line on its output, never a stack trace. */

@@ -17,6 +17,8 @@ export interface FireOptions {
   readonly users: readonly string[];
   /** Requests in flight at once. */
   readonly concurrency: number;
+  /** The X-Proof-Of-Work header of each request, by index in `users` (none where undefined). */
+  readonly proofs?: readonly (string | undefined)[];
   /** Called after each answer with how many came back so far: where faults are injected. */
   readonly onAnswer?: (answered: number, answer: Answer) => void;
 }
@@ -32,7 +34,7 @@ export async function fire(options: FireOptions): Promise<StampedeOutcome> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < options.users.length; i = next++) {
-      const answer = await apply(url, options.users[i]!);
+      const answer = await apply(url, options.users[i]!, options.proofs?.[i]);
       answers.push(answer);
       options.onAnswer?.(answers.length, answer);
     }
@@ -41,12 +43,15 @@ export async function fire(options: FireOptions): Promise<StampedeOutcome> {
   return new StampedeOutcome(answers);
 }
 
-async function apply(url: string, userId: string): Promise<Answer> {
+async function apply(url: string, userId: string, proof?: string): Promise<Answer> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(proof === undefined ? {} : { 'x-proof-of-work': proof }),
+      },
       body: JSON.stringify({ userId }),
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdmitApplicant } from '../../src/application/admit/admit-applicant.ts';
-import type { CampaignRepository } from '../../src/application/ports/campaign-repository.port.ts';
+import type { GatedCampaigns } from '../../src/application/admit/gated-campaigns.ts';
 import type {
   ProofCheck,
   ProofOfWork,
@@ -21,7 +21,7 @@ function gate(campaign: Campaign | undefined, check: ProofCheck = { kind: 'inval
       if (failing) throw new Error('store down');
       return campaign;
     },
-  } as unknown as CampaignRepository;
+  } satisfies Pick<GatedCampaigns, 'find'>;
   const proofs: ProofOfWork = {
     challenge: () => Promise.reject(new Error('not used')),
     verify: async () => {
@@ -68,16 +68,17 @@ describe('AdmitApplicant', () => {
     expect(await admit.execute(campaign.id, 'x')).toEqual({ kind: 'proof-replayed' });
   });
 
-  it('lets applications to ungated and unknown campaigns through unchecked', async () => {
+  it('lets applications to ungated campaigns through unchecked', async () => {
     const open = CampaignMother.open();
     const { admit, asked } = gate(open, valid);
     expect(await admit.execute(open.id, undefined)).toEqual({ kind: 'admitted', proven: false });
-    const { admit: none } = gate(undefined, valid);
-    expect(await none.execute('nope' as CampaignId, undefined)).toEqual({
-      kind: 'admitted',
-      proven: false,
-    });
     expect(asked.verify).toBe(0);
+  });
+
+  it('answers a campaign that cannot be granted (unknown to catalog and ledger) as unknown, unchecked', async () => {
+    const { admit, asked } = gate(undefined, valid);
+    expect(await admit.execute('nope' as CampaignId, 'x')).toEqual({ kind: 'unknown-campaign' });
+    expect(asked).toEqual({ verify: 0, spend: [] });
   });
 
   it('keeps the last known gate while the catalog is unreachable; an unseen campaign fails closed', async () => {

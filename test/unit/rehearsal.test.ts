@@ -171,6 +171,11 @@ describe('npm run rehearse at its edges', () => {
         /^rehearse: --repeat must be a number from 0 to 1, not 2$/,
       ],
       [
+        ['--url', `http://127.0.0.1:${port}`, '--token', 't', '--pow', 'hard'],
+        2,
+        /^rehearse: --pow must be a whole number from 1 up, not hard$/,
+      ],
+      [
         ['--url', `http://127.0.0.1:${port}`, '--token', 't'],
         1,
         /^rehearse: cannot reach the service at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,

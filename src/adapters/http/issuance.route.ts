@@ -28,6 +28,12 @@ const applyUnavailable = unavailable(
     'LEDGER_NOT_READY or STORE_UNAVAILABLE',
 );
 
+/** The gate's flow, as an applicant's client follows it. */
+const PROOF_FLOW =
+  'On a campaign with `proofOfWorkDifficulty` (a proof-of-work gate): first GET ' +
+  '/campaigns/{campaignId}/challenge, solve it, and send the solution in the `X-Proof-Of-Work` ' +
+  'header; the gate is checked before the ledger, and each solution is accepted once.';
+
 /**
  * The apply route as documented, in either AUTH_MODE: in body mode the user id is the body's
  * (trusted callers behind a gateway); in jwt mode it is the verified token's `sub`, and the body
@@ -63,10 +69,10 @@ function applyRoute(jwt: boolean) {
       ? {
           description:
             "The user is the verified bearer token's `sub`. The body may be omitted; a `userId` " +
-            'in it must equal `sub`.',
+            `in it must equal \`sub\`. ${PROOF_FLOW}`,
           security: [{ bearerJwt: [] }],
         }
-      : {}),
+      : { description: PROOF_FLOW }),
     request: {
       params: CampaignParams,
       headers: ProofHeaders,
@@ -176,6 +182,11 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
     if (deps.admission) {
       const solution = c.req.header(PROOF_HEADER);
       const admission = await deps.admission.admitApplicant.execute(campaignId, solution);
+      if (admission.kind === 'unknown-campaign') {
+        // The same 404 as ApplyForCoupon's for an unknown campaign.
+        const { status, body } = applyOutcomeResponse(campaignId, userId, admission);
+        return c.json(body as never, status);
+      }
       if (admission.kind !== 'admitted') {
         const { status, body } = admissionRefusal(campaignId, userId, admission);
         return c.json(body, status);

@@ -344,6 +344,18 @@ export const StatsSchema = z
     }),
     outboxDepth: z.number().int().nullable(),
     failedOpen: z.number().int().nullable(),
+    proofs: z
+      .object({
+        challenges: z.number().int().openapi({ description: 'Challenges handed out' }),
+        outcomes: z.record(z.string(), z.number().int()).openapi({
+          description:
+            'Proofs of work of gated applications by outcome: solved (accepted), required ' +
+            '(missing), invalid, expired, replayed',
+          example: { solved: 1000, required: 40, invalid: 3, expired: 1, replayed: 12 },
+        }),
+      })
+      .optional()
+      .openapi({ description: "The proof-of-work gate's counters of this process" }),
   })
   .openapi('Stats');
 

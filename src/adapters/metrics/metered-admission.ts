@@ -1,4 +1,8 @@
-import type { Admission, AdmitApplicantUseCase } from '../../application/admit/admit-applicant.ts';
+import type {
+  Admission,
+  AdmitApplicantUseCase,
+  Refusal,
+} from '../../application/admit/admit-applicant.ts';
 import type {
   ChallengeOutcome,
   IssueChallengeUseCase,
@@ -7,7 +11,7 @@ import type { CampaignId } from '../../domain/ids.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
 import type { ProofOutcome } from './proof-metrics.ts';
 
-const OUTCOME: Record<Exclude<Admission['kind'], 'admitted'>, ProofOutcome> = {
+const OUTCOME: Record<Refusal['kind'], ProofOutcome> = {
   'proof-required': 'required',
   'proof-invalid': 'invalid',
   'proof-expired': 'expired',
@@ -23,8 +27,14 @@ export class MeteredAdmitApplicant implements AdmitApplicantUseCase {
 
   async execute(campaignId: CampaignId, solution: string | undefined): Promise<Admission> {
     const admission = await this.inner.execute(campaignId, solution);
-    if (admission.kind !== 'admitted') this.metrics.proofs.checked(OUTCOME[admission.kind]);
-    else if (admission.proven) this.metrics.proofs.checked('solved');
+    if (admission.kind === 'admitted') {
+      if (admission.proven) this.metrics.proofs.checked('solved');
+    } else if (admission.kind === 'unknown-campaign') {
+      // Decided here instead of by ApplyForCoupon: still an apply decision.
+      this.metrics.recordDecision('unknown-campaign');
+    } else {
+      this.metrics.proofs.checked(OUTCOME[admission.kind]);
+    }
     return admission;
   }
 }

@@ -1,13 +1,18 @@
 import type { Campaign } from '../../domain/campaign.ts';
 import type { CampaignId } from '../../domain/ids.ts';
-import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { ProofOfWork, SpentProofs } from '../ports/proof-of-work.port.ts';
+import type { GatedCampaigns } from './gated-campaigns.ts';
 
 /** Why an application is refused before the ledger is asked, or that it may go on. */
 export type Admission =
   /** `proven`: a solution was checked and spent (a gated campaign); false: no gate to pass. */
   | { readonly kind: 'admitted'; readonly proven: boolean }
+  /**
+   * Neither the catalog nor the ledger knows the campaign: it cannot be granted (unknown, or a
+   * draft), so it is answered as unknown without reserving (see GatedCampaigns).
+   */
+  | { readonly kind: 'unknown-campaign' }
   /** The campaign has a proof-of-work gate and the application carries no solution. */
   | { readonly kind: 'proof-required' }
   /** Malformed, forged, for another campaign, or a wrong number. */
@@ -16,21 +21,23 @@ export type Admission =
   /** A valid solution that was already accepted once (here or in another process). */
   | { readonly kind: 'proof-replayed' };
 
-export type Refusal = Exclude<Admission, { kind: 'admitted' }>;
+/** The gate's own refusals (each a stable 4xx code of its own). */
+export type Refusal = Exclude<Admission, { kind: 'admitted' | 'unknown-campaign' }>;
 
 export interface AdmitApplicantUseCase {
   execute(campaignId: CampaignId, solution: string | undefined): Promise<Admission>;
 }
 
 const UNGATED: Admission = { kind: 'admitted', proven: false };
+const UNKNOWN: Admission = { kind: 'unknown-campaign' };
 const PROVEN: Admission = { kind: 'admitted', proven: true };
 /** Campaigns whose last known gate is kept for when the catalog cannot be read. */
 const MAX_REMEMBERED = 10_000;
 
 /**
  * The proof-of-work gate in front of ApplyForCoupon. Whether a campaign is gated comes from the
- * catalog in process memory (CachedCampaignRepository: one read of the whole catalog per second,
- * not one per request), and a solution is checked locally: a missing, wrong or expired solution
+ * catalog in process memory (one read of the whole catalog per second, not one per request; a
+ * campaign just published by another process is looked up, see GatedCampaigns), and a solution is checked locally: a missing, wrong or expired solution
  * costs no Redis or MySQL round trip. Only a valid one is spent, in one atomic step shared by
  * every process, so it is accepted once.
  *
@@ -39,10 +46,10 @@ const MAX_REMEMBERED = 10_000;
  * is then refused by the error (fail closed: a gate is never skipped for want of knowing it).
  */
 export class AdmitApplicant implements AdmitApplicantUseCase {
-  readonly #lastKnown = new Map<CampaignId, number | undefined>();
+  readonly #lastKnown = new Map<CampaignId, number | undefined | 'unknown'>();
 
   constructor(
-    private readonly campaigns: CampaignRepository,
+    private readonly campaigns: Pick<GatedCampaigns, 'find'>,
     private readonly proofs: ProofOfWork,
     private readonly spent: SpentProofs,
     private readonly clock: Clock,
@@ -50,7 +57,8 @@ export class AdmitApplicant implements AdmitApplicantUseCase {
 
   async execute(campaignId: CampaignId, solution: string | undefined): Promise<Admission> {
     const difficulty = await this.difficultyOf(campaignId);
-    // Unknown campaigns and drafts go on: ApplyForCoupon answers them (404) as before.
+    if (difficulty === 'unknown') return UNKNOWN;
+    // Ungated drafts go on: ApplyForCoupon answers them (404) as before.
     if (difficulty === undefined) return UNGATED;
     if (solution === undefined || solution === '') return { kind: 'proof-required' };
     const now = this.clock.now();
@@ -62,7 +70,7 @@ export class AdmitApplicant implements AdmitApplicantUseCase {
       : { kind: 'proof-replayed' };
   }
 
-  private async difficultyOf(campaignId: CampaignId): Promise<number | undefined> {
+  private async difficultyOf(campaignId: CampaignId): Promise<number | undefined | 'unknown'> {
     let campaign: Campaign | undefined;
     try {
       campaign = await this.campaigns.find(campaignId);
@@ -70,7 +78,7 @@ export class AdmitApplicant implements AdmitApplicantUseCase {
       if (this.#lastKnown.has(campaignId)) return this.#lastKnown.get(campaignId);
       throw error;
     }
-    const difficulty = campaign?.proofOfWorkDifficulty;
+    const difficulty = campaign ? campaign.proofOfWorkDifficulty : 'unknown';
     if (this.#lastKnown.size >= MAX_REMEMBERED && !this.#lastKnown.has(campaignId)) {
       this.#lastKnown.clear(); // bounded: ids come from callers
     }

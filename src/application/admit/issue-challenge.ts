@@ -1,8 +1,8 @@
 import { isDraft } from '../../domain/campaign.ts';
 import type { CampaignId } from '../../domain/ids.ts';
-import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
 import type { ProofChallenge, ProofOfWork } from '../ports/proof-of-work.port.ts';
+import type { GatedCampaigns } from './gated-campaigns.ts';
 
 export type ChallengeOutcome =
   | { readonly kind: 'challenge'; readonly challenge: ProofChallenge }
@@ -21,7 +21,7 @@ export interface IssueChallengeUseCase {
  */
 export class IssueChallenge implements IssueChallengeUseCase {
   constructor(
-    private readonly campaigns: CampaignRepository,
+    private readonly campaigns: Pick<GatedCampaigns, 'find'>,
     private readonly proofs: ProofOfWork,
     private readonly clock: Clock,
   ) {}

@@ -6,6 +6,8 @@ import {
   IssueChallenge,
   type IssueChallengeUseCase,
 } from '../../application/admit/issue-challenge.ts';
+import { GatedCampaigns } from '../../application/admit/gated-campaigns.ts';
+import type { IssuanceLedger } from '../../application/ports/issuance-ledger.port.ts';
 import type { ProofOfWork } from '../../application/ports/proof-of-work.port.ts';
 import { ApplyForCoupon } from '../../application/issue/apply-for-coupon.ts';
 import { SellOutAnnouncer } from '../../application/issue/sell-out-announcer.ts';
@@ -104,7 +106,7 @@ export function composeCore(
   const apply = new ApplyForCoupon(ledger, catalog, clock, reconciler, announcer);
   const getCampaignSummary = new GetCampaignSummary(catalog, ledger, record, clock);
   // The proof-of-work gate (metered: challenges issued, solutions accepted and refused by reason).
-  const admission = proofOfWork && composeAdmission(ports, catalog, proofOfWork, metrics);
+  const admission = proofOfWork && composeAdmission(ports, catalog, ledger, proofOfWork, metrics);
   return {
     ...(admission ? { admission } : {}),
     applyForCoupon: reporting.tallyAnswers(
@@ -141,11 +143,13 @@ export interface TracingOptions {
 function composeAdmission(
   ports: Ports,
   catalog: CachedCampaignRepository,
+  ledger: IssuanceLedger,
   proofOfWork: ProofOfWork,
   metrics: CouponMetrics | undefined,
 ): { admitApplicant: AdmitApplicantUseCase; issueChallenge: IssueChallengeUseCase } {
-  const admit = new AdmitApplicant(catalog, proofOfWork, ports.spentProofs, ports.clock);
-  const challenge = new IssueChallenge(catalog, proofOfWork, ports.clock);
+  const gated = new GatedCampaigns(catalog, ports.campaigns, ledger, { ttlMs: READ_REFRESH_MS });
+  const admit = new AdmitApplicant(gated, proofOfWork, ports.spentProofs, ports.clock);
+  const challenge = new IssueChallenge(gated, proofOfWork, ports.clock);
   return metrics
     ? {
         admitApplicant: new MeteredAdmitApplicant(admit, metrics),

@@ -46,6 +46,13 @@
   const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
   const clockWithSeconds = new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium' });
 
+  /** The gate's refusals (coupon_proof_checks_total{outcome}), as the tile names them. */
+  const PROOF_REFUSALS = [
+    ['required', 'missing'],
+    ['invalid', 'invalid'],
+    ['expired', 'expired'],
+    ['replayed', 'replayed'],
+  ];
   const fmt = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'));
   const fmtRate = (r) =>
     r === 0 ? '0' : r >= 10 ? Math.round(r).toLocaleString('en-US') : r.toFixed(1);
@@ -92,6 +99,18 @@
     );
     $('outbox-depth').textContent = fmt(stats.outboxDepth);
     $('failed-open').textContent = fmt(stats.failedOpen);
+    recordProofs(stats.proofs);
+  }
+
+  /** The proof-of-work gate's tile: challenges handed out, solutions accepted, refusals by reason. */
+  function recordProofs(proofs) {
+    if (!proofs) return;
+    const outcomes = proofs.outcomes || {};
+    $('proof-challenges').textContent = fmt(proofs.challenges);
+    $('proof-solved').textContent = fmt(outcomes.solved || 0);
+    $('proof-refused').textContent = `refused: ${PROOF_REFUSALS.map(
+      ([k, label]) => `${label} ${fmt(outcomes[k] || 0)}`,
+    ).join(' · ')}`;
   }
 
   function campaignState(c, now) {
