@@ -128,9 +128,9 @@ export class RedisKeys {
 
   /**
    * reserve.lua's keys, in its KEYS order: rules, users, count, outbox, issued-at, the marker,
-   * the allowlist.
+   * the allowlist, the sequences.
    */
-  reserveKeys(id: CampaignId): [string, string, string, string, string, string, string] {
+  reserveKeys(id: CampaignId): [string, string, string, string, string, string, string, string] {
     return [
       this.campaign(id),
       this.users(id),
@@ -139,7 +139,26 @@ export class RedisKeys {
       this.issuedAt(id),
       this.shardCount(id),
       this.allowlist(id),
+      this.sequences(id),
     ];
+  }
+
+  /**
+   * ZSET userId → sequence of every grant of the plain ledger, written with the grant (decide.lua)
+   * and swapped in by a restore: the persistence audit counts it by sequence range (ZCOUNT).
+   */
+  sequences(id: CampaignId): string {
+    return `${this.prefix}{${id}}:sequences`;
+  }
+
+  /** STRING: how many grants an audit last found equal on both sides (LedgerAudit.markAudited). */
+  audited(id: CampaignId): string {
+    return `${this.prefix}{${id}}:audited`;
+  }
+
+  /** STRING with a TTL: held by the one process auditing the campaign (LedgerAudit.claim). */
+  auditLease(id: CampaignId): string {
+    return `${this.prefix}{${id}}:audit-lease`;
   }
 
   /** HASH userId → "sequence:issuedAt ms" of every coupon known to be durable (persistence marks). */

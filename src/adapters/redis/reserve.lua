@@ -10,7 +10,8 @@
 -- KEYS[1] campaign hash (total, startsAt, endsAt ('' when unbounded), paused, eligibility,
 --         segment, returned, run), KEYS[2] users hash (userId -> sequence), KEYS[3] count (last
 --         sequence granted), KEYS[4] outbox stream, KEYS[5] issued-at hash, KEYS[6] the sharded
---         layout's marker (on this same slot), KEYS[7] the allowlist set
+--         layout's marker (on this same slot), KEYS[7] the allowlist set, KEYS[8] the grants' sequences
+--         (ZSET userId -> sequence, what the persistence audit compares by range)
 -- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock),
 -- ARGV[4] the applicant's segment claim ('' = none)
 --
@@ -40,4 +41,5 @@ return decide_and_grant({
   eligible = eligibility(rules[6], rules[7], KEYS[7], ARGV[4]),
   -- One ledger for the whole campaign: its count is the last sequence granted.
   sequence = function(grants) return grants end,
+  sequences = KEYS[8],
 })
