@@ -172,10 +172,27 @@ describe('AuditPersistence (issue 22)', () => {
     t.clock.advance(GRACE_MS);
 
     expect(await t.audit.audit(t.campaign.id, false)).toMatchObject({
-      missing: 3,
-      repaired: 0,
-      deferred: 'report-only',
+      kind: 'audited',
+      finding: { missing: 3, repaired: 0, deferred: 'report-only' },
     });
     expect(await t.outbox.depth()).toBe(0);
+  });
+
+  it('repairs on demand (npm run audit --repair), unless another process holds the lease', async () => {
+    const t = await given();
+    await t.grant(3);
+    await t.persist(() => true);
+    t.clock.advance(GRACE_MS);
+    expect(await t.ledgerAudit.claim(t.campaign.id, 'another-process', 60_000)).toBe(true);
+
+    expect(await t.audit.audit(t.campaign.id, true)).toEqual({ kind: 'busy' });
+    expect(await t.outbox.depth()).toBe(0);
+
+    t.clock.advance(60_000);
+    expect(await t.audit.audit(t.campaign.id, true)).toMatchObject({
+      kind: 'audited',
+      finding: { missing: 3, repaired: 3 },
+    });
+    expect(await t.outbox.depth()).toBe(3);
   });
 });

@@ -8,6 +8,8 @@ import type { PersistenceBacklog } from '../ports/persistence-backlog.port.ts';
 import type { RecordAudit } from '../ports/record-audit.port.ts';
 import {
   cleanFinding,
+  summarize,
+  type AuditSummary,
   type PersistenceFinding,
   type RepairDeferral,
 } from './persistence-finding.ts';
@@ -28,6 +30,17 @@ export interface AuditSettings {
 }
 
 type Ready = Extract<LedgerAuditSnapshot, { kind: 'ready' }>;
+
+/** What an operator's audit of one campaign came to. */
+export type AuditOutcome =
+  | { readonly kind: 'audited'; readonly finding: PersistenceFinding }
+  /** The ledger cannot be audited as it is (see LedgerAuditSnapshot). */
+  | {
+      readonly kind: 'unavailable';
+      readonly reason: Extract<LedgerAuditSnapshot, { kind: 'unavailable' }>['reason'];
+    }
+  /** Another process holds the campaign's audit lease: its own cycle repairs. */
+  | { readonly kind: 'busy' };
 
 /**
  * The persistence audit (anti-entropy, issue 22): the ledger's winners are the record of what was
@@ -66,19 +79,25 @@ export class AuditPersistence {
     const rows = await this.records.counts(ids);
     const findings: PersistenceFinding[] = [];
     for (const campaignId of ids) {
-      const finding = await this.#auditOne(campaignId, rows.get(campaignId) ?? 0, true);
+      const finding = await this.#auditOne(campaignId, rows.get(campaignId) ?? 0);
       if (finding) findings.push(finding);
     }
     return findings;
   }
 
   /**
-   * One campaign, now (the operator's `npm run audit`): compares whatever the marks say, and
-   * re-emits only when `repair`. Undefined when the ledger cannot be audited (see the snapshot).
+   * One campaign, now (the operator's `npm run audit`), compared whatever the marks say. Only a
+   * repair takes the lease (a report reads, and two readers harm nothing): `busy` when another
+   * process holds it.
    */
-  async audit(campaignId: CampaignId, repair: boolean): Promise<PersistenceFinding | undefined> {
+  async audit(campaignId: CampaignId, repair: boolean): Promise<AuditOutcome> {
     const rows = (await this.records.counts([campaignId])).get(campaignId) ?? 0;
-    return this.#auditOne(campaignId, rows, repair, true);
+    const snapshot = await this.ledger.snapshot(campaignId);
+    if (snapshot.kind !== 'ready') return { kind: 'unavailable', reason: snapshot.reason };
+    if (repair && !(await this.#claim(campaignId))) return { kind: 'busy' };
+    const finding = await this.#compare(campaignId, snapshot, rows, repair);
+    this.#latest.set(campaignId, finding);
+    return { kind: 'audited', finding };
   }
 
   /** The last finding of each campaign audited by this process. */
@@ -91,28 +110,30 @@ export class AuditPersistence {
     return this.#repairs;
   }
 
-  async #auditOne(
-    campaignId: CampaignId,
-    rows: number,
-    repair: boolean,
-    force = false,
-  ): Promise<PersistenceFinding | undefined> {
+  /** The figures across campaigns, from the last findings (reads nothing). */
+  summary(): AuditSummary {
+    return summarize(this.findings(), this.#repairs);
+  }
+
+  async #auditOne(campaignId: CampaignId, rows: number): Promise<PersistenceFinding | undefined> {
     const snapshot = await this.ledger.snapshot(campaignId);
     if (snapshot.kind !== 'ready') {
       this.#latest.delete(campaignId);
       return undefined;
     }
-    if (!force && snapshot.grants === rows && snapshot.auditedGrants === snapshot.grants) {
+    if (snapshot.grants === rows && snapshot.auditedGrants === snapshot.grants) {
       const clean = cleanFinding(campaignId, rows);
       this.#latest.set(campaignId, clean);
       return clean;
     }
-    if (!(await this.ledger.claim(campaignId, this.settings.holder, this.settings.leaseMs))) {
-      return this.#latest.get(campaignId);
-    }
-    const finding = await this.#compare(campaignId, snapshot, rows, repair);
+    if (!(await this.#claim(campaignId))) return this.#latest.get(campaignId);
+    const finding = await this.#compare(campaignId, snapshot, rows, true);
     this.#latest.set(campaignId, finding);
     return finding;
+  }
+
+  #claim(campaignId: CampaignId): Promise<boolean> {
+    return this.ledger.claim(campaignId, this.settings.holder, this.settings.leaseMs);
   }
 
   async #compare(

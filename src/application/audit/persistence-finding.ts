@@ -50,3 +50,28 @@ export function cleanFinding(campaignId: CampaignId, grants: number): Persistenc
     clean: true,
   };
 }
+
+/** The audit's figures across campaigns: what /health/ready and the dashboard show. */
+export interface AuditSummary {
+  /** Grants without a row, summed over the campaigns (a lower bound, see `missing`). */
+  readonly grantsWithoutRow: number;
+  /** Age of the oldest grant without a row in any campaign (ms), 0 when none. */
+  readonly oldestMissingAgeMs: number;
+  /** Rows without a grant (G4 breached by someone): reported, never deleted. */
+  readonly rowsWithoutGrant: number;
+  /** Grants re-emitted by this process since it started. */
+  readonly repairs: number;
+  /** The campaigns whose last audit was not clean, with their figures. */
+  readonly unclean: readonly PersistenceFinding[];
+}
+
+export function summarize(findings: readonly PersistenceFinding[], repairs: number): AuditSummary {
+  const unclean = findings.filter((finding) => !finding.clean);
+  return {
+    grantsWithoutRow: unclean.reduce((sum, f) => sum + f.missing, 0),
+    oldestMissingAgeMs: unclean.reduce((max, f) => Math.max(max, f.oldestMissingAgeMs), 0),
+    rowsWithoutGrant: unclean.reduce((sum, f) => sum + f.foreign, 0),
+    repairs,
+    unclean,
+  };
+}

@@ -7,7 +7,9 @@ import { CouponMetrics } from '../../adapters/metrics/coupon-metrics.ts';
 import { SystemClock } from '../../adapters/system/system-clock.ts';
 import { memoryLedger, memoryLog, memoryStore } from './adapters-memory.ts';
 import type { Config } from '../config.ts';
+import { composeAudit } from './audit.ts';
 import { composeCore, type Core } from './core.ts';
+import type { AuditPersistence } from '../../application/audit/audit-persistence.ts';
 import { Lifecycle } from '../runtime/lifecycle.ts';
 import { HEALTH_CHECKS, PORTS, resolvePorts, type Ports } from './ports.ts';
 
@@ -45,6 +47,8 @@ export interface Runtime {
   readonly core: Core;
   /** The process's metrics, on its own registry (never prom-client's global one). */
   readonly metrics: CouponMetrics;
+  /** The persistence audit (issue 22): run periodically by the API, on demand by `npm run audit`. */
+  readonly persistenceAudit: AuditPersistence;
   healthChecks(): HealthCheck[];
 }
 
@@ -103,6 +107,7 @@ export async function createRuntime(
     ports,
     core,
     metrics,
+    persistenceAudit: composeAudit(ports, config, role),
     healthChecks: () => (container.isBound(HEALTH_CHECKS) ? container.getAll(HEALTH_CHECKS) : []),
   };
 }

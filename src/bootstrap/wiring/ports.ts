@@ -10,11 +10,13 @@ import type { FailedIssuanceRepository } from '../../application/ports/failed-is
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { IssuanceLedger } from '../../application/ports/issuance-ledger.port.ts';
 import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
+import type { LedgerAudit } from '../../application/ports/ledger-audit.port.ts';
 import type { LedgerControls } from '../../application/ports/ledger-controls.port.ts';
 import type { LedgerRecovery } from '../../application/ports/ledger-recovery.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { PersistenceBacklog } from '../../application/ports/persistence-backlog.port.ts';
 import type { PersistenceMarks } from '../../application/ports/persistence-marks.port.ts';
+import type { RecordAudit } from '../../application/ports/record-audit.port.ts';
 
 /** Every port the core is composed over: what one adapter family or another provides. */
 export interface Ports {
@@ -33,6 +35,9 @@ export interface Ports {
   readonly reports: CampaignReportStore;
   readonly allowlist: Allowlist;
   readonly audit: AuditTrail;
+  /** The persistence audit's two sides: the ledger's grants, the durable record's rows. */
+  readonly ledgerAudit: LedgerAudit;
+  readonly recordAudit: RecordAudit;
 }
 
 export const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
@@ -58,6 +63,8 @@ export const PORTS: { readonly [K in keyof Ports]: ServiceIdentifier<Ports[K]> }
   reports: token('CampaignReportStore'),
   allowlist: token('Allowlist'),
   audit: token('AuditTrail'),
+  ledgerAudit: token('LedgerAudit'),
+  recordAudit: token('RecordAudit'),
 };
 
 /** Multi-bound: every adapter family with a dependency to watch adds its readiness check. */
