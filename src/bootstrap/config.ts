@@ -147,6 +147,8 @@ const ConfigSchema = z.object({
   AUDIT_RANGE_SIZE: int(1_000, 1, 1_000_000),
   AUDIT_MAX_RANGES: int(20, 1, 10_000),
   AUDIT_MAX_REPAIRS: int(5_000, 1, 1_000_000),
+  /** A campaign settled since its last clean audit has its MySQL rows counted this often only. */
+  AUDIT_SETTLED_RECOUNT_MS: int(30_000, 100, 3_600_000),
   OUTBOX_CLAIM_AFTER_MS: int(30_000, 100, 3_600_000),
   /** An emptied outbox stream stops being watched by the relays once quiet this long. */
   OUTBOX_QUIET_MS: int(60_000, 3_000, 3_600_000),

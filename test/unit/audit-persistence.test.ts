@@ -4,19 +4,30 @@ import { InMemoryLedgerAudit } from '../../src/adapters/memory/in-memory-ledger-
 import { InMemoryRecordAudit } from '../../src/adapters/memory/in-memory-record-audit.ts';
 import { AuditPersistence } from '../../src/application/audit/audit-persistence.ts';
 import type { LedgerAudit } from '../../src/application/ports/ledger-audit.port.ts';
+import type { RecordAudit } from '../../src/application/ports/record-audit.port.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
 import { CampaignMother, CouponMother, userIds } from '../support/mothers.ts';
 import { silentLogger } from '../support/test-logger.ts';
 import { inMemoryReconciliation, openCampaign } from './fakes.ts';
 
 const GRACE_MS = 10_000;
+const SETTLED_RECOUNT_MS = 30_000;
 
 /** The audit over one process's in-memory adapters, a backlog the test sets, and a campaign of 100. */
 async function given(options: { rangeSize?: number; holder?: string } = {}) {
   const world = inMemoryReconciliation();
   const outbox = new InMemoryIssuanceOutbox(world.store);
   const ledgerAudit = new InMemoryLedgerAudit(world.store, () => world.clock.now().getTime());
-  const calls = { countByRange: 0 };
+  const calls = { countByRange: 0, counts: 0 };
+  const records = new InMemoryRecordAudit(world.coupons);
+  const countedRecords: RecordAudit = {
+    counts: (ids) => {
+      calls.counts += 1;
+      return records.counts(ids);
+    },
+    countByRange: (...args) => records.countByRange(...args),
+    rowsIn: (...args) => records.rowsIn(...args),
+  };
   const counted: LedgerAudit = {
     snapshot: (id) => ledgerAudit.snapshot(id),
     countByRange: (...args) => {
@@ -32,7 +43,7 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
   const audit = new AuditPersistence(
     world.campaigns,
     counted,
-    new InMemoryRecordAudit(world.coupons),
+    countedRecords,
     backlog,
     world.clock,
     silentLogger,
@@ -41,6 +52,7 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
       rangeSize: options.rangeSize ?? 10,
       maxRangesPerCycle: 100,
       maxRepairsPerCycle: 1000,
+      settledRecountMs: SETTLED_RECOUNT_MS,
       leaseMs: 30_000,
       holder: options.holder ?? 'this-process',
     },
@@ -144,6 +156,28 @@ describe('AuditPersistence (issue 22)', () => {
     await t.persist(() => true);
     expect((await t.audit.run())[0]).toMatchObject({ missing: 1 });
     expect(t.calls.countByRange).toBe(compared + 1);
+  });
+
+  it('counts a settled campaign’s rows once per recount interval, not every cycle', async () => {
+    const t = await given();
+    await t.grant(10);
+    await t.persist();
+    t.clock.advance(GRACE_MS);
+    expect(await t.audit.run()).toEqual([expect.objectContaining({ clean: true })]);
+    const afterFirst = t.calls.counts;
+
+    t.clock.advance(SETTLED_RECOUNT_MS - 1);
+    expect(await t.audit.run()).toEqual([expect.objectContaining({ clean: true })]);
+    expect(t.calls.counts).toBe(afterFirst);
+
+    t.clock.advance(1);
+    await t.audit.run();
+    expect(t.calls.counts).toBe(afterFirst + 1);
+
+    // A new grant unsettles it: counted at the next cycle, whatever the interval.
+    await t.grant(1);
+    await t.audit.run();
+    expect(t.calls.counts).toBe(afterFirst + 2);
   });
 
   it('lists only the ranges whose counts differ', async () => {

@@ -23,6 +23,11 @@ export interface AuditSettings {
   readonly maxRangesPerCycle: number;
   /** Grants re-emitted per campaign and cycle. */
   readonly maxRepairsPerCycle: number;
+  /**
+   * A campaign settled since its last clean audit has its rows counted again at most this often
+   * (a loss in MySQL is then found within this, instead of within one interval).
+   */
+  readonly settledRecountMs: number;
   /** How long a process holds a campaign's audit once it starts one. */
   readonly leaseMs: number;
   /** This process's name on the lease. */
@@ -60,6 +65,8 @@ export type AuditOutcome =
  */
 export class AuditPersistence {
   readonly #latest = new Map<CampaignId, PersistenceFinding>();
+  /** When this process last counted each campaign's rows. */
+  readonly #countedAt = new Map<CampaignId, number>();
   #repairs = 0;
 
   constructor(
@@ -72,14 +79,43 @@ export class AuditPersistence {
     private readonly settings: AuditSettings,
   ) {}
 
-  /** One cycle over every campaign that is not a draft; returns what it found. */
+  /**
+   * One cycle over every campaign that is not a draft; returns what it found. The ledger is read
+   * first (one snapshot per campaign); MySQL's rows are then counted in ONE grouped query, for
+   * every campaign except those settled since their last clean audit and counted less than
+   * `settledRecountMs` ago: counting a campaign's rows scans its index (about 0.4 s for 1 M
+   * rows, docs/reliability.md), which a campaign that changed nothing need not pay every cycle.
+   */
   async run(): Promise<PersistenceFinding[]> {
     const ids = (await this.campaigns.list()).filter((c) => !isDraft(c)).map((c) => c.id);
-    if (ids.length === 0) return [];
-    const rows = await this.records.counts(ids);
-    const findings: PersistenceFinding[] = [];
+    const now = this.clock.now().getTime();
+    const ready = new Map<CampaignId, Ready>();
     for (const campaignId of ids) {
-      const finding = await this.#auditOne(campaignId, rows.get(campaignId) ?? 0);
+      const snapshot = await this.ledger.snapshot(campaignId);
+      if (snapshot.kind === 'ready') ready.set(campaignId, snapshot);
+      else this.#latest.delete(campaignId);
+    }
+    const toCount = [...ready].filter(([campaignId, snapshot]) => {
+      const settled =
+        snapshot.auditedGrants === snapshot.grants && this.#latest.get(campaignId)?.clean;
+      const countedAt = this.#countedAt.get(campaignId);
+      return !(
+        settled &&
+        countedAt !== undefined &&
+        now - countedAt < this.settings.settledRecountMs
+      );
+    });
+    const rows =
+      toCount.length > 0
+        ? await this.records.counts(toCount.map(([id]) => id))
+        : new Map<CampaignId, number>();
+    for (const [campaignId] of toCount) this.#countedAt.set(campaignId, now);
+    const findings: PersistenceFinding[] = [];
+    for (const [campaignId, snapshot] of ready) {
+      const counted = toCount.some(([id]) => id === campaignId);
+      const finding = counted
+        ? await this.#auditOne(campaignId, snapshot, rows.get(campaignId) ?? 0)
+        : this.#latest.get(campaignId);
       if (finding) findings.push(finding);
     }
     return findings;
@@ -115,12 +151,11 @@ export class AuditPersistence {
     return summarize(this.findings(), this.#repairs);
   }
 
-  async #auditOne(campaignId: CampaignId, rows: number): Promise<PersistenceFinding | undefined> {
-    const snapshot = await this.ledger.snapshot(campaignId);
-    if (snapshot.kind !== 'ready') {
-      this.#latest.delete(campaignId);
-      return undefined;
-    }
+  async #auditOne(
+    campaignId: CampaignId,
+    snapshot: Ready,
+    rows: number,
+  ): Promise<PersistenceFinding | undefined> {
     if (snapshot.grants === rows && snapshot.auditedGrants === snapshot.grants) {
       const clean = cleanFinding(campaignId, rows);
       this.#latest.set(campaignId, clean);

@@ -17,6 +17,7 @@ export function composeAudit(ports: Ports, config: Config, role: string): AuditP
       rangeSize: config.AUDIT_RANGE_SIZE,
       maxRangesPerCycle: config.AUDIT_MAX_RANGES,
       maxRepairsPerCycle: config.AUDIT_MAX_REPAIRS,
+      settledRecountMs: config.AUDIT_SETTLED_RECOUNT_MS,
       // Long enough to span a cycle's work, short enough that a process that died holding it
       // delays the next audit by a few cycles only.
       leaseMs: 3 * config.AUDIT_INTERVAL_MS,
