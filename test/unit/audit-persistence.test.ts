@@ -20,9 +20,12 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
   const ledgerAudit = new InMemoryLedgerAudit(world.store, () => world.clock.now().getTime());
   const calls = { countByRange: 0, counts: 0 };
   const records = new InMemoryRecordAudit(world.coupons);
+  /** Runs just before the rows are counted: what the consumer does meanwhile. */
+  const hooks = { beforeCount: async () => {} };
   const countedRecords: RecordAudit = {
-    counts: (ids) => {
+    counts: async (ids) => {
       calls.counts += 1;
+      await hooks.beforeCount();
       return records.counts(ids);
     },
     countByRange: (...args) => records.countByRange(...args),
@@ -81,7 +84,7 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
     await world.coupons.saveAll(coupons.filter((coupon) => !lose(coupon)));
     return coupons;
   };
-  return { ...world, outbox, ledgerAudit, audit, backlog, campaign, grant, persist, calls };
+  return { ...world, outbox, ledgerAudit, audit, backlog, campaign, grant, persist, calls, hooks };
 }
 
 describe('AuditPersistence (issue 22)', () => {
@@ -178,6 +181,21 @@ describe('AuditPersistence (issue 22)', () => {
     await t.grant(1);
     await t.audit.run();
     expect(t.calls.counts).toBe(afterFirst + 2);
+  });
+
+  it('never takes a grant made and persisted while a cycle runs for a row without a grant', async () => {
+    const t = await given();
+    await t.grant(5);
+    await t.persist();
+    t.hooks.beforeCount = async () => {
+      t.hooks.beforeCount = async () => {};
+      await t.grant(1);
+      await t.persist();
+    };
+
+    const [finding] = await t.audit.run();
+
+    expect(finding).toMatchObject({ foreign: 0, missing: 0 });
   });
 
   it('lists only the ranges whose counts differ', async () => {
