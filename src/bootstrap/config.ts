@@ -145,6 +145,20 @@ const ConfigSchema = z.object({
   RELAY_WAIT_MS: int(20, 0, 10_000),
   /** How often the API compares every campaign's ledger with the durable record. */
   LEDGER_CHECK_INTERVAL_MS: int(15_000, 100, 3_600_000),
+  /**
+   * The persistence audit (issue 22): how often the API compares every campaign's ledger with
+   * MySQL and re-emits grants without a row; a grant younger than AUDIT_GRACE_MS is left alone
+   * (in flight). Ranges of AUDIT_RANGE_SIZE sequences are counted on both sides; at most
+   * AUDIT_MAX_RANGES mismatched ranges are listed and AUDIT_MAX_REPAIRS grants re-emitted per
+   * campaign and cycle. Repair bound: grace + interval + the relay and the consumer.
+   */
+  AUDIT_INTERVAL_MS: int(5_000, 100, 3_600_000),
+  AUDIT_GRACE_MS: int(15_000, 0, 86_400_000),
+  AUDIT_RANGE_SIZE: int(1_000, 1, 1_000_000),
+  AUDIT_MAX_RANGES: int(20, 1, 10_000),
+  AUDIT_MAX_REPAIRS: int(5_000, 1, 1_000_000),
+  /** A campaign settled since its last clean audit has its MySQL rows counted this often only. */
+  AUDIT_SETTLED_RECOUNT_MS: int(30_000, 100, 3_600_000),
   OUTBOX_CLAIM_AFTER_MS: int(30_000, 100, 3_600_000),
   /** An emptied outbox stream stops being watched by the relays once quiet this long. */
   OUTBOX_QUIET_MS: int(60_000, 3_000, 3_600_000),

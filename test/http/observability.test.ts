@@ -208,6 +208,34 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('the persistence audit’s figures (issue 22)', () => {
+  it('shows grants without a row per campaign in /metrics and /health/ready, after a cycle', async () => {
+    // No relay nor consumer runs here: the two grants stay without a row, still in the outbox.
+    const { app, runtime, createCampaign, apply, scrape } = await service(silentLogger, {
+      AUDIT_GRACE_MS: '0',
+    });
+    const campaignId = await createCampaign();
+    const [first, second] = userIds(2);
+    expect((await apply(campaignId, first!)).status).toBe(201);
+    expect((await apply(campaignId, second!)).status).toBe(201);
+
+    await runtime.persistenceAudit.run();
+
+    const exposition = await scrape();
+    expect(sample(exposition, `coupon_audit_grants_without_row{campaign="${campaignId}"}`)).toBe(2);
+    expect(sample(exposition, `coupon_audit_rows_without_grant{campaign="${campaignId}"}`)).toBe(0);
+    // Nothing was re-emitted: the outbox still holds them (in flight, not missing).
+    expect(sample(exposition, 'coupon_audit_repairs_total')).toBe(0);
+    const ready = (await (await app.request('/health/ready')).json()) as {
+      audit: { grantsWithoutRow: number; unclean: { campaignId: string; deferred?: string }[] };
+    };
+    expect(ready.audit.grantsWithoutRow).toBe(2);
+    expect(ready.audit.unclean).toEqual([
+      expect.objectContaining({ campaignId, missing: 2, deferred: 'outbox' }),
+    ]);
+  });
+});
+
 describe('GET /stats and GET /campaigns (public, read-only, for the dashboard)', () => {
   it('exposes the cumulative decision counters as JSON', async () => {
     const { app, createCampaign, apply } = await service();

@@ -115,6 +115,13 @@ describe('HTTP: health', () => {
         log: { ok: true, adapter: 'memory' },
         store: { ok: true, adapter: 'memory' },
       },
+      audit: {
+        grantsWithoutRow: 0,
+        oldestMissingAgeMs: 0,
+        rowsWithoutGrant: 0,
+        repairs: 0,
+        unclean: [],
+      },
     });
   });
 

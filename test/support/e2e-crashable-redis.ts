@@ -107,7 +107,18 @@ export class CrashableRedis {
     return { fsyncs: lines.length, cutBytes };
   }
 
+  /** SIGSTOP: the server neither answers nor fails; connections stay open (a long GC, a VM paused). */
+  freeze(): void {
+    process.kill(this.#pid, 'SIGSTOP');
+  }
+
+  /** SIGCONT: it answers again, with every command it had queued. */
+  thaw(): void {
+    process.kill(this.#pid, 'SIGCONT');
+  }
+
   async close(): Promise<void> {
+    if (this.#pid > 0 && alive(this.#pid)) process.kill(this.#pid, 'SIGCONT');
     if (this.#pid > 0 && alive(this.#pid)) process.kill(this.#pid, 'SIGKILL');
     if (this.#dir !== '') await rm(this.#dir, { recursive: true, force: true });
   }

@@ -27,6 +27,7 @@ const ENTRYPOINTS = {
   migrate: 'migrate',
   'rebuild-ledger': 'cli-rebuild-ledger',
   'retry-failed': 'cli-retry-failed',
+  audit: 'cli-audit',
 } as const;
 type Entrypoint = keyof typeof ENTRYPOINTS;
 export type Cli = Exclude<Entrypoint, 'api' | 'consumer'>;
@@ -295,6 +296,30 @@ export class E2eSystem {
           0,
         ),
       };
+    });
+  }
+
+  /**
+   * The topic is lost with every event in it (a deleted topic, a broker that lost its disk), then
+   * created again empty, with as many partitions, as an operator restoring it would. The group's
+   * committed offsets go with it.
+   */
+  async loseTopic(): Promise<void> {
+    await this.withAdmin(async (admin) => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [this.topic] });
+      const partitions = metadata.topics[0]?.partitions.length ?? 1;
+      await admin.deleteTopics({ topics: [this.topic] });
+      // Deletion is asynchronous: "marked for deletion" until the controller is done.
+      await waitFor('the topic to be created again', async () => {
+        if ((await admin.listTopics()).includes(this.topic)) return undefined;
+        const created = await admin
+          .createTopics({
+            topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor: 1 }],
+            waitForLeaders: true,
+          })
+          .catch(() => false);
+        return created ? true : undefined;
+      });
     });
   }
 

@@ -157,6 +157,19 @@ export class Probes {
    * Wipes the e2e's Redis database: every key of every campaign in it is gone, as after a Redis
    * restart without persistence (scenario 6). Other runs, in other databases, keep theirs.
    */
+  /**
+   * MySQL loses the campaign's rows past `sequence`, as after a failover to a replica that lacked
+   * the last commits (or a point-in-time restore). Returns how many rows went.
+   */
+  async loseRowsAfter(campaignId: string, sequence: number): Promise<number> {
+    // A DELETE answers a result header, not rows.
+    const header: unknown = await this.query(
+      'delete from coupon where campaign_id = ? and sequence > ?',
+      [campaignId, sequence],
+    );
+    return (header as { affectedRows: number }).affectedRows;
+  }
+
   async flushRedis(): Promise<void> {
     await this.connectRedis();
     await this.#redis.flushdb();

@@ -83,7 +83,10 @@ export async function forgetNamespace(redis: RedisConnection, keys: ShardedKeys)
   const campaigns = new Set(ledgers.map(({ campaignId }) => campaignId));
   await Promise.all(
     [...campaigns].map((id) =>
-      redis.del(keys.shardCount(id), keys.persisted(id), keys.persistedRun(id)),
+      redis.del(
+        ...[keys.shardCount(id), keys.persisted(id), keys.persistedRun(id)],
+        ...[keys.sequences(id), keys.audited(id), keys.auditLease(id)],
+      ),
     ),
   );
   await redis.del(keys.campaigns);

@@ -59,6 +59,7 @@ describe('operator CLIs: --help, and one line per failure', () => {
     ['migrate.ts', 'npm run migrate'],
     ['cli-retry-failed.ts', 'npm run retry-failed'],
     ['cli-rebuild-ledger.ts', 'npm run rebuild-ledger -- <campaignId>'],
+    ['cli-audit.ts', 'npm run audit -- <campaignId> [--repair]'],
     ['healthcheck.ts', 'healthcheck.js [port]'],
     ['main-embedded.ts', 'configured by environment variables only'],
   ])('%s --help prints its usage and exits 0, reading no configuration', async (file, usage) => {
@@ -67,7 +68,7 @@ describe('operator CLIs: --help, and one line per failure', () => {
     expect(code).toBe(0);
   });
 
-  it.each(['migrate.ts', 'cli-retry-failed.ts', 'cli-rebuild-ledger.ts'])(
+  it.each(['migrate.ts', 'cli-retry-failed.ts', 'cli-rebuild-ledger.ts', 'cli-audit.ts'])(
     '%s with an unknown option: one line, exit 2',
     async (file) => {
       const { code, out } = await cli(file, ['--frobnicate']);

@@ -65,7 +65,7 @@ async function probeAll(checks: readonly HealthCheck[]): Promise<Readiness> {
 /** Liveness: the process answers. Readiness: every dependency answers (each reported by name). */
 export function registerHealthRoutes(
   app: OpenAPIHono,
-  deps: Pick<HttpDependencies, 'healthChecks'>,
+  deps: Pick<HttpDependencies, 'healthChecks' | 'persistenceAudit'>,
 ): void {
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -96,6 +96,8 @@ export function registerHealthRoutes(
   });
   app.get('/health/ready', async (c) => {
     const { ready, checks } = await readiness.get('ready', () => probeAll(deps.healthChecks));
-    return c.json({ status: ready ? 'ready' : 'not-ready', checks }, ready ? 200 : 503);
+    // The audit's figures are shown, never a reason to be unready: what it finds, it repairs.
+    const audit = deps.persistenceAudit ? { audit: deps.persistenceAudit.summary() } : {};
+    return c.json({ status: ready ? 'ready' : 'not-ready', checks, ...audit }, ready ? 200 : 503);
   });
 }

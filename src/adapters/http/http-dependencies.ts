@@ -1,5 +1,6 @@
 import type { AdmitApplicantUseCase } from '../../application/admit/admit-applicant.ts';
 import type { IssueChallengeUseCase } from '../../application/admit/issue-challenge.ts';
+import type { AuditSummary } from '../../application/audit/persistence-finding.ts';
 import type { ApplyForCouponUseCase } from '../../application/issue/apply-for-coupon.ts';
 import type { ChangeCampaign } from '../../application/operate/change-campaign.ts';
 import type { CreateCampaign } from '../../application/operate/create-campaign.ts';
@@ -35,6 +36,8 @@ export interface HttpDependencies {
   /** What the people who run a drop do, besides creating it (the admin routes). */
   readonly operate: OperatorUseCases;
   readonly healthChecks: readonly HealthCheck[];
+  /** The persistence audit's last figures, shown by /health/ready; left out when omitted. */
+  readonly persistenceAudit?: { summary(): AuditSummary };
   readonly logger: Logger;
   /** The admin token of `admin` (ADMIN_TOKEN); admin routes are off without any admin token. */
   readonly adminToken: string | undefined;

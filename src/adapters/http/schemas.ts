@@ -373,5 +373,19 @@ export const ReadySchema = z
         }),
       }),
     ),
+    audit: z
+      .object({
+        grantsWithoutRow: z.number().int(),
+        oldestMissingAgeMs: z.number(),
+        rowsWithoutGrant: z.number().int(),
+        repairs: z.number().int(),
+        unclean: z.array(z.record(z.string(), z.unknown())),
+      })
+      .optional()
+      .openapi({
+        description:
+          "The persistence audit's last figures (issue 22): grants without a MySQL row, the " +
+          'age of the oldest, rows without a grant (never deleted), repairs done by this process',
+      }),
   })
   .openapi('Ready');

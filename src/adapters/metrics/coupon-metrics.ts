@@ -11,6 +11,12 @@ import {
 import type { ApplyOutcome } from '../../application/issue/apply-for-coupon.ts';
 import type { FailedIssuanceRepository } from '../../application/ports/failed-issuance-repository.port.ts';
 import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
+import type { AuditSummary } from '../../application/audit/persistence-finding.ts';
+
+/** What the metrics read from the persistence audit: its last figures, never a new cycle. */
+export interface AuditFigures {
+  summary(): AuditSummary;
+}
 
 /**
  * Every outcome of ApplyForCoupon, plus `error` for a call that threw (ledger unreachable).
@@ -109,6 +115,7 @@ export class CouponMetrics {
   #outboxDepth: CachedProbe | undefined;
   #failedOpen: CachedProbe | undefined;
   readonly #registers: Registry[];
+  #audit: AuditFigures | undefined;
 
   constructor(registry: Registry, options: CouponMetricsOptions = {}) {
     this.registry = registry;
@@ -256,6 +263,61 @@ export class CouponMetrics {
   /** Reports the open failed_issuance count from now on, like watchOutbox. */
   watchFailures(failures: FailedIssuanceRepository): void {
     this.#failedOpen ??= this.probedGauge(PROBED_GAUGES.failedOpen, () => failures.countOpen());
+  }
+
+  /**
+   * Reports the persistence audit's last figures from now on (issue 22), per campaign: grants
+   * without a row and the oldest one's age, rows without a grant; and the repairs done. Read on
+   * scrape from the audit's memory: a scrape costs no query.
+   */
+  watchAudit(audit: AuditFigures): void {
+    if (this.#audit) return;
+    this.#audit = audit;
+    const registers = this.#registers;
+    const perCampaign = (
+      name: string,
+      help: string,
+      value: (f: AuditSummary['unclean'][number]) => number,
+    ) => {
+      const gauge: Gauge<'campaign'> = new Gauge({
+        name,
+        help,
+        labelNames: ['campaign'],
+        registers,
+        collect: () => {
+          gauge.reset();
+          for (const finding of audit.summary().unclean) {
+            gauge.set({ campaign: finding.campaignId }, value(finding));
+          }
+        },
+      });
+    };
+    perCampaign(
+      'coupon_audit_grants_without_row',
+      'Grants the ledger holds and MySQL does not, per campaign, at the last audit',
+      (f) => f.missing,
+    );
+    perCampaign(
+      'coupon_audit_oldest_missing_age_seconds',
+      'Age of the oldest grant without a row, per campaign, at the last audit',
+      (f) => f.oldestMissingAgeMs / 1000,
+    );
+    perCampaign(
+      'coupon_audit_rows_without_grant',
+      'Rows MySQL holds without a grant in the ledger (G4: reported, never deleted)',
+      (f) => f.foreign,
+    );
+    let counted = 0;
+    const repairs: Counter = new Counter({
+      name: 'coupon_audit_repairs_total',
+      help: 'Grants without a row re-emitted by the persistence audit of this process',
+      registers,
+      collect: () => {
+        const now = audit.summary().repairs;
+        repairs.inc(now - counted);
+        counted = now;
+      },
+    });
   }
 
   /** A gauge read on scrape through a CachedProbe; a failed read counts under `probe`. */

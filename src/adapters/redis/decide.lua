@@ -26,6 +26,8 @@
 --   shuffleMs the shuffled opening's length in ms (nil or 0: none; read by opening.lua)
 --   named     function(reply) -> the reply as this ledger's caller names it (nil: as it is)
 --   sequence  function(grants) -> the campaign-wide sequence of this ledger's grants-th grant
+--   sequences the ZSET userId -> sequence of every grant (the persistence audit's index, see
+--             ledger-audit.lua), or nil where the layout keeps none (sub-ledgers)
 --
 -- Reply {kind, value}, the kind named as the domain's Decision names it: {'issued', sequence} ·
 -- {'already-issued'} · {'not-open', startsAt} · {'closed', endsAt} · {'sold-out'} (this ledger's
@@ -67,6 +69,9 @@ local function decide_and_grant(ledger, userId, at, given, trace)
   redis.call('SET', KEYS[3], grants)
   redis.call('HSET', KEYS[2], userId, sequence)
   redis.call('HSET', KEYS[5], userId, at)
+  if ledger.sequences then
+    redis.call('ZADD', ledger.sequences, sequence, userId)
+  end
   return {'issued', sequence}
 end
 

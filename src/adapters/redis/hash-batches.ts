@@ -45,6 +45,25 @@ export async function stageWinners(
   return staging;
 }
 
+/**
+ * The winners as the persistence audit's index (ZSET userId → sequence), staged beside the
+ * winners' hash so that restore.lua swaps both in one step (RedisKeys.sequences).
+ */
+export async function stageSequences(
+  redis: RedisConnection,
+  keys: RedisKeys,
+  tag: LedgerTag,
+  winners: ReadonlyMap<UserId, number>,
+): Promise<string> {
+  const staging = keys.restoring(tag, randomUUID());
+  const members = [...winners].flatMap(([user, sequence]) => [sequence, user]);
+  for (let i = 0; i < members.length; i += BATCH * 2) {
+    await redis.zadd(staging, ...members.slice(i, i + BATCH * 2));
+    if (i === 0) await redis.pexpire(staging, RESTORE_STAGING_TTL_MS);
+  }
+  return staging;
+}
+
 /** Members written per SADD, for the same reason as BATCH. */
 const SET_BATCH = 1000;
 

@@ -14,7 +14,13 @@ import type { RedisConnection } from './redis-client.ts';
 import type { GrantDurability } from './replica-acknowledgement.ts';
 import { orUnavailable } from './redis-errors.ts';
 import { activeTraceparent } from '../tracing/traceparent.ts';
-import { hsetInBatches, inSetBatches, stageExtras, stageWinners } from './hash-batches.ts';
+import {
+  hsetInBatches,
+  inSetBatches,
+  stageExtras,
+  stageSequences,
+  stageWinners,
+} from './hash-batches.ts';
 import {
   decisionOf,
   defineOutcomeOf,
@@ -269,10 +275,12 @@ export class PlainLedger implements LayoutLedger {
       );
       const staging = await stageWinners(this.redis, keys, id, winners);
       const staged = await stageExtras(this.redis, keys, id, revocations, extras.allowlist);
+      const sequences = await stageSequences(this.redis, keys, id, winners);
       await registerCampaign(this.redis, keys, id);
       await this.#restore(
         ...[keys.campaign(id), keys.users(id), keys.count(id), staging, keys.shardCount(id)],
         ...[keys.revoked(id), staged.revoked, keys.allowlist(id), staged.allowlist],
+        ...[keys.sequences(id), sequences],
         ...[encodeRules(campaign), highest, winners.size],
         ...[revocations.size, returned, staged.allowlistSize],
       );

@@ -141,7 +141,7 @@ export class RedisKeys {
 
   /**
    * reserve.lua's keys, in its KEYS order: rules, users, count, outbox, issued-at, the marker,
-   * the allowlist, the opening's pool and drawn answers.
+   * the allowlist, the opening's pool and drawn answers, the sequences.
    */
   reserveKeys(id: CampaignId): string[] {
     return [
@@ -154,7 +154,26 @@ export class RedisKeys {
       this.allowlist(id),
       this.openingPool(id),
       this.openingDrawn(id),
+      this.sequences(id),
     ];
+  }
+
+  /**
+   * ZSET userId → sequence of every grant of the plain ledger, written with the grant (decide.lua)
+   * and swapped in by a restore: the persistence audit counts it by sequence range (ZCOUNT).
+   */
+  sequences(id: CampaignId): string {
+    return `${this.prefix}{${id}}:sequences`;
+  }
+
+  /** STRING: how many grants an audit last found equal on both sides (LedgerAudit.markAudited). */
+  audited(id: CampaignId): string {
+    return `${this.prefix}{${id}}:audited`;
+  }
+
+  /** STRING with a TTL: held by the one process auditing the campaign (LedgerAudit.claim). */
+  auditLease(id: CampaignId): string {
+    return `${this.prefix}{${id}}:audit-lease`;
   }
 
   /** HASH userId → "sequence:issuedAt ms" of every coupon known to be durable (persistence marks). */

@@ -26,9 +26,9 @@ export function script(
   return { command, file, numberOfKeys, ...(access === 'read-only' ? { readOnly: true } : {}) };
 }
 
-export const RESERVE = script('couponReserve', 'reserve.lua', 9);
+export const RESERVE = script('couponReserve', 'reserve.lua', 10);
 export const DEFINE = script('couponDefine', 'define.lua', 2);
-export const RESTORE = script('couponRestore', 'restore.lua', 9);
+export const RESTORE = script('couponRestore', 'restore.lua', 11);
 export const REVOKE = script('couponRevoke', 'revoke.lua', 5);
 export const FENCE = script('couponFence', 'fence.lua', 1);
 export const TALLY = script('couponTally', 'tally.lua', 4, 'read-only');
@@ -52,6 +52,8 @@ export const ISSUED_COUNTS = script(
 export const ACKNOWLEDGE = script('couponAcknowledge', 'acknowledge.lua', 1);
 export const MARK_ACTIVE = script('couponMarkActive', 'mark-active.lua', 1);
 export const ACTIVE_STREAMS = script('couponActiveStreams', 'active-streams.lua', 1, 'read-only');
+export const AUDIT_SNAPSHOT = script('couponAuditSnapshot', 'audit-snapshot.lua', 7, 'read-only');
+export const AUDIT_REEMIT = script('couponAuditReemit', 'audit-reemit.lua', 5);
 export const FORGET_IF_QUIET = script('couponForgetIfQuiet', 'forget-if-quiet.lua', 1);
 
 const sources = new Map<string, string>();

@@ -12,7 +12,8 @@
 --         segment, returned, run), KEYS[2] users hash (userId -> sequence), KEYS[3] count (last
 --         sequence granted), KEYS[4] outbox stream, KEYS[5] issued-at hash, KEYS[6] the sharded
 --         layout's marker (on this same slot), KEYS[7] the allowlist set, KEYS[8] the opening's
---         pool, KEYS[9] the opening's drawn answers
+--         pool, KEYS[9] the opening's drawn answers, KEYS[10] the grants' sequences (ZSET
+--         userId -> sequence, what the persistence audit compares by range)
 -- ARGV[1] campaignId, ARGV[2] userId, ARGV[3] now (epoch ms, from the application's Clock; a
 -- collect: when it applied), ARGV[4] the applicant's segment claim ('' = none), ARGV[5] the
 -- application's traceparent ('' when tracing is off; see decide.lua), ARGV[6] the seed of a draw,
@@ -46,6 +47,7 @@ local ledger = {
   shuffleMs = tonumber(rules[9]),
   -- One ledger for the whole campaign: its count is the last sequence granted.
   sequence = function(grants) return grants end,
+  sequences = KEYS[10],
 }
 return apply_in_opening(
   ledger, KEYS[8], KEYS[9], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])

@@ -18,14 +18,17 @@
 -- ARGV[1] the rules (see campaign-rules.lua), ARGV[2] highest restored sequence,
 -- ARGV[3] winners staged, ARGV[4] revocations staged, ARGV[5] units returned among them,
 -- ARGV[6] allowlist users staged, or -1 to keep the allowlist as it is
+-- KEYS[10] the grants' sequences (ZSET), staged in KEYS[11] with one member per winner
 local winners, revocations, allowlist = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[6])
 local failed = staged_incomplete(KEYS[4], winners, 'HLEN')
+  or staged_incomplete(KEYS[11], winners, 'ZCARD')
   or staged_incomplete(KEYS[7], revocations, 'HLEN')
   or staged_incomplete(KEYS[9], allowlist, 'SCARD')
 if failed then
   return failed
 end
 swap_in(KEYS[2], KEYS[4], winners)
+swap_in(KEYS[10], KEYS[11], winners)
 swap_in(KEYS[6], KEYS[7], revocations)
 if allowlist >= 0 then
   swap_in(KEYS[8], KEYS[9], allowlist)

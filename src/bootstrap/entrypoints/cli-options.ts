@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { parseCampaignId, type CampaignId } from '../../domain/ids.ts';
 
 /**
  * What every command line of the project does at its edges (the operator CLIs here, and
@@ -16,6 +17,24 @@ export class CliFailure extends Error {
     super(message);
     this.name = 'CliFailure';
   }
+}
+
+/**
+ * The campaign a command acts on, its one positional argument: a missing or malformed one is a
+ * usage error (exit 2) naming how to call `command`.
+ */
+export function campaignArgument(
+  command: string,
+  what: string,
+  positionals: readonly string[],
+): CampaignId {
+  const id = parseCampaignId(positionals[0]);
+  if (id.ok) return id.value;
+  throw new CliFailure(
+    `give the campaign to ${what}: npm run ${command} -- <campaignId> ` +
+      `(${positionals[0] === undefined ? 'none given' : id.problems[0]?.message})`,
+    2,
+  );
 }
 
 export interface CliSpec<O extends ParseArgsOptionsConfig> {

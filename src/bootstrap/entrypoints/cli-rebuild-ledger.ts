@@ -6,9 +6,8 @@
  * failed_issuance rows, unless --force. Idempotent.
  */
 import './require-node.ts'; // first: stops an older Node with one clear line
-import { parseCampaignId } from '../../domain/ids.ts';
 import { runCommand } from './cli.ts';
-import { CliFailure } from './cli-options.ts';
+import { campaignArgument, CliFailure } from './cli-options.ts';
 import { requireLedger } from '../config.ts';
 
 const USAGE = `
@@ -36,14 +35,7 @@ await runCommand(
     maxPositionals: 1,
   },
   async (runtime, args) => {
-    const id = parseCampaignId(args.positionals[0]);
-    if (!id.ok) {
-      throw new CliFailure(
-        `give the campaign to rebuild: npm run rebuild-ledger -- <campaignId> ` +
-          `(${args.positionals[0] === undefined ? 'none given' : id.problems[0]?.message})`,
-        2,
-      );
-    }
+    const campaignId = campaignArgument('rebuild-ledger', 'rebuild', args.positionals);
     if (runtime.wiring.ledger === 'memory') {
       throw new CliFailure(
         'set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (the ledger to rebuild)',
@@ -51,24 +43,24 @@ await runCommand(
       );
     }
     const force = args.values.force === true;
-    const outcome = await runtime.core.rebuildLedger.execute(id.value, { force });
+    const outcome = await runtime.core.rebuildLedger.execute(campaignId, { force });
     switch (outcome.kind) {
       case 'unknown-campaign':
-        process.stderr.write(`rebuild-ledger: no campaign ${id.value} in the database\n`);
+        process.stderr.write(`rebuild-ledger: no campaign ${campaignId} in the database\n`);
         return 1;
       case 'refused':
         process.stderr.write(
-          `rebuild-ledger: refused for ${id.value}: ${outcome.reason}; wait, or pass --force\n`,
+          `rebuild-ledger: refused for ${campaignId}: ${outcome.reason}; wait, or pass --force\n`,
         );
         return 1;
       case 'busy':
         process.stderr.write(
-          `rebuild-ledger: another process is reconciling ${id.value}; try again\n`,
+          `rebuild-ledger: another process is reconciling ${campaignId}; try again\n`,
         );
         return 1;
       case 'rebuilt':
         process.stdout.write(
-          `rebuild-ledger: ${id.value} reconciled: ${outcome.winners} winners, ` +
+          `rebuild-ledger: ${campaignId} reconciled: ${outcome.winners} winners, ` +
             `${outcome.fromRecord} of them restored from the durable record\n`,
         );
         return 0;

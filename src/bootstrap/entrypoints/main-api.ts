@@ -4,7 +4,7 @@ import { startHttp } from '../runtime/http.ts';
 import { announceStart } from './banner.ts';
 import { runMain } from './main.ts';
 import { productionRateLimits } from '../wiring/rate-limit.ts';
-import { startLedgerCheck, startRelay } from '../runtime/workers.ts';
+import { startLedgerCheck, startPersistenceAudit, startRelay } from '../runtime/workers.ts';
 import { startReportFlush } from '../runtime/report-flush.ts';
 
 /**
@@ -18,6 +18,7 @@ await runMain(
   async (runtime) => {
     startRelay(runtime);
     startLedgerCheck(runtime);
+    startPersistenceAudit(runtime);
     startReportFlush(runtime);
     const rateLimitDefaults = productionRateLimits(runtime.config);
     const { url } = await startHttp(runtime, { rateLimitDefaults });

@@ -3,7 +3,12 @@ import { announceStart } from './banner.ts';
 import { runMain } from './main.ts';
 import { startHttp } from '../runtime/http.ts';
 import { seedDefaultCampaign } from '../runtime/seed.ts';
-import { startConsumer, startLedgerCheck, startRelay } from '../runtime/workers.ts';
+import {
+  startConsumer,
+  startLedgerCheck,
+  startPersistenceAudit,
+  startRelay,
+} from '../runtime/workers.ts';
 import { startReportFlush } from '../runtime/report-flush.ts';
 
 /**
@@ -15,6 +20,7 @@ await runMain('embedded', async (runtime) => {
   await startConsumer(runtime);
   startRelay(runtime);
   startLedgerCheck(runtime);
+  startPersistenceAudit(runtime);
   const campaignId = await seedDefaultCampaign(runtime);
   const { url } = await startHttp(runtime);
   announceStart(runtime.logger, {

@@ -14,7 +14,14 @@ import {
 /** What the HTTP servers need from the runtime (tests may pass a runtime of their own). */
 export type HttpRuntime = Pick<
   Runtime,
-  'config' | 'core' | 'ports' | 'metrics' | 'logger' | 'lifecycle' | 'healthChecks'
+  | 'config'
+  | 'core'
+  | 'ports'
+  | 'metrics'
+  | 'logger'
+  | 'lifecycle'
+  | 'healthChecks'
+  | 'persistenceAudit'
 > &
   Partial<Pick<Runtime, 'tracing'>>;
 
@@ -55,6 +62,8 @@ export async function buildHttpApp(
   // The API process owns the outbox (its relay drains it): report its depth from the start.
   metrics.watchOutbox(ports.outbox);
   metrics.watchFailures(ports.failures);
+  // … and it runs the persistence audit (startPersistenceAudit): its last figures.
+  metrics.watchAudit(runtime.persistenceAudit);
   return createHttpApp({
     applyForCoupon: core.applyForCoupon,
     ...(core.admission ? { admission: core.admission } : {}),
@@ -80,6 +89,7 @@ export async function buildHttpApp(
         .filter(([, adapter]) => adapter === 'memory')
         .map(([family]) => inProcessPart(family)),
     ],
+    persistenceAudit: runtime.persistenceAudit,
     logger,
     adminToken: config.ADMIN_TOKEN,
     ...(config.ADMIN_TOKENS ? { adminTokens: config.ADMIN_TOKENS } : {}),

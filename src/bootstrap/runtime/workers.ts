@@ -53,3 +53,29 @@ export function startLedgerCheck(runtime: Runtime): void {
   timer.unref();
   lifecycle.onStop('ledger-check', async () => clearInterval(timer));
 }
+
+/**
+ * The API process's persistence audit (issue 22), on the ledger check's pattern: every
+ * AUDIT_INTERVAL_MS, one bounded cycle (AuditPersistence). A cycle still running when the next is
+ * due is not doubled: the next one starts after it. Across processes, the audit's lease lets one
+ * process audit a campaign at a time. Its figures are shown by the API's /metrics and
+ * /health/ready (buildHttpApp).
+ */
+export function startPersistenceAudit(runtime: Runtime): void {
+  const { config, logger, lifecycle, persistenceAudit } = runtime;
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = persistenceAudit
+      .run()
+      .catch((error: unknown) => logger.warn({ err: error }, 'persistence audit failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, config.AUDIT_INTERVAL_MS);
+  timer.unref();
+  lifecycle.onStop('persistence-audit', async () => {
+    clearInterval(timer);
+    await running;
+  });
+}

@@ -1,3 +1,5 @@
+import { InMemoryLedgerAudit } from '../../adapters/memory/in-memory-ledger-audit.ts';
+import { InMemoryRecordAudit } from '../../adapters/memory/in-memory-record-audit.ts';
 import { ContainerModule } from 'inversify';
 import { InMemoryAllowlist } from '../../adapters/memory/in-memory-allowlist.ts';
 import { InMemoryCampaignReportStore } from '../../adapters/memory/in-memory-campaign-report-store.ts';
@@ -27,6 +29,7 @@ export const memoryLedger = () =>
     bind(PORTS.outbox).toConstantValue(new InMemoryIssuanceOutbox(store));
     bind(PORTS.marks).toConstantValue(new InMemoryPersistenceMarks(store));
     bind(PORTS.spentProofs).toConstantValue(new InMemorySpentProofs());
+    bind(PORTS.ledgerAudit).toConstantValue(new InMemoryLedgerAudit(store));
   });
 
 /** The event log in memory: the publisher, the backlog and the consumer's source at once. */
@@ -45,7 +48,9 @@ export const memoryStore = () =>
     bind(PORTS.campaigns).toConstantValue(campaigns);
     bind(PORTS.audit).toConstantValue(campaigns.audit);
     bind(PORTS.allowlist).toConstantValue(new InMemoryAllowlist());
-    bind(PORTS.coupons).toConstantValue(new InMemoryCouponRepository(campaigns));
+    const coupons = new InMemoryCouponRepository(campaigns);
+    bind(PORTS.coupons).toConstantValue(coupons);
+    bind(PORTS.recordAudit).toConstantValue(new InMemoryRecordAudit(coupons));
     bind(PORTS.failures).toConstantValue(new InMemoryFailedIssuanceRepository());
     bind(PORTS.reports).toConstantValue(new InMemoryCampaignReportStore());
   });

@@ -1,3 +1,4 @@
+import { MikroOrmRecordAudit } from '../../adapters/mikro-orm/mikro-orm-record-audit.ts';
 import { ContainerModule } from 'inversify';
 import { createOrm } from '../../adapters/mikro-orm/mikro-orm-config.ts';
 import { MikroOrmCampaignReportStore } from '../../adapters/mikro-orm/mikro-orm-campaign-report-store.ts';
@@ -20,6 +21,7 @@ export async function mysqlStore(config: Config, lifecycle: Lifecycle): Promise<
     bind(PORTS.audit).toConstantValue(new MikroOrmAuditTrail(orm));
     bind(PORTS.allowlist).toConstantValue(new MikroOrmAllowlist(orm));
     bind(PORTS.coupons).toConstantValue(new MikroOrmCouponRepository(orm));
+    bind(PORTS.recordAudit).toConstantValue(new MikroOrmRecordAudit(orm));
     bind(PORTS.failures).toConstantValue(new MikroOrmFailedIssuanceRepository(orm));
     bind(PORTS.reports).toConstantValue(new MikroOrmCampaignReportStore(orm));
     bind(HEALTH_CHECKS).toConstantValue(new MySqlHealthCheck(orm));

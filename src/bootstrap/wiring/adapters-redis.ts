@@ -11,6 +11,7 @@ import {
 import { RedisHealthCheck } from '../../adapters/redis/redis-health-check.ts';
 import { RedisIssuanceLedger } from '../../adapters/redis/redis-issuance-ledger.ts';
 import { RedisIssuanceOutbox } from '../../adapters/redis/redis-issuance-outbox.ts';
+import { RedisLedgerAudit } from '../../adapters/redis/redis-ledger-audit.ts';
 import { RedisLedgerRecovery } from '../../adapters/redis/redis-ledger-recovery.ts';
 import { RedisPersistenceMarks } from '../../adapters/redis/redis-persistence-marks.ts';
 import { ReplicaAcknowledgement } from '../../adapters/redis/replica-acknowledgement.ts';
@@ -72,6 +73,7 @@ export async function redisLedger(
     bind(PORTS.outbox).toConstantValue(outbox);
     bind(PORTS.marks).toConstantValue(new RedisPersistenceMarks(redis));
     bind(PORTS.spentProofs).toConstantValue(new RedisSpentProofs(redis));
+    bind(PORTS.ledgerAudit).toConstantValue(new RedisLedgerAudit(redis));
     bind(HEALTH_CHECKS).toConstantValue(new RedisHealthCheck(redis));
   });
 }

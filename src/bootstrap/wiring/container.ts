@@ -9,7 +9,9 @@ import { SystemClock } from '../../adapters/system/system-clock.ts';
 import { memoryLedger, memoryLog, memoryStore } from './adapters-memory.ts';
 import { DEVELOPMENT_PROOF_HMAC_KEY, type Config } from '../config.ts';
 import { TRACING_OFF, type Tracing } from '../runtime/tracing.ts';
+import { composeAudit } from './audit.ts';
 import { composeCore, type Core } from './core.ts';
+import type { AuditPersistence } from '../../application/audit/audit-persistence.ts';
 import { Lifecycle } from '../runtime/lifecycle.ts';
 import { HEALTH_CHECKS, PORTS, resolvePorts, type Ports } from './ports.ts';
 
@@ -49,6 +51,8 @@ export interface Runtime {
   readonly metrics: CouponMetrics;
   /** Whether spans are recorded (OTEL_* variables, docs/operations.md). */
   readonly tracing: boolean;
+  /** The persistence audit (issue 22): run periodically by the API, on demand by `npm run audit`. */
+  readonly persistenceAudit: AuditPersistence;
   healthChecks(): HealthCheck[];
 }
 
@@ -123,6 +127,7 @@ export async function createRuntime(
     core,
     metrics,
     tracing: tracing.enabled,
+    persistenceAudit: composeAudit(ports, config, role),
     healthChecks: () => (container.isBound(HEALTH_CHECKS) ? container.getAll(HEALTH_CHECKS) : []),
   };
 }

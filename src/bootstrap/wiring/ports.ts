@@ -10,12 +10,14 @@ import type { FailedIssuanceRepository } from '../../application/ports/failed-is
 import type { HealthCheck } from '../../application/ports/health-check.port.ts';
 import type { IssuanceLedger } from '../../application/ports/issuance-ledger.port.ts';
 import type { IssuanceOutbox } from '../../application/ports/issuance-outbox.port.ts';
+import type { LedgerAudit } from '../../application/ports/ledger-audit.port.ts';
 import type { LedgerControls } from '../../application/ports/ledger-controls.port.ts';
 import type { LedgerRecovery } from '../../application/ports/ledger-recovery.port.ts';
 import type { Logger } from '../../application/ports/logger.port.ts';
 import type { PersistenceBacklog } from '../../application/ports/persistence-backlog.port.ts';
 import type { PersistenceMarks } from '../../application/ports/persistence-marks.port.ts';
 import type { SpentProofs } from '../../application/ports/proof-of-work.port.ts';
+import type { RecordAudit } from '../../application/ports/record-audit.port.ts';
 
 /** Every port the core is composed over: what one adapter family or another provides. */
 export interface Ports {
@@ -36,6 +38,9 @@ export interface Ports {
   readonly audit: AuditTrail;
   /** The proof-of-work solutions already accepted (with the ledger: memory or its Redis). */
   readonly spentProofs: SpentProofs;
+  /** The persistence audit's two sides: the ledger's grants, the durable record's rows. */
+  readonly ledgerAudit: LedgerAudit;
+  readonly recordAudit: RecordAudit;
 }
 
 export const token = <T>(name: string) => Symbol.for(`coupon.${name}`) as ServiceIdentifier<T>;
@@ -62,6 +67,8 @@ export const PORTS: { readonly [K in keyof Ports]: ServiceIdentifier<Ports[K]> }
   allowlist: token('Allowlist'),
   audit: token('AuditTrail'),
   spentProofs: token('SpentProofs'),
+  ledgerAudit: token('LedgerAudit'),
+  recordAudit: token('RecordAudit'),
 };
 
 /** Multi-bound: every adapter family with a dependency to watch adds its readiness check. */
