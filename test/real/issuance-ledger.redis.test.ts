@@ -27,6 +27,7 @@ import {
   type RedisLayout,
   type RedisLayoutName,
 } from '../support/redis-layouts.ts';
+import { describeOutboxTraces } from './outbox-traces.suite.ts';
 import { describeShardedStock, describeShardedStockOnCluster } from './sharded-stock.suite.ts';
 
 /**
@@ -328,10 +329,10 @@ const describePlainOutbox: LayoutSuite = (redisLayout, connection) => {
 
 /** What only some layouts have; the contracts run on every one. */
 const LAYOUT_SPECIFIC: Record<RedisLayoutName, readonly LayoutSuite[]> = {
-  plain: [describeSettledLedger, describePlainLedger, describePlainOutbox],
-  cluster: [],
-  sharded: [describeShardedStock],
-  'cluster-sharded': [describeShardedStock, describeShardedStockOnCluster],
+  plain: [describeSettledLedger, describePlainLedger, describePlainOutbox, describeOutboxTraces],
+  cluster: [describeOutboxTraces],
+  sharded: [describeShardedStock, describeOutboxTraces],
+  'cluster-sharded': [describeShardedStock, describeShardedStockOnCluster, describeOutboxTraces],
 };
 
 describe.each(REDIS_LAYOUTS)('Redis ledger, $name layout', (redisLayout) => {
