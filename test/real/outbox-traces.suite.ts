@@ -3,7 +3,6 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisConnection } from '../../src/adapters/redis/redis-client.ts';
 import { formatTraceparent } from '../../src/adapters/tracing/traceparent.ts';
-import type { UserId } from '../../src/domain/ids.ts';
 import { drain } from '../support/ledger-reads.ts';
 import { CampaignMother, userIds } from '../support/mothers.ts';
 import {
@@ -62,7 +61,7 @@ export function describeOutboxTraces(redisLayout: RedisLayout, connection: () =>
 
     const tracesByUser = async (outbox: ReturnType<typeof fixture>['outbox'], n: number) =>
       new Map(
-        (await drain(outbox, n)).map((entry) => [entry.coupon.userId as UserId, entry.trace]),
+        (await drain(outbox, n)).map((entry) => [entry.coupon.userId, entry.trace]),
       );
 
     it('a grant carries the traceparent of the application that made it', async () => {
