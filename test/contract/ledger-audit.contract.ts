@@ -71,6 +71,7 @@ export function describeLedgerAuditContract(
         highest: 3,
         auditedGrants: undefined,
         outboxDepth: 3,
+        returned: 0,
       });
       await drainOutbox();
       await fixture.audit.markAudited(campaign.id, 3);
@@ -111,6 +112,17 @@ export function describeLedgerAuditContract(
       expect(await fixture.audit.grantsIn(campaign.id, 3, 3)).toEqual([
         { sequence: 3, userId: record[2]?.userId, issuedAt: record[2]?.issuedAt },
       ]);
+    });
+
+    it('tells which campaigns granted since the last call, under one stable run', async () => {
+      const before = await fixture.audit.changes();
+      const campaign = await granted(userIds(2));
+
+      const after = await fixture.audit.changes();
+
+      expect(after.touched.has(campaign.id)).toBe(true);
+      expect(after.run).toBe(before.run);
+      expect(after.run).not.toBe('');
     });
 
     it('leases a campaign to one holder at a time; the holder renews it', async () => {

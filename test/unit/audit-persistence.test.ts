@@ -5,7 +5,9 @@ import { InMemoryRecordAudit } from '../../src/adapters/memory/in-memory-record-
 import { AuditPersistence } from '../../src/application/audit/audit-persistence.ts';
 import type { LedgerAudit } from '../../src/application/ports/ledger-audit.port.ts';
 import type { RecordAudit } from '../../src/application/ports/record-audit.port.ts';
+import type { Campaign } from '../../src/domain/campaign.ts';
 import type { Coupon } from '../../src/domain/coupon.ts';
+import type { CampaignId } from '../../src/domain/ids.ts';
 import { CampaignMother, CouponMother, userIds } from '../support/mothers.ts';
 import { silentLogger } from '../support/test-logger.ts';
 import { inMemoryReconciliation, openCampaign } from './fakes.ts';
@@ -18,21 +20,50 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
   const world = inMemoryReconciliation();
   const outbox = new InMemoryIssuanceOutbox(world.store);
   const ledgerAudit = new InMemoryLedgerAudit(world.store, () => world.clock.now().getTime());
-  const calls = { countByRange: 0, counts: 0 };
+  const calls = { countByRange: 0, counts: 0, snapshot: 0 };
   const records = new InMemoryRecordAudit(world.coupons);
-  /** Runs just before the rows are counted: what the consumer does meanwhile. */
-  const hooks = { beforeCount: async () => {} };
+  /**
+   * `beforeCount` runs just before the rows are counted: what the consumer does meanwhile.
+   * `run`, when set, is the ledger's run as `changes` tells it (a Redis restart, a restore).
+   */
+  const hooks: { beforeCount: () => Promise<void>; run?: string } = {
+    beforeCount: async () => {},
+  };
+  /** Sequences whose rows MySQL lost (a lagging replica promoted): hidden until written again. */
+  const lost = new Set<number>();
+  const visible = async (id: CampaignId, from: number, to: number) =>
+    (await records.rowsIn(id, from, to)).filter((row) => !lost.has(row.sequence));
   const countedRecords: RecordAudit = {
     counts: async (ids) => {
       calls.counts += 1;
       await hooks.beforeCount();
-      return records.counts(ids);
+      const counts = new Map(await records.counts(ids));
+      if (lost.size > 0) {
+        for (const id of ids)
+          counts.set(id, (await visible(id, 1, Number.MAX_SAFE_INTEGER)).length);
+      }
+      return counts;
     },
-    countByRange: (...args) => records.countByRange(...args),
-    rowsIn: (...args) => records.rowsIn(...args),
+    countByRange: async (id, from, to, size) => {
+      const counts: number[] = [];
+      for (let start = from; start <= to; start += size) counts.push(0);
+      for (const row of await visible(id, from, to)) {
+        const bucket = Math.floor((row.sequence - from) / size);
+        counts[bucket] = (counts[bucket] ?? 0) + 1;
+      }
+      return counts;
+    },
+    rowsIn: (id, from, to) => visible(id, from, to),
   };
   const counted: LedgerAudit = {
-    snapshot: (id) => ledgerAudit.snapshot(id),
+    snapshot: (id) => {
+      calls.snapshot += 1;
+      return ledgerAudit.snapshot(id);
+    },
+    changes: async () => {
+      const changes = await ledgerAudit.changes();
+      return hooks.run === undefined ? changes : { ...changes, run: hooks.run };
+    },
     countByRange: (...args) => {
       calls.countByRange += 1;
       return ledgerAudit.countByRange(...args);
@@ -81,10 +112,31 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
     const entries = await outbox.take(10_000, 0);
     await outbox.acknowledge(entries);
     const coupons = entries.map((entry) => entry.coupon);
-    await world.coupons.saveAll(coupons.filter((coupon) => !lose(coupon)));
+    const kept = coupons.filter((coupon) => !lose(coupon));
+    await world.coupons.saveAll(kept);
+    for (const coupon of kept) lost.delete(coupon.sequence);
     return coupons;
   };
-  return { ...world, outbox, ledgerAudit, audit, backlog, campaign, grant, persist, calls, hooks };
+  /** An operator's change of the campaign's definition, as the catalog then lists it. */
+  const redefine = (change: Partial<Campaign>) =>
+    world.campaigns.update(campaign.id, async (current) => ({
+      result: undefined,
+      campaign: { ...current, ...change },
+    }));
+  return {
+    ...world,
+    outbox,
+    ledgerAudit,
+    audit,
+    backlog,
+    campaign,
+    grant,
+    persist,
+    calls,
+    hooks,
+    lost,
+    redefine,
+  };
 }
 
 describe('AuditPersistence (issue 22)', () => {
@@ -246,5 +298,106 @@ describe('AuditPersistence (issue 22)', () => {
       finding: { missing: 3, repaired: 3 },
     });
     expect(await t.outbox.depth()).toBe(3);
+  });
+
+  describe('a settled, clean campaign costs no ledger read until something happens to it (issue 28)', () => {
+    /** The campaign of 100 sold out, every row persisted, and found clean once. */
+    async function quiet() {
+      const t = await given();
+      const coupons = await t.grant(100);
+      await t.persist();
+      t.clock.advance(GRACE_MS);
+      expect(await t.audit.run()).toEqual([expect.objectContaining({ clean: true, grants: 100 })]);
+      return { ...t, coupons };
+    }
+
+    it('reads nothing from the ledger at the next cycles, and still reports it clean', async () => {
+      const t = await quiet();
+      const snapshots = t.calls.snapshot;
+      const counts = t.calls.counts;
+
+      for (let cycle = 0; cycle < 5; cycle++) {
+        t.clock.advance(1000);
+        expect(await t.audit.run()).toEqual([
+          expect.objectContaining({ clean: true, grants: 100 }),
+        ]);
+      }
+
+      expect(t.calls.snapshot).toBe(snapshots);
+      expect(t.calls.counts).toBe(counts);
+      expect(t.audit.summary()).toMatchObject({ grantsWithoutRow: 0, unclean: [] });
+    });
+
+    it('an ended campaign that never sold out is settled too', async () => {
+      const t = await given();
+      await t.grant(10);
+      await t.persist();
+      await t.redefine({ endsAt: new Date(t.clock.now().getTime() + 1) });
+      t.clock.advance(GRACE_MS);
+      await t.audit.run();
+      const snapshots = t.calls.snapshot;
+
+      await t.audit.run();
+
+      expect(t.calls.snapshot).toBe(snapshots);
+    });
+
+    it('is audited again after a grant: a revocation that returns stock, then a grant whose row is lost', async () => {
+      const t = await quiet();
+      const first = t.coupons[0]!;
+      const revoked = await t.controls.revoke(t.campaign.id, first.userId, {
+        returnToStock: true,
+        at: t.clock.now(),
+      });
+      expect(revoked.kind).toBe('revoked');
+      await t.persist();
+      const [regranted] = await t.grant(1);
+      await t.persist(() => true);
+      t.clock.advance(GRACE_MS);
+
+      const [finding] = await t.audit.run();
+
+      expect(finding).toMatchObject({ grants: 101, missing: 1, repaired: 1 });
+      expect(await t.persist()).toEqual([regranted]);
+    });
+
+    it('is audited again under a new ledger run (a Redis restart or restored backup)', async () => {
+      const t = await quiet();
+      const snapshots = t.calls.snapshot;
+      await t.audit.run();
+      expect(t.calls.snapshot).toBe(snapshots);
+
+      t.hooks.run = 'a-restarted-redis';
+      await t.audit.run();
+
+      expect(t.calls.snapshot).toBeGreaterThan(snapshots);
+    });
+
+    it('is audited again when its definition changes in the catalog (new stock)', async () => {
+      const t = await quiet();
+      const snapshots = t.calls.snapshot;
+
+      await t.redefine({ totalQuantity: 150 });
+      await t.audit.run();
+
+      expect(t.calls.snapshot).toBeGreaterThan(snapshots);
+    });
+
+    it('finds rows MySQL lost by the recount alone, then reads the ledger and repairs them', async () => {
+      const t = await quiet();
+      for (const coupon of t.coupons.slice(90)) t.lost.add(coupon.sequence);
+      const snapshots = t.calls.snapshot;
+
+      t.clock.advance(SETTLED_RECOUNT_MS - GRACE_MS - 1);
+      expect(await t.audit.run()).toEqual([expect.objectContaining({ clean: true })]);
+      expect(t.calls.snapshot).toBe(snapshots);
+
+      t.clock.advance(GRACE_MS + 1);
+      const [finding] = await t.audit.run();
+
+      expect(finding).toMatchObject({ grants: 100, rows: 90, missing: 10, repaired: 10 });
+      expect(await t.persist()).toEqual(t.coupons.slice(90));
+      expect(await t.audit.run()).toEqual([expect.objectContaining({ clean: true, rows: 100 })]);
+    });
   });
 });

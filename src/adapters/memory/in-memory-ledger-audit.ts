@@ -1,10 +1,15 @@
 import type {
   LedgerAudit,
   LedgerAuditSnapshot,
+  LedgerChanges,
   LedgerGrant,
 } from '../../application/ports/ledger-audit.port.ts';
 import type { CampaignId } from '../../domain/ids.ts';
-import type { InMemoryLedgerStore } from './in-memory-ledger-store.ts';
+import {
+  returnedOf,
+  type CampaignLedger,
+  type InMemoryLedgerStore,
+} from './in-memory-ledger-store.ts';
 
 /**
  * The in-memory ledger's side of the persistence audit. It scans the winners (memory is small);
@@ -14,6 +19,8 @@ import type { InMemoryLedgerStore } from './in-memory-ledger-store.ts';
 export class InMemoryLedgerAudit implements LedgerAudit {
   readonly #audited = new Map<CampaignId, number>();
   readonly #leases = new Map<CampaignId, { holder: string; until: number }>();
+  /** Each campaign's state as the last `changes` saw it (memory is small: a scan is cheap). */
+  readonly #seen = new Map<CampaignId, { ledger: CampaignLedger; state: string }>();
 
   constructor(
     private readonly store: InMemoryLedgerStore,
@@ -32,7 +39,23 @@ export class InMemoryLedgerAudit implements LedgerAudit {
       highest: ledger.count,
       auditedGrants: this.#audited.get(campaignId),
       outboxDepth,
+      returned: returnedOf(ledger),
     };
+  }
+
+  /**
+   * The store's generation is its run; a campaign is touched when its grants, revocations or
+   * readiness differ from the last call's, or its ledger was replaced (a restore).
+   */
+  async changes(): Promise<LedgerChanges> {
+    const touched = new Set<CampaignId>();
+    for (const [campaignId, ledger] of this.store.campaigns) {
+      const state = `${ledger.count}:${ledger.winners.size}:${ledger.revoked?.size ?? 0}:${ledger.ready}`;
+      const seen = this.#seen.get(campaignId);
+      if (seen?.ledger !== ledger || seen.state !== state) touched.add(campaignId);
+      this.#seen.set(campaignId, { ledger, state });
+    }
+    return { run: String(this.store.generation), touched };
   }
 
   async countByRange(

@@ -1,14 +1,21 @@
 import type {
   LedgerAudit,
   LedgerAuditSnapshot,
+  LedgerChanges,
   LedgerGrant,
 } from '../../application/ports/ledger-audit.port.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
-import { OutboxActivity } from './outbox-activity.ts';
+import { OutboxActivity, type ActivityListener } from './outbox-activity.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
-import { RedisKeys, type KeyNamespace } from './redis-keys.ts';
-import { AUDIT_REEMIT, AUDIT_SNAPSHOT, registerScript, type ScriptCall } from './redis-scripts.ts';
+import { parseLedgerTag, RedisKeys, type KeyNamespace } from './redis-keys.ts';
+import {
+  AUDIT_CHANGES,
+  AUDIT_REEMIT,
+  AUDIT_SNAPSHOT,
+  registerScript,
+  type ScriptCall,
+} from './redis-scripts.ts';
 
 /** Sequences per re-emit script call: a repair of thousands never blocks Redis for long. */
 const REEMIT_BATCH = 500;
@@ -22,7 +29,10 @@ export class RedisLedgerAudit implements LedgerAudit {
   readonly #keys: RedisKeys;
   readonly #snapshot: ScriptCall;
   readonly #reemit: ScriptCall;
+  readonly #changes: ScriptCall;
   readonly #activity: OutboxActivity;
+  /** This process's grants, revocations and re-emits (the relays' local signal), once asked. */
+  #local: ActivityListener | undefined;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -31,6 +41,7 @@ export class RedisLedgerAudit implements LedgerAudit {
     this.#keys = new RedisKeys(options.keyPrefix);
     this.#snapshot = registerScript(redis, AUDIT_SNAPSHOT);
     this.#reemit = registerScript(redis, AUDIT_REEMIT);
+    this.#changes = registerScript(redis, AUDIT_CHANGES);
     this.#activity = OutboxActivity.of(redis, this.#keys);
   }
 
@@ -43,7 +54,7 @@ export class RedisLedgerAudit implements LedgerAudit {
         k.shardCount(campaignId),
       ),
     )) as [string, ...(number | string)[]];
-    const [kind, grants, highest, audited, depth] = reply;
+    const [kind, grants, highest, audited, depth, returned] = reply;
     if (kind === 'sharded' || kind === 'unknown' || kind === 'index-incomplete') {
       return { kind: 'unavailable', reason: kind };
     }
@@ -53,7 +64,30 @@ export class RedisLedgerAudit implements LedgerAudit {
       highest: Number(highest),
       auditedGrants: audited === '' || audited === undefined ? undefined : Number(audited),
       outboxDepth: Number(depth),
+      returned: Number(returned ?? 0),
     };
+  }
+
+  /**
+   * One EVALSHA (the run_id and the outbox index: 3 commands), plus what this process signalled
+   * locally since the last call. The listener is made at the first call, before the audit can
+   * have found anything settled, so no local change after that is missed. (On a Redis Cluster the
+   * run is the one of the node holding the index: a restart of another node is found by the row
+   * recount instead.)
+   */
+  async changes(): Promise<LedgerChanges> {
+    const listener = (this.#local ??= this.#activity.listen());
+    const [run, ...tags] = (await orUnavailable(() =>
+      this.#changes(this.#keys.outboxActive),
+    )) as string[];
+    // Drained only once the read succeeded: a failed cycle loses no local signal.
+    const local = listener.drain();
+    const touched = new Set<CampaignId>();
+    for (const raw of [...local, ...tags]) {
+      const parsed = parseLedgerTag(String(raw));
+      if (parsed) touched.add(parsed.campaignId);
+    }
+    return { run: String(run), touched };
   }
 
   async countByRange(

@@ -53,6 +53,7 @@ export const ACKNOWLEDGE = script('couponAcknowledge', 'acknowledge.lua', 1);
 export const MARK_ACTIVE = script('couponMarkActive', 'mark-active.lua', 1);
 export const ACTIVE_STREAMS = script('couponActiveStreams', 'active-streams.lua', 1, 'read-only');
 export const AUDIT_SNAPSHOT = script('couponAuditSnapshot', 'audit-snapshot.lua', 7, 'read-only');
+export const AUDIT_CHANGES = script('couponAuditChanges', 'audit-changes.lua', 1, 'read-only');
 export const AUDIT_REEMIT = script('couponAuditReemit', 'audit-reemit.lua', 5);
 export const FORGET_IF_QUIET = script('couponForgetIfQuiet', 'forget-if-quiet.lua', 1);
 

@@ -1,4 +1,4 @@
-import { isDraft } from '../../domain/campaign.ts';
+import { isDraft, type Campaign } from '../../domain/campaign.ts';
 import type { CampaignId } from '../../domain/ids.ts';
 import type { CampaignRepository } from '../ports/campaign-repository.port.ts';
 import type { Clock } from '../ports/clock.port.ts';
@@ -36,6 +36,35 @@ export interface AuditSettings {
 
 type Ready = Extract<LedgerAuditSnapshot, { kind: 'ready' }>;
 
+/** A campaign left out of the cycles: settled, and found clean at `grants` under `rules`. */
+interface Quiet {
+  readonly grants: number;
+  /** The catalog's definition it settled under: a change of it (new stock, a new window) wakes it. */
+  readonly rules: string;
+  /** When its rows were last counted (the recount's clock). */
+  countedAt: number;
+}
+
+/** What of a campaign's definition can change whether it grants again. */
+function rulesOf(campaign: Campaign): string {
+  return JSON.stringify([
+    campaign.totalQuantity,
+    campaign.perUserLimit,
+    campaign.startsAt?.getTime(),
+    campaign.endsAt?.getTime(),
+    campaign.paused,
+    campaign.state,
+    campaign.eligibility,
+    campaign.openingShuffleMs,
+  ]);
+}
+
+/** It can grant nothing more, to anyone, until something changes it: ended, or sold out. */
+function isSettled(campaign: Campaign, snapshot: Ready, now: number): boolean {
+  const ended = campaign.endsAt !== undefined && now >= campaign.endsAt.getTime();
+  return ended || snapshot.highest - snapshot.returned >= campaign.totalQuantity;
+}
+
 /** What an operator's audit of one campaign came to. */
 export type AuditOutcome =
   | { readonly kind: 'audited'; readonly finding: PersistenceFinding }
@@ -58,15 +87,27 @@ export type AuditOutcome =
  *   and a row without a grant is counted and logged, never removed.
  * - Acts only on grants older than the grace period, and only while nothing is pending for the
  *   campaign in its outbox or unconsumed in the log: what is in flight is not missing.
- * - Cheap: a campaign already found equal at its current number of grants costs one ledger round
- *   trip (its snapshot) and its share of ONE grouped row count. Otherwise both sides are counted
- *   per sequence range, and only ranges whose counts differ are listed, a bounded number per cycle.
+ * - Cheap: a campaign that is settled (ended, or sold out) and was found clean is left QUIET: it
+ *   costs no ledger command at all per cycle (issue 28: 1,000 finished campaigns used to cost
+ *   ~1,600 Redis commands per second here), only its share of ONE grouped row count every
+ *   `settledRecountMs`. It is audited again when something happens to it: a grant, revocation or
+ *   re-emit (LedgerAudit.changes: the outbox activity every such change marks, and this process's
+ *   own signal), a new ledger run (a restart, failover or restored backup: the readiness fence's
+ *   run_id), a change of its definition in the catalog (new stock, a new window), or a recount
+ *   that differs from the grants it was found clean at (MySQL lost rows). Any other campaign costs
+ *   one ledger round trip (its snapshot) and its share of ONE grouped row count per cycle; when
+ *   the counts differ, both sides are counted per sequence range, and only ranges whose counts
+ *   differ are listed, a bounded number per cycle.
  * - One process audits a campaign at a time (a lease in the ledger's store).
  */
 export class AuditPersistence {
   readonly #latest = new Map<CampaignId, PersistenceFinding>();
   /** When this process last counted each campaign's rows. */
   readonly #countedAt = new Map<CampaignId, number>();
+  /** Settled, clean campaigns: not read from the ledger until something changes them. */
+  readonly #quiet = new Map<CampaignId, Quiet>();
+  /** The ledger run the quiet campaigns were found clean under. */
+  #run: string | undefined;
   #repairs = 0;
 
   constructor(
@@ -80,17 +121,24 @@ export class AuditPersistence {
   ) {}
 
   /**
-   * One cycle over every campaign that is not a draft; returns what it found. The ledger is read
-   * first (one snapshot per campaign) to learn which campaigns are settled since their last clean
-   * audit and were counted less than `settledRecountMs` ago: those are left as they were, since
-   * counting a campaign's rows scans its index (about 0.4 s for 1 M rows, docs/reliability.md).
-   * The others' rows are counted in ONE grouped query, and only then is each one's ledger read
-   * again and compared: rows counted before the grants can never include a grant made after,
-   * which would look like a row without a grant.
+   * One cycle over every campaign that is not a draft; returns what it found.
+   *
+   * Quiet campaigns first (see the class): ONE read of the ledger's changes wakes those something
+   * happened to, and those due for a recount have their rows counted in ONE grouped query; a count
+   * that differs from the grants they were found clean at wakes them too. The others are read from
+   * the ledger (one snapshot per campaign) to learn which are settled since their last clean audit
+   * and were counted less than `settledRecountMs` ago: those are left as they were, since counting
+   * a campaign's rows scans its index (about 0.4 s for 1 M rows, docs/reliability.md). The rest's
+   * rows are counted in ONE grouped query, and only then is each one's ledger read again and
+   * compared: rows counted before the grants can never include a grant made after, which would
+   * look like a row without a grant.
    */
   async run(): Promise<PersistenceFinding[]> {
-    const ids = (await this.campaigns.list()).filter((c) => !isDraft(c)).map((c) => c.id);
+    const campaigns = (await this.campaigns.list()).filter((c) => !isDraft(c));
     const now = this.clock.now().getTime();
+    await this.#wakeChanged(campaigns, now);
+    const byId = new Map(campaigns.map((c) => [c.id, c]));
+    const ids = campaigns.filter((c) => !this.#quiet.has(c.id)).map((c) => c.id);
     const ready = new Map<CampaignId, Ready>();
     for (const campaignId of ids) {
       const snapshot = await this.ledger.snapshot(campaignId);
@@ -113,14 +161,77 @@ export class AuditPersistence {
         : new Map<CampaignId, number>();
     for (const [campaignId] of toCount) this.#countedAt.set(campaignId, now);
     const findings: PersistenceFinding[] = [];
-    for (const campaignId of ready.keys()) {
+    for (const campaign of campaigns) {
+      const campaignId = campaign.id;
+      const snapshot = ready.get(campaignId);
+      if (!snapshot) {
+        const quiet = this.#quiet.has(campaignId) ? this.#latest.get(campaignId) : undefined;
+        if (quiet) findings.push(quiet);
+        continue;
+      }
       const counted = toCount.some(([id]) => id === campaignId);
       const finding = counted
-        ? await this.#auditOne(campaignId, rows.get(campaignId) ?? 0)
+        ? await this.#auditOne(byId.get(campaignId)!, rows.get(campaignId) ?? 0, now)
         : this.#latest.get(campaignId);
+      if (!counted && finding) this.#quietIfSettled(campaign, snapshot, finding, now);
       if (finding) findings.push(finding);
     }
     return findings;
+  }
+
+  /**
+   * Wakes the quiet campaigns something happened to (see the class), in one ledger read and, when
+   * a recount is due, one grouped row count for all of them.
+   */
+  async #wakeChanged(campaigns: readonly Campaign[], now: number): Promise<void> {
+    const changes = await this.ledger.changes();
+    if (changes.run !== this.#run) this.#quiet.clear();
+    this.#run = changes.run;
+    const listed = new Set<CampaignId>();
+    const due: CampaignId[] = [];
+    for (const campaign of campaigns) {
+      listed.add(campaign.id);
+      const quiet = this.#quiet.get(campaign.id);
+      if (!quiet) continue;
+      if (changes.touched.has(campaign.id) || quiet.rules !== rulesOf(campaign)) {
+        this.#wake(campaign.id);
+      } else if (now - quiet.countedAt >= this.settings.settledRecountMs) {
+        due.push(campaign.id);
+      }
+    }
+    // A campaign gone from the catalog (or back to draft) is not audited: nothing to keep.
+    for (const campaignId of this.#quiet.keys())
+      if (!listed.has(campaignId)) this.#wake(campaignId);
+    if (due.length === 0) return;
+    const rows = await this.records.counts(due);
+    for (const campaignId of due) {
+      const quiet = this.#quiet.get(campaignId)!;
+      if ((rows.get(campaignId) ?? 0) === quiet.grants) quiet.countedAt = now;
+      else this.#wake(campaignId);
+    }
+  }
+
+  /** Back under audit: compared at this very cycle (its rows counted again, its ledger read). */
+  #wake(campaignId: CampaignId): void {
+    this.#quiet.delete(campaignId);
+    this.#countedAt.delete(campaignId);
+  }
+
+  /** Leaves the campaign out of the next cycles when it is settled and was just found clean. */
+  #quietIfSettled(
+    campaign: Campaign,
+    snapshot: Ready,
+    finding: PersistenceFinding,
+    now: number,
+  ): void {
+    const clean =
+      finding.clean && finding.grants === snapshot.grants && finding.rows === snapshot.grants;
+    if (!clean || !isSettled(campaign, snapshot, now)) return;
+    this.#quiet.set(campaign.id, {
+      grants: snapshot.grants,
+      rules: rulesOf(campaign),
+      countedAt: this.#countedAt.get(campaign.id) ?? now,
+    });
   }
 
   /**
@@ -135,6 +246,7 @@ export class AuditPersistence {
     if (repair && !(await this.#claim(campaignId))) return { kind: 'busy' };
     const finding = await this.#compare(campaignId, snapshot, rows, repair);
     this.#latest.set(campaignId, finding);
+    if (!finding.clean) this.#wake(campaignId);
     return { kind: 'audited', finding };
   }
 
@@ -153,7 +265,12 @@ export class AuditPersistence {
     return summarize(this.findings(), this.#repairs);
   }
 
-  async #auditOne(campaignId: CampaignId, rows: number): Promise<PersistenceFinding | undefined> {
+  async #auditOne(
+    campaign: Campaign,
+    rows: number,
+    now: number,
+  ): Promise<PersistenceFinding | undefined> {
+    const campaignId = campaign.id;
     const snapshot = await this.ledger.snapshot(campaignId);
     if (snapshot.kind !== 'ready') {
       this.#latest.delete(campaignId);
@@ -162,11 +279,13 @@ export class AuditPersistence {
     if (snapshot.grants === rows && snapshot.auditedGrants === snapshot.grants) {
       const clean = cleanFinding(campaignId, rows);
       this.#latest.set(campaignId, clean);
+      this.#quietIfSettled(campaign, snapshot, clean, now);
       return clean;
     }
     if (!(await this.#claim(campaignId))) return this.#latest.get(campaignId);
     const finding = await this.#compare(campaignId, snapshot, rows, true);
     this.#latest.set(campaignId, finding);
+    this.#quietIfSettled(campaign, snapshot, finding, now);
     return finding;
   }
 

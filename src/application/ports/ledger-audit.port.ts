@@ -22,9 +22,34 @@ export type LedgerAuditSnapshot =
       readonly auditedGrants: number | undefined;
       /** Entries in the campaign's outbox not yet acknowledged by a relay. */
       readonly outboxDepth: number;
+      /**
+       * Units of revoked coupons returned to stock: `highest - returned` is what the stock check
+       * counts, so the campaign is sold out once that reaches its total.
+       */
+      readonly returned: number;
     }
   /** The ledger cannot be audited as it is: no such campaign, or another layout holds it. */
   | { readonly kind: 'unavailable'; readonly reason: 'unknown' | 'sharded' | 'index-incomplete' };
+
+/**
+ * What the ledger can tell the audit of changes in ONE cheap read, whatever the number of
+ * campaigns: what lets a settled, clean campaign cost nothing per cycle until something happens
+ * to it (issue 28).
+ */
+export interface LedgerChanges {
+  /**
+   * The ledger store's incarnation: a restart from an older file, a failover or a restored backup
+   * each make a new one (the same run every campaign's readiness is judged by). Everything the
+   * audit learnt under another run is void.
+   */
+  readonly run: string;
+  /**
+   * Campaigns that granted, revoked or re-emitted lately: those this process did since the last
+   * call, and those any process marked in the shared activity index (kept there for a quiet
+   * time that outlasts an audit cycle). Listed at least once after each such change.
+   */
+  readonly touched: ReadonlySet<CampaignId>;
+}
 
 /**
  * The ledger's side of the persistence audit (issue 22): the ledger's winners are the record of
@@ -33,6 +58,8 @@ export type LedgerAuditSnapshot =
  */
 export interface LedgerAudit {
   snapshot(campaignId: CampaignId): Promise<LedgerAuditSnapshot>;
+  /** The changes since the last call (see LedgerChanges): one read for the whole catalog. */
+  changes(): Promise<LedgerChanges>;
   /**
    * Grants per range: ranges of `size` sequences, the i-th covering
    * [from + i·size, from + (i+1)·size − 1], up to `to` inclusive. One count per range, in order.
