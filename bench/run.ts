@@ -38,6 +38,7 @@ import {
   type ScenarioName,
   type VariantRun,
 } from './bench-results.ts';
+import { CheckLedgers } from '../src/application/operate/check-ledgers.ts';
 import { measureIdle } from './idle.ts';
 import { renderChart } from './chart-svg.ts';
 import { measureAfterSellOut } from './after-sell-out.ts';
@@ -102,7 +103,16 @@ const settings = {
   allGrants: { totalQuantity: 100_000_000 },
   /** (c) and (d): seconds of idle background counted before each flood. */
   afterSellOut: { idleSeconds: smoke ? 0.2 : 3 },
-  idle: { campaigns: smoke ? 20 : 1000, seconds: smoke ? 1 : 10, quietMs: 5000 },
+  /**
+   * Idle: the window is one whole cycle of the ledger check's comparisons of sold-out campaigns
+   * (SOLD_OUT_EVERY checks of the default LEDGER_CHECK_INTERVAL_MS, 15 s): a shorter window would
+   * show that sweep or not by chance, and report 0 or several times its average.
+   */
+  idle: {
+    campaigns: smoke ? 20 : 1000,
+    seconds: smoke ? 1 : (CheckLedgers.SOLD_OUT_EVERY * 15_000) / 1000,
+    quietMs: 5000,
+  },
   durabilityLevels: DURABILITY_LEVELS,
   consumerEvents: { batched: smoke ? 2_000 : 100_000, rowByRow: smoke ? 500 : 10_000 },
 };

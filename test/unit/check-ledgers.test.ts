@@ -80,4 +80,50 @@ describe('CheckLedgers', () => {
     expect(new Set(coupons.grouped[0])).toEqual(new Set(live.map((campaign) => campaign.id)));
     expect(coupons.perCampaign).toBe(0);
   });
+
+  /** A sold-out campaign: its ledger and its rows at its quantity. */
+  const soldOut = async (world: ReturnType<typeof setUp>, totalQuantity = 3) => {
+    const campaign = CampaignMother.open({ totalQuantity });
+    const coupons = Array.from({ length: totalQuantity }, (_, i) =>
+      CouponMother.of(campaign.id, i + 1),
+    );
+    await world.campaigns.create(campaign);
+    await world.ledger.define(campaign);
+    await world.recovery.restore(campaign, coupons);
+    await world.coupons.saveAll(coupons);
+    return campaign;
+  };
+  const compared = (world: ReturnType<typeof setUp>, id: CampaignId) =>
+    world.coupons.grouped.filter((ids) => ids.includes(id)).length;
+
+  it('compares a campaign found sold out on every SOLD_OUT_EVERY-th check only (a finished drop costs the ledger nothing most checks)', async () => {
+    const world = setUp();
+    const finished = await soldOut(world);
+    const open = CampaignMother.open({ totalQuantity: 10 });
+    await world.campaigns.create(open);
+    await world.ledger.define(open);
+
+    for (let i = 0; i < CheckLedgers.SOLD_OUT_EVERY; i += 1) await world.check.run();
+
+    expect(compared(world, finished.id)).toBe(1);
+    expect(compared(world, open.id)).toBe(CheckLedgers.SOLD_OUT_EVERY);
+    await world.check.run();
+    expect(compared(world, finished.id)).toBe(2);
+  });
+
+  it('still finds a sold-out ledger set back by hand, at its next comparison', async () => {
+    const world = setUp();
+    const finished = await soldOut(world);
+    await world.check.run();
+    // Set back by hand on the same server (no restart, so no fence of its own): one grant gone.
+    const held = world.store.campaigns.get(finished.id)!;
+    world.store.campaigns.set(finished.id, { ...held, count: held.count - 1 });
+
+    const found: string[][] = [];
+    for (let i = 0; i < CheckLedgers.SOLD_OUT_EVERY; i += 1) found.push(await world.check.run());
+
+    expect(found.slice(0, -1).flat()).toEqual([]);
+    expect(found.at(-1)).toEqual([finished.id]);
+    expect(world.requested).toEqual([finished.id]);
+  });
 });
