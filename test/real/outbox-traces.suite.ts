@@ -60,9 +60,7 @@ export function describeOutboxTraces(redisLayout: RedisLayout, connection: () =>
     };
 
     const tracesByUser = async (outbox: ReturnType<typeof fixture>['outbox'], n: number) =>
-      new Map(
-        (await drain(outbox, n)).map((entry) => [entry.coupon.userId, entry.trace]),
-      );
+      new Map((await drain(outbox, n)).map((entry) => [entry.coupon.userId, entry.trace]));
 
     it('a grant carries the traceparent of the application that made it', async () => {
       const { ledger, outbox, close } = fixture();

@@ -11,10 +11,11 @@ const databaseUrl = requireService('DATABASE_URL');
 describeRecordAuditContract('MikroORM on MySQL', async () => {
   const orm = await createOrm(databaseUrl);
   await runMigrations(orm);
+  const coupons = new MikroOrmCouponRepository(orm);
   return {
     campaigns: new MikroOrmCampaignRepository(orm),
-    coupons: new MikroOrmCouponRepository(orm),
-    records: new MikroOrmRecordAudit(orm),
+    coupons,
+    records: new MikroOrmRecordAudit(orm, coupons),
     close: () => orm.close(),
   };
 });

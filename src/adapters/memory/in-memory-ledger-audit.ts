@@ -5,6 +5,7 @@ import type {
   LedgerGrant,
 } from '../../application/ports/ledger-audit.port.ts';
 import type { CampaignId } from '../../domain/ids.ts';
+import { countInRanges } from '../../domain/sequence-ranges.ts';
 import {
   returnedOf,
   type CampaignLedger,
@@ -64,15 +65,8 @@ export class InMemoryLedgerAudit implements LedgerAudit {
     to: number,
     size: number,
   ): Promise<number[]> {
-    const counts: number[] = [];
-    for (let start = from; start <= to; start += size) counts.push(0);
-    for (const sequence of this.store.campaigns.get(campaignId)?.winners.values() ?? []) {
-      if (sequence >= from && sequence <= to) {
-        const bucket = Math.floor((sequence - from) / size);
-        counts[bucket] = (counts[bucket] ?? 0) + 1;
-      }
-    }
-    return counts;
+    const winners = this.store.campaigns.get(campaignId)?.winners.values() ?? [];
+    return countInRanges(winners, from, to, size);
   }
 
   async grantsIn(campaignId: CampaignId, from: number, to: number): Promise<LedgerGrant[]> {

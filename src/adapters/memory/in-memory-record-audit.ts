@@ -1,6 +1,7 @@
 import type { CouponRepository } from '../../application/ports/coupon-repository.port.ts';
 import type { RecordAudit, RecordRow } from '../../application/ports/record-audit.port.ts';
 import type { CampaignId } from '../../domain/ids.ts';
+import { countInRanges } from '../../domain/sequence-ranges.ts';
 
 /** The in-memory record's side of the persistence audit, read through its repository. */
 export class InMemoryRecordAudit implements RecordAudit {
@@ -16,13 +17,13 @@ export class InMemoryRecordAudit implements RecordAudit {
     to: number,
     size: number,
   ): Promise<number[]> {
-    const counts: number[] = [];
-    for (let start = from; start <= to; start += size) counts.push(0);
-    for (const row of await this.rowsIn(campaignId, from, to)) {
-      const bucket = Math.floor((row.sequence - from) / size);
-      counts[bucket] = (counts[bucket] ?? 0) + 1;
-    }
-    return counts;
+    const rows = await this.rowsIn(campaignId, from, to);
+    return countInRanges(
+      rows.map((row) => row.sequence),
+      from,
+      to,
+      size,
+    );
   }
 
   async rowsIn(campaignId: CampaignId, from: number, to: number): Promise<RecordRow[]> {

@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/mysql';
 import type { RecordAudit, RecordRow } from '../../application/ports/record-audit.port.ts';
+import type { CouponRepository } from '../../application/ports/coupon-repository.port.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
+import { rangeStarts } from '../../domain/sequence-ranges.ts';
 import { withStoreErrors } from './map-store-error.ts';
 
 /**
@@ -8,20 +10,14 @@ import { withStoreErrors } from './map-store-error.ts';
  * the unique (campaign_id, sequence) key, so a range costs what it holds, not the campaign's size.
  */
 export class MikroOrmRecordAudit implements RecordAudit {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly coupons: CouponRepository,
+  ) {}
 
-  async counts(campaignIds: readonly CampaignId[]): Promise<ReadonlyMap<CampaignId, number>> {
-    if (campaignIds.length === 0) return new Map();
-    return withStoreErrors(async () => {
-      const rows = await this.orm.em
-        .fork()
-        .execute<{ campaign_id: string; coupons: number | string }[]>(
-          `select campaign_id, count(*) as coupons from coupon where campaign_id in (${campaignIds.map(() => '?').join(',')}) group by campaign_id`,
-          [...campaignIds],
-          'all',
-        );
-      return new Map(rows.map((row) => [row.campaign_id as CampaignId, Number(row.coupons)]));
-    });
+  /** The repository's one grouped count (what the ledger check reads too). */
+  counts(campaignIds: readonly CampaignId[]): Promise<ReadonlyMap<CampaignId, number>> {
+    return this.coupons.countByCampaigns(campaignIds);
   }
 
   async countByRange(
@@ -30,8 +26,7 @@ export class MikroOrmRecordAudit implements RecordAudit {
     to: number,
     size: number,
   ): Promise<number[]> {
-    const counts: number[] = [];
-    for (let start = from; start <= to; start += size) counts.push(0);
+    const counts = rangeStarts(from, to, size).map(() => 0);
     if (counts.length === 0) return counts;
     return withStoreErrors(async () => {
       // One grouped query for every range: the bucket is computed from the indexed sequence.

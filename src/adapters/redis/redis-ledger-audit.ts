@@ -5,6 +5,7 @@ import type {
   LedgerGrant,
 } from '../../application/ports/ledger-audit.port.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
+import { rangeStarts } from '../../domain/sequence-ranges.ts';
 import { OutboxActivity, type ActivityListener } from './outbox-activity.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
@@ -97,8 +98,7 @@ export class RedisLedgerAudit implements LedgerAudit {
     size: number,
   ): Promise<number[]> {
     const key = this.#keys.sequences(campaignId);
-    const starts: number[] = [];
-    for (let start = from; start <= to; start += size) starts.push(start);
+    const starts = rangeStarts(from, to, size);
     return orUnavailable(() =>
       Promise.all(
         starts.map((start) => this.redis.zcount(key, start, Math.min(start + size - 1, to))),

@@ -20,8 +20,9 @@ export async function mysqlStore(config: Config, lifecycle: Lifecycle): Promise<
     bind(PORTS.campaigns).toConstantValue(new MikroOrmCampaignRepository(orm));
     bind(PORTS.audit).toConstantValue(new MikroOrmAuditTrail(orm));
     bind(PORTS.allowlist).toConstantValue(new MikroOrmAllowlist(orm));
-    bind(PORTS.coupons).toConstantValue(new MikroOrmCouponRepository(orm));
-    bind(PORTS.recordAudit).toConstantValue(new MikroOrmRecordAudit(orm));
+    const coupons = new MikroOrmCouponRepository(orm);
+    bind(PORTS.coupons).toConstantValue(coupons);
+    bind(PORTS.recordAudit).toConstantValue(new MikroOrmRecordAudit(orm, coupons));
     bind(PORTS.failures).toConstantValue(new MikroOrmFailedIssuanceRepository(orm));
     bind(PORTS.reports).toConstantValue(new MikroOrmCampaignReportStore(orm));
     bind(HEALTH_CHECKS).toConstantValue(new MySqlHealthCheck(orm));
