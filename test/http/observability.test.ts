@@ -168,6 +168,7 @@ describe('GET /metrics', () => {
       collect: () => Promise.reject(new LedgerUnavailableError()),
       findGrant: () => Promise.reject(new LedgerUnavailableError()),
       tally: () => Promise.reject(new LedgerUnavailableError()),
+      settledAnswer: () => undefined,
     };
     const campaigns = {
       create: async () => true,
