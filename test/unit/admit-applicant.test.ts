@@ -102,6 +102,14 @@ describe('AdmitApplicant', () => {
     }
   });
 
+  it('answers settled before reading the catalog: an unreachable store does not matter then', async () => {
+    const { admit, asked, failStore } = gate(gated(), valid, { kind: 'sold-out' });
+    failStore();
+    const answer = await admit.execute('unseen' as CampaignId, user, undefined);
+    expect(answer).toEqual({ kind: 'settled', answer: { kind: 'sold-out' } });
+    expect(asked).toEqual({ verify: 0, spend: [] });
+  });
+
   it('still demands the solution while the campaign can grant (no settled answer from the ledger)', async () => {
     const campaign = gated();
     const { admit, asked } = gate(campaign, valid, undefined);

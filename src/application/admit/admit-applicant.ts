@@ -78,14 +78,16 @@ export class AdmitApplicant implements AdmitApplicantUseCase {
     userId: UserId,
     solution: string | undefined,
   ): Promise<Admission> {
+    const now = this.clock.now();
+    // Before the gate, and before even the catalog: a final answer that grants nothing needs no
+    // solution (see above), gated or not (ungated, it is the answer `reserve` gives from the
+    // same copy). Only a campaign the ledger holds can be settled: never an unknown or a draft.
+    const answer = this.ledger.settledAnswer(campaignId, userId, now);
+    if (answer) return { kind: 'settled', answer };
     const difficulty = await this.difficultyOf(campaignId);
     if (difficulty === 'unknown') return UNKNOWN;
     // Ungated drafts go on: ApplyForCoupon answers them (404) as before.
     if (difficulty === undefined) return UNGATED;
-    const now = this.clock.now();
-    // Before the gate: a final answer that grants nothing needs no solution (see above).
-    const answer = this.ledger.settledAnswer(campaignId, userId, now);
-    if (answer) return { kind: 'settled', answer };
     if (solution === undefined || solution === '') return { kind: 'proof-required' };
     const check = await this.proofs.verify(campaignId, solution, now);
     if (check.kind === 'invalid') return { kind: 'proof-invalid' };
