@@ -33,7 +33,9 @@ const applyUnavailable = unavailable(
 const PROOF_FLOW =
   'On a campaign with `proofOfWorkDifficulty` (a proof-of-work gate): first GET ' +
   '/campaigns/{campaignId}/challenge, solve it, and send the solution in the `X-Proof-Of-Work` ' +
-  'header; the gate is checked before the ledger, and each solution is accepted once.';
+  'header; the gate is checked before the ledger, and each solution is accepted once. A campaign ' +
+  'that can grant nothing more (sold out, or closed) is answered without a solution: 410 ' +
+  'SOLD_OUT, 403 CLOSED, or 409 with the coupon to its holder.';
 
 /**
  * The apply route as documented, in either AUTH_MODE: in body mode the user id is the body's
