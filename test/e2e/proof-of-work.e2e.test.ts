@@ -245,8 +245,19 @@ describe('e2e: the proof-of-work gate on the real processes', () => {
 
     // Sold out, every process answers from memory before the gate (once its copy of the sold-out
     // campaign is loaded, in the background after its first 410): 410 without a solution.
+    // A process learns it from a reservation answered 410, and an application without a solution
+    // never reserves: one with a valid solution first, in case this one saw none in the race.
     let late = 0;
     for (const api of [a, b]) {
+      const proven = await fetch(`${api.url}/campaigns/${campaignId}/issuances`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-proof-of-work': (await solvedAt(api, campaignId)).proof,
+        },
+        body: JSON.stringify({ userId: `${campaignId}-late-${late++}` }),
+      });
+      expect(proven.status).toBe(410);
       await waitFor(`a 410 without a solution from ${api.url}`, async () => {
         const answer = await fetch(`${api.url}/campaigns/${campaignId}/issuances`, {
           method: 'POST',
