@@ -58,5 +58,20 @@ export function decide(campaign: CampaignRules, state: LedgerState, now: Date): 
   return { kind: 'issued', sequence: state.issuedCount + 1 };
 }
 
+/**
+ * True when `decide` can grant nothing more to anyone, whoever applies: the window closed, or the
+ * units consumed reached the total. Only something that changes the campaign (more stock, a new
+ * window, a returned unit) can undo it. A pause is not settled: it is lifted without a change of
+ * stock or window.
+ */
+export function grantsNoMore(
+  campaign: CampaignRules,
+  state: Pick<LedgerState, 'issuedCount' | 'returned'>,
+  now: Date,
+): boolean {
+  if (campaign.endsAt && now.getTime() >= campaign.endsAt.getTime()) return true;
+  return state.issuedCount - (state.returned ?? 0) >= campaign.totalQuantity;
+}
+
 /** The policy as a named value, for readers who look for `IssuancePolicy.decide`. */
 export const IssuancePolicy = { decide } as const;

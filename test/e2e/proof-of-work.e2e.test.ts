@@ -68,7 +68,9 @@ async function fireShots(shots: readonly Shot[], campaignId: string): Promise<St
  * in the ledger's Redis; a third, with a one-second challenge lifetime, hands out challenges that
  * expire. A concurrent mix of applications without a solution, with a wrong one, an expired one,
  * one solution sent several times at once to both processes, and valid ones: the verdict is read
- * from the answers, Redis and MySQL.
+ * from the answers, Redis and MySQL. The refusals go first, while the campaign can still grant:
+ * once it is sold out, the processes answer 410 from memory before the gate (no grant can
+ * result), so a refusal's code is only certain before that.
  */
 describe('e2e: the proof-of-work gate on the real processes', () => {
   const system = useE2eSystem();
@@ -126,7 +128,9 @@ describe('e2e: the proof-of-work gate on the real processes', () => {
       Date.now() > lastExpiry + 50 ? true : undefined,
     );
 
-    const shots: Shot[] = [
+    // First, while nothing can sell out (one grant at most, for 40 coupons), every refusal
+    // with its stable code, and one solution sent REPLAYS times at once: admitted once.
+    const refusals: Shot[] = [
       ...users('missing', MISSING).map((userId, i): Shot => ({
         userId,
         proof: undefined,
@@ -145,22 +149,37 @@ describe('e2e: the proof-of-work gate on the real processes', () => {
         api: i % 2 ? a : b,
         kind: 'expired',
       })),
+      ...replayShots(0),
+    ];
+    // Then the race for the cap: valid solutions, and the other replayed ones.
+    function replayShots(k: number): Shot[] {
+      return users(`replay-${k}`, REPLAYS).map((userId, i): Shot => ({
+        userId,
+        proof: replayed[k]!.proof,
+        api: i % 2 ? a : b,
+        kind: `replay-${k}`,
+      }));
+    }
+    const racing: Shot[] = [
       ...users('valid', VALID).map((userId, i): Shot => ({
         userId,
         proof: valid[i]!.proof,
         api: i % 2 ? b : a,
         kind: 'valid',
       })),
-      ...replayed.flatMap(({ proof }, k) =>
-        users(`replay-${k}`, REPLAYS).map((userId, i): Shot => ({
+      ...replayed.slice(1).flatMap(({ proof }, k) =>
+        users(`replay-${k + 1}`, REPLAYS).map((userId, i): Shot => ({
           userId,
           proof,
           api: i % 2 ? a : b,
-          kind: `replay-${k}`,
+          kind: `replay-${k + 1}`,
         })),
       ),
     ];
-    const mix = await fireShots(shots, campaignId);
+    const refused = await fireShots(refusals, campaignId);
+    const raced = await fireShots(racing, campaignId);
+    const shots = [...refusals, ...racing];
+    const mix = new StampedeOutcome([...refused.answers, ...raced.answers]);
 
     // The answers: every refusal with its stable code; each solution admitted once.
     const answerOf = new Map<string, Answer>(mix.answers.map((answer) => [answer.userId, answer]));
@@ -170,16 +189,20 @@ describe('e2e: the proof-of-work gate on the real processes', () => {
     expect(new Set(codesOf('missing'))).toEqual(new Set(['PROOF_REQUIRED']));
     expect(new Set(codesOf('wrong'))).toEqual(new Set(['PROOF_INVALID']));
     expect(new Set(codesOf('expired'))).toEqual(new Set(['PROOF_EXPIRED']));
+    expect(codesOf('replay-0').sort()).toEqual([
+      'ISSUED',
+      ...Array.from({ length: REPLAYS - 1 }, () => 'PROOF_REPLAYED'),
+    ]);
     const admitted = ['ISSUED', 'SOLD_OUT'];
     for (const code of codesOf('valid')) expect(admitted).toContain(code);
-    for (let k = 0; k < REPLAYED; k++) {
+    for (let k = 1; k < REPLAYED; k++) {
+      // Granted once at most; the others refused as replayed, or answered 410 once sold out.
       const codes = codesOf(`replay-${k}`);
-      expect(codes.filter((code) => code !== undefined && admitted.includes(code))).toHaveLength(1);
-      expect(codes.filter((code) => code === 'PROOF_REPLAYED')).toHaveLength(REPLAYS - 1);
+      expect(codes.filter((code) => code === 'ISSUED').length).toBeLessThanOrEqual(1);
+      for (const code of codes) expect([...admitted, 'PROOF_REPLAYED']).toContain(code);
     }
-    // 60 admitted applications (50 valid, one per replayed solution) for 40 coupons.
+    // 60 applications with a valid, unused solution (50 valid, one per replayed) for 40 coupons.
     expect(mix.count('ISSUED')).toBe(CAP);
-    expect(mix.count('SOLD_OUT')).toBe(VALID + REPLAYED - CAP);
 
     // MySQL and Redis: exactly the cap, every row a 201 of an application with a valid,
     // unused solution.
@@ -205,10 +228,47 @@ describe('e2e: the proof-of-work gate on the real processes', () => {
     try {
       const spent = async (proofs: readonly { challenge: Challenge }[]) =>
         Promise.all(proofs.map((p) => redis.pttl(`coupon:proof:${p.challenge.signature}`)));
-      for (const ttl of await spent([...valid, ...replayed])) expect(ttl).toBeGreaterThan(0);
+      // A solution whose application was granted was spent first; one answered 410 from
+      // memory after the sell-out may not have been (nothing to protect there).
+      const granted = (kind: string) =>
+        shots.some((shot) => shot.kind === kind && answerOf.get(shot.userId)?.code === 'ISSUED');
+      const grantedSolutions = [
+        ...valid.filter((_, i) => answerOf.get(`${campaignId}-valid-${i}`)?.code === 'ISSUED'),
+        ...replayed.filter((_, k) => granted(`replay-${k}`)),
+      ];
+      expect(grantedSolutions).toHaveLength(CAP);
+      for (const ttl of await spent(grantedSolutions)) expect(ttl).toBeGreaterThan(0);
       for (const ttl of await spent(expired)) expect(ttl).toBe(-2);
     } finally {
       redis.disconnect();
     }
+
+    // Sold out, every process answers from memory before the gate (once its copy of the sold-out
+    // campaign is loaded, in the background after its first 410): 410 without a solution.
+    // A process learns it from a reservation answered 410, and an application without a solution
+    // never reserves: one with a valid solution first, in case this one saw none in the race.
+    let late = 0;
+    for (const api of [a, b]) {
+      const proven = await fetch(`${api.url}/campaigns/${campaignId}/issuances`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-proof-of-work': (await solvedAt(api, campaignId)).proof,
+        },
+        body: JSON.stringify({ userId: `${campaignId}-late-${late++}` }),
+      });
+      expect(proven.status).toBe(410);
+      await waitFor(`a 410 without a solution from ${api.url}`, async () => {
+        const answer = await fetch(`${api.url}/campaigns/${campaignId}/issuances`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: `${campaignId}-late-${late++}` }),
+        });
+        const code = ((await answer.json()) as { error?: { code?: string } }).error?.code;
+        expect(['PROOF_REQUIRED', 'SOLD_OUT']).toContain(code);
+        return code === 'SOLD_OUT' ? true : undefined;
+      });
+    }
+    expect((await system.probes.coupons(campaignId)).size).toBe(CAP);
   });
 });

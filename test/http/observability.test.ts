@@ -117,11 +117,13 @@ describe('GET /metrics', () => {
     expect(text).toContain(
       'coupon_ledger_call_duration_seconds_bucket{le="0.0005",operation="reserve",result="ok"}',
     );
-    // Every apply but the unknown campaign's, which neither the catalog nor the ledger knows: the
-    // gate answers it without a reserve (GatedCampaigns).
+    // The applies that can still be decided either way: the two grants, the not-open and the lost
+    // campaign. The unknown campaign, which neither the catalog nor the ledger knows, is answered
+    // by the gate without a reserve (GatedCampaigns); the sold-out and the closed campaign's
+    // answers (409, 410, 410, 403) come from the ledger's settled answer, without one either.
     expect(
       sample(text, 'coupon_ledger_call_duration_seconds_count{operation="reserve",result="ok"}'),
-    ).toBe(8);
+    ).toBe(4);
     expect(text).toContain('http_request_duration_seconds_bucket');
 
     // No user id (nor campaign id) ever becomes a label value.
@@ -168,6 +170,7 @@ describe('GET /metrics', () => {
       collect: () => Promise.reject(new LedgerUnavailableError()),
       findGrant: () => Promise.reject(new LedgerUnavailableError()),
       tally: () => Promise.reject(new LedgerUnavailableError()),
+      settledAnswer: () => undefined,
     };
     const campaigns = {
       create: async () => true,

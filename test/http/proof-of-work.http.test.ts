@@ -50,6 +50,40 @@ describe('HTTP: the proof-of-work gate', () => {
     expect(await code(replayed)).toBe('PROOF_REPLAYED');
   });
 
+  it('answers a sold-out campaign before the gate: 410 without a solution, nothing checked or spent', async () => {
+    const { app } = await runtimeApp(env);
+    const id = await gated(app, { totalQuantity: 1 });
+    const winner = randomUserId();
+    expect((await apply(app, id, winner, await proofFor(fetchOf(app), id))).status).toBe(201);
+    const unused = await proofFor(fetchOf(app), id);
+
+    // Sold out: no solution, a bad one, or a valid one, the same 410, and the valid one unspent.
+    for (const proof of [undefined, 'not base64 json', unused]) {
+      const answer = await apply(app, id, randomUserId(), proof);
+      expect(answer.status).toBe(410);
+      expect(await code(answer)).toBe('SOLD_OUT');
+    }
+    // The winner asking again still hears 409 with their coupon, without a solution.
+    const again = await apply(app, id, winner);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { sequence?: number }).sequence).toBe(1);
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(/^coupon_proof_checks_total\{outcome="solved"\} 1$/m);
+    expect(metrics).toMatch(/^coupon_proof_checks_total\{outcome="required"\} 0$/m);
+    expect(metrics).toMatch(/^coupon_proof_checks_total\{outcome="invalid"\} 0$/m);
+
+    // Re-opened (more stock), it can grant again: the gate is back in front, and the solution
+    // offered while it was sold out was never spent, so it wins now.
+    const more = await app.request(`/admin/campaigns/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ totalQuantity: 2 }),
+    });
+    expect(more.status).toBe(200);
+    expect((await apply(app, id, randomUserId())).status).toBe(428);
+    expect((await apply(app, id, randomUserId(), unused)).status).toBe(201);
+  });
+
   it('answers 428 PROOF_REQUIRED without a solution, and grants nothing', async () => {
     const { app } = await runtimeApp(env);
     const id = await gated(app);

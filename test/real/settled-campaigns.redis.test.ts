@@ -29,6 +29,7 @@ describe('SettledCampaigns (Redis, plain layout)', () => {
       collect: (...args) => inner.collect(...args),
       findGrant: (...args) => ((calls.findGrant += 1), inner.findGrant(...args)),
       tally: (campaignId) => inner.tally(campaignId),
+      settledAnswer: (...args) => inner.settledAnswer(...args),
       revoke: (...args) => inner.revoke(...args),
       allow: (...args) => inner.allow(...args),
       disallow: (...args) => inner.disallow(...args),
@@ -70,6 +71,26 @@ describe('SettledCampaigns (Redis, plain layout)', () => {
     });
     expect((await settled.tally(campaign.id))?.issued).toBe(2);
     expect(calls.reserve).toBe(before);
+  });
+
+  it('gives its settled answer without a call only while the copy holds, and drops it with a change', async () => {
+    const { settled, calls } = fixture();
+    const campaign = CampaignMother.open({ totalQuantity: 1 });
+    await settled.define(campaign);
+    // Can still grant: nothing to answer from memory (the gate must run).
+    expect(settled.settledAnswer(campaign.id, randomUserId(), NOW)).toBeUndefined();
+    const winner = randomUserId();
+    expect((await settled.reserve(campaign.id, winner, NOW)).kind).toBe('issued');
+    expect(await settled.reserve(campaign.id, randomUserId(), NOW)).toEqual({ kind: 'sold-out' });
+    await eventually(() => settled.settledCampaigns === 1, { what: 'the copy' });
+    const before = { ...calls };
+
+    expect(settled.settledAnswer(campaign.id, randomUserId(), NOW)).toEqual({ kind: 'sold-out' });
+    expect(settled.settledAnswer(campaign.id, winner, NOW)).toEqual({ kind: 'already-issued' });
+    expect(calls).toEqual(before);
+    // More stock: the copy drops, and nothing is final any more.
+    await settled.define({ ...campaign, totalQuantity: 2 });
+    expect(settled.settledAnswer(campaign.id, randomUserId(), NOW)).toBeUndefined();
   });
 
   it("answers a winner's coupon, instant included, and a loser's lookup from memory", async () => {

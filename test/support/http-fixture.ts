@@ -40,6 +40,7 @@ import type {
   IssuanceLedger,
   LedgerTally,
   Reservation,
+  SettledAnswer,
 } from '../../src/application/ports/issuance-ledger.port.ts';
 import type {
   LedgerControls,
@@ -126,6 +127,11 @@ export class SwitchableLedger implements IssuanceLedger, LedgerControls {
   async tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
     this.guard();
     return this.inner.tally(campaignId);
+  }
+
+  /** Down: no answer from memory either (the fixture's ledger is all-or-nothing). */
+  settledAnswer(campaignId: CampaignId, userId: UserId, now: Date): SettledAnswer | undefined {
+    return this.#down ? undefined : this.inner.settledAnswer(campaignId, userId, now);
   }
 
   async revoke(

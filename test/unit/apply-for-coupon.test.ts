@@ -86,6 +86,27 @@ describe('ApplyForCoupon', () => {
     expect(await apply.execute(over.id, randomUserId())).toEqual({ kind: 'closed', closedAt });
   });
 
+  it('answers with a settled answer given before the gate, and never reserves for it', async () => {
+    const small = await create({ totalQuantity: 1 });
+    const [winner, loser] = userIds(2);
+    await apply.execute(small.id, winner!);
+    const now = clock.now();
+    const lost = ledger.settledAnswer(small.id, loser!, now);
+    const won = ledger.settledAnswer(small.id, winner!, now);
+    expect([lost, won]).toEqual([{ kind: 'sold-out' }, { kind: 'already-issued' }]);
+    // The operator adds stock between the gate's look and the apply: a reservation now would
+    // grant the unproven applicant; the answer given stands instead.
+    expect(await ledger.define({ ...small, totalQuantity: 2 })).toEqual({ kind: 'defined' });
+    expect(ledger.settledAnswer(small.id, loser!, now)).toBeUndefined();
+    expect(await apply.execute(small.id, loser!, undefined, lost)).toEqual({ kind: 'sold-out' });
+    expect(await apply.execute(small.id, winner!, undefined, won)).toEqual({
+      kind: 'already-issued',
+      sequence: 1,
+      issuedAt: now,
+    });
+    expect((await ledger.tally(small.id))?.issued).toBe(1);
+  });
+
   it('answers unknown-campaign for a campaign that exists nowhere', async () => {
     expect(await apply.execute(randomCampaignId(), randomUserId())).toEqual({
       kind: 'unknown-campaign',

@@ -44,6 +44,7 @@ describe('tracing seams (in-memory exporter)', () => {
       define: () => Promise.resolve({ kind: 'defined' }),
       findGrant: () => Promise.resolve({ kind: 'none' }),
       tally: () => Promise.resolve(undefined),
+      settledAnswer: () => undefined,
       collect: () => Promise.reject(new Error('no shuffled opening here')),
       reserve: (campaignId, userId, now) => {
         kept.push(activeTraceparent());

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { SettledAnswer } from '../../application/ports/issuance-ledger.port.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import { admissionRefusal, PROOF_HEADER } from './admission-response.ts';
 import { applyOutcomeResponse } from './apply-outcome-response.ts';
@@ -32,7 +33,9 @@ const applyUnavailable = unavailable(
 const PROOF_FLOW =
   'On a campaign with `proofOfWorkDifficulty` (a proof-of-work gate): first GET ' +
   '/campaigns/{campaignId}/challenge, solve it, and send the solution in the `X-Proof-Of-Work` ' +
-  'header; the gate is checked before the ledger, and each solution is accepted once.';
+  'header; the gate is checked before the ledger, and each solution is accepted once. A campaign ' +
+  'that can grant nothing more (sold out, or closed) is answered without a solution: 410 ' +
+  'SOLD_OUT, 403 CLOSED, or 409 with the coupon to its holder.';
 
 /**
  * The apply route as documented, in either AUTH_MODE: in body mode the user id is the body's
@@ -179,15 +182,18 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
 
   async function apply(c: Context, campaignId: CampaignId, userId: UserId) {
     // The gate first: a missing, wrong or expired solution is refused without asking the ledger.
+    // A campaign that grants nothing more is answered before it (AdmitApplicant): `settled`.
+    let settled: SettledAnswer | undefined;
     if (deps.admission) {
       const solution = c.req.header(PROOF_HEADER);
-      const admission = await deps.admission.admitApplicant.execute(campaignId, solution);
+      const admission = await deps.admission.admitApplicant.execute(campaignId, userId, solution);
       if (admission.kind === 'unknown-campaign') {
         // The same 404 as ApplyForCoupon's for an unknown campaign.
         const { status, body } = applyOutcomeResponse(campaignId, userId, admission);
         return c.json(body as never, status);
       }
-      if (admission.kind !== 'admitted') {
+      if (admission.kind === 'settled') settled = admission.answer;
+      else if (admission.kind !== 'admitted') {
         const { status, body } = admissionRefusal(campaignId, userId, admission);
         return c.json(body, status);
       }
@@ -197,6 +203,7 @@ export function registerIssuanceRoutes(app: OpenAPIHono, deps: HttpDependencies)
       campaignId,
       userId,
       segment === undefined ? undefined : { segment },
+      settled,
     );
     const { status, body } = applyOutcomeResponse(campaignId, userId, outcome);
     // LEDGER_NOT_READY: the ledger is being reconciled in the background, usually within a

@@ -5,11 +5,12 @@ import type {
   IssuanceLedger,
   LedgerTally,
   Reservation,
+  SettledAnswer,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign, CampaignRules } from '../../domain/campaign.ts';
 import type { Coupon } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
-import { decide, type Decision } from '../../domain/issuance-policy.ts';
+import { decide, grantsNoMore, type Decision } from '../../domain/issuance-policy.ts';
 import { drawOrder, inShuffledOpening, openingDrawAt } from '../../domain/opening.ts';
 import {
   returnedOf,
@@ -163,6 +164,23 @@ export class InMemoryIssuanceLedger implements IssuanceLedger {
       ...(revoked ? { revoked } : {}),
       issued: ledger.count,
     };
+  }
+
+  /**
+   * Exact here (the state is this process' own): the answer `reserve` would give while the
+   * campaign grants nothing more. An undrawn opening's pool is not settled: its draw may grant.
+   */
+  settledAnswer(campaignId: CampaignId, userId: UserId, now: Date): SettledAnswer | undefined {
+    const ledger = this.store.campaigns.get(campaignId);
+    if (!ledger?.ready || ledger.pool) return undefined;
+    const state = {
+      alreadyIssued: ledger.winners.has(userId),
+      issuedCount: ledger.count,
+      returned: returnedOf(ledger),
+    };
+    if (!grantsNoMore(ledger.campaign, state, now)) return undefined;
+    const decision = decide(ledger.campaign, state, now);
+    return decision.kind === 'issued' ? undefined : decision;
   }
 
   async tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {

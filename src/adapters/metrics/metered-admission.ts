@@ -7,7 +7,7 @@ import type {
   ChallengeOutcome,
   IssueChallengeUseCase,
 } from '../../application/admit/issue-challenge.ts';
-import type { CampaignId } from '../../domain/ids.ts';
+import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
 import type { ProofOutcome } from './proof-metrics.ts';
 
@@ -18,17 +18,27 @@ const OUTCOME: Record<Refusal['kind'], ProofOutcome> = {
   'proof-replayed': 'replayed',
 };
 
-/** Counts the gate's answers; an ungated campaign's applications pass uncounted. */
+/**
+ * Counts the gate's answers; an ungated campaign's applications pass uncounted, and so do those
+ * answered before the gate because the campaign grants nothing more (ApplyForCoupon counts their
+ * answer, 410 and the like, as every apply decision).
+ */
 export class MeteredAdmitApplicant implements AdmitApplicantUseCase {
   constructor(
     private readonly inner: AdmitApplicantUseCase,
     private readonly metrics: CouponMetrics,
   ) {}
 
-  async execute(campaignId: CampaignId, solution: string | undefined): Promise<Admission> {
-    const admission = await this.inner.execute(campaignId, solution);
+  async execute(
+    campaignId: CampaignId,
+    userId: UserId,
+    solution: string | undefined,
+  ): Promise<Admission> {
+    const admission = await this.inner.execute(campaignId, userId, solution);
     if (admission.kind === 'admitted') {
       if (admission.proven) this.metrics.proofs.checked('solved');
+    } else if (admission.kind === 'settled') {
+      // Not a proof check: no solution was looked at.
     } else if (admission.kind === 'unknown-campaign') {
       // Decided here instead of by ApplyForCoupon: still an apply decision.
       this.metrics.recordDecision('unknown-campaign');

@@ -4,7 +4,10 @@ import type {
 } from '../../application/issue/apply-for-coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { CouponMetrics } from './coupon-metrics.ts';
-import type { ApplicantClaims } from '../../application/ports/issuance-ledger.port.ts';
+import type {
+  ApplicantClaims,
+  SettledAnswer,
+} from '../../application/ports/issuance-ledger.port.ts';
 
 /**
  * Counts apply decisions by outcome: a decorator of the use case, bound in the container by
@@ -21,9 +24,10 @@ export class MeteredApplyForCoupon implements ApplyForCouponUseCase {
     campaignId: CampaignId,
     userId: UserId,
     claims?: ApplicantClaims,
+    settled?: SettledAnswer,
   ): Promise<ApplyOutcome> {
     try {
-      const outcome = await this.inner.execute(campaignId, userId, claims);
+      const outcome = await this.inner.execute(campaignId, userId, claims, settled);
       this.metrics.recordDecision(outcome.kind);
       return outcome;
     } catch (error) {

@@ -5,6 +5,7 @@ import type {
   IssuanceLedger,
   LedgerTally,
   Reservation,
+  SettledAnswer,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
@@ -57,6 +58,11 @@ export class MeteredIssuanceLedger implements IssuanceLedger {
 
   tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
     return this.timed('tally', () => this.inner.tally(campaignId));
+  }
+
+  /** Not timed: a lookup in process memory, no round trip to measure. */
+  settledAnswer(campaignId: CampaignId, userId: UserId, now: Date): SettledAnswer | undefined {
+    return this.inner.settledAnswer(campaignId, userId, now);
   }
 
   private async timed<T>(operation: LedgerOperation, call: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import type {
   IssuanceLedger,
   LedgerTally,
   Reservation,
+  SettledAnswer,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type {
   LedgerControls,
@@ -122,6 +123,11 @@ export class RedisIssuanceLedger implements IssuanceLedger, LedgerControls {
       return 'kind' in tally ? tally : { kind: 'tally', tally };
     });
     return answer.kind === 'tally' ? answer.tally : undefined;
+  }
+
+  /** Nothing is held in memory here: SettledCampaigns, around this adapter, holds the copies. */
+  settledAnswer(_campaignId: CampaignId, _userId: UserId, _now: Date): SettledAnswer | undefined {
+    return undefined;
   }
 
   async revoke(

@@ -5,6 +5,7 @@ import type {
   IssuanceLedger,
   LedgerTally,
   Reservation,
+  SettledAnswer,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type {
   LedgerControls,
@@ -13,7 +14,7 @@ import type {
 import type { Campaign, CampaignRules } from '../../domain/campaign.ts';
 import type { Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
-import { decide } from '../../domain/issuance-policy.ts';
+import { decide, grantsNoMore } from '../../domain/issuance-policy.ts';
 import { decodeRules, revocationOf, toCount } from './ledger-codec.ts';
 import type { RedisConnection } from './redis-client.ts';
 import { orUnavailable } from './redis-errors.ts';
@@ -99,15 +100,8 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
   ): Promise<Reservation> {
     const settled = this.fresh(campaignId);
     if (settled) {
-      const state = {
-        alreadyIssued: settled.winners.has(userId),
-        issuedCount: settled.count,
-        returned: settled.returned,
-      };
-      // Eligibility is never needed here: a copy exists only while the campaign is sold out or
-      // closed, and decide answers those before it looks at who applies (or at a pause).
-      const decision = decide(settled.rules, state, now);
-      if (decision.kind !== 'issued') return decision;
+      const answer = answerFrom(settled, userId, now);
+      if (answer) return answer;
       this.forget(campaignId);
     }
     const reservation = await this.inner.reserve(campaignId, userId, now, claims);
@@ -149,6 +143,12 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
     const settled = this.fresh(campaignId);
     if (!settled) return this.inner.tally(campaignId);
     return { issued: settled.count, revoked: settled.revoked.size, returned: settled.returned };
+  }
+
+  /** The copy's answer, the one `reserve` gives from it (no round trip; none without a copy). */
+  settledAnswer(campaignId: CampaignId, userId: UserId, now: Date): SettledAnswer | undefined {
+    const settled = this.fresh(campaignId);
+    return settled && answerFrom(settled, userId, now);
   }
 
   define(campaign: Campaign): Promise<DefineOutcome> {
@@ -243,9 +243,8 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
     const settled = await this.snapshot(campaignId, checkedAt);
     if (!settled || (this.#changes.get(campaignId) ?? 0) !== changes) return;
     // Only a campaign that can grant nothing more, to anyone: sold out, or closed by its window.
-    const closed =
-      settled.rules.endsAt !== undefined && checkedAt >= settled.rules.endsAt.getTime();
-    if (settled.count - settled.returned < settled.rules.totalQuantity && !closed) return;
+    const state = { issuedCount: settled.count, returned: settled.returned };
+    if (!grantsNoMore(settled.rules, state, new Date(checkedAt))) return;
     this.#settled.set(campaignId, settled);
     while (this.#settled.size > (this.options.maxCampaigns ?? 64)) {
       const oldest = this.#settled.keys().next();
@@ -296,6 +295,21 @@ export class SettledCampaigns implements IssuanceLedger, LedgerControls {
       revalidating: undefined,
     };
   }
+}
+
+/**
+ * `decide` over the frozen copy, unless it would grant (then undefined: the copy is stale).
+ * Eligibility is never needed here: a copy exists only while the campaign is sold out or closed,
+ * and decide answers those before it looks at who applies (or at a pause).
+ */
+function answerFrom(settled: Settled, userId: UserId, now: Date): SettledAnswer | undefined {
+  const state = {
+    alreadyIssued: settled.winners.has(userId),
+    issuedCount: settled.count,
+    returned: settled.returned,
+  };
+  const decision = decide(settled.rules, state, now);
+  return decision.kind === 'issued' ? undefined : decision;
 }
 
 function asList(value: unknown): readonly unknown[] {

@@ -6,6 +6,7 @@ import type {
   IssuanceLedger,
   LedgerTally,
   Reservation,
+  SettledAnswer,
 } from '../../application/ports/issuance-ledger.port.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
@@ -78,5 +79,10 @@ export class TracedIssuanceLedger implements IssuanceLedger {
 
   tally(campaignId: CampaignId): Promise<LedgerTally | undefined> {
     return this.inner.tally(campaignId);
+  }
+
+  /** No span: a lookup in process memory. */
+  settledAnswer(campaignId: CampaignId, userId: UserId, now: Date): SettledAnswer | undefined {
+    return this.inner.settledAnswer(campaignId, userId, now);
   }
 }

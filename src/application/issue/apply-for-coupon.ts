@@ -8,6 +8,7 @@ import type {
   ApplicantClaims,
   IssuanceLedger,
   Reservation,
+  SettledAnswer,
 } from '../ports/issuance-ledger.port.ts';
 import type { SellOutAnnouncer } from './sell-out-announcer.ts';
 
@@ -47,7 +48,16 @@ export type ApplyOutcome =
 
 /** The apply use case as its callers (the HTTP adapter) and its decorators (metering) see it. */
 export interface ApplyForCouponUseCase {
-  execute(campaignId: CampaignId, userId: UserId, claims?: ApplicantClaims): Promise<ApplyOutcome>;
+  /**
+   * `settled`: the ledger's final answer, already given from process memory (the proof-of-work
+   * gate asked it first, AdmitApplicant): used instead of a reservation, never a grant.
+   */
+  execute(
+    campaignId: CampaignId,
+    userId: UserId,
+    claims?: ApplicantClaims,
+    settled?: SettledAnswer,
+  ): Promise<ApplyOutcome>;
 }
 
 /** How long an "is this campaign known durably?" answer is reused on the rare unknown path. */
@@ -85,9 +95,14 @@ export class ApplyForCoupon implements ApplyForCouponUseCase {
     campaignId: CampaignId,
     userId: UserId,
     claims?: ApplicantClaims,
+    settled?: SettledAnswer,
   ): Promise<ApplyOutcome> {
     const now = this.clock.now();
-    let reservation = await this.ledger.reserve(campaignId, userId, now, claims);
+    // An application the gate let through unproven because the campaign grants nothing more
+    // must not reserve: the copy behind that answer may have been dropped since (the campaign
+    // re-opened), and a reservation now could grant without a solution.
+    let reservation: Reservation =
+      settled ?? (await this.ledger.reserve(campaignId, userId, now, claims));
     // A shuffled opening: the answer comes after the draw (src/domain/opening.ts).
     if (reservation.kind === 'pooled') {
       reservation = await this.afterDraw(campaignId, userId, now, reservation.drawAt, claims);

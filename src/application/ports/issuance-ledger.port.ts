@@ -3,6 +3,12 @@ import type { Coupon, Revocation } from '../../domain/coupon.ts';
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { Decision } from '../../domain/issuance-policy.ts';
 
+/**
+ * A final answer that grants nothing, as `reserve` gives it (sold-out, closed, already-issued):
+ * what `settledAnswer` may know without asking the ledger's store.
+ */
+export type SettledAnswer = Exclude<Decision, { kind: 'issued' }>;
+
 /** A reservation: the policy's decision, with the coupon itself when one was granted. */
 export type Reservation =
   | { readonly kind: 'issued'; readonly coupon: Coupon }
@@ -122,4 +128,15 @@ export interface IssuanceLedger {
 
   /** What the campaign handed out, or undefined when the ledger holds no rules for it. */
   tally(campaignId: CampaignId): Promise<LedgerTally | undefined>;
+
+  /**
+   * What `reserve` would answer now, when this process knows it without a round trip because the
+   * campaign can grant nothing more to anyone (sold out, or closed by its window): sold-out,
+   * closed, or already-issued for a winner. undefined whenever that is not known here (ask
+   * `reserve`). Never a grant, and no I/O: synchronous, answered from process memory, as stale
+   * as the adapter's copy may be (the Redis one: SETTLED_REVALIDATE_MS plus a round trip, the
+   * same bound its `reserve` answers settled campaigns with). What lets a caller skip work that
+   * only matters when a grant can result (the proof-of-work gate, AdmitApplicant).
+   */
+  settledAnswer(campaignId: CampaignId, userId: UserId, now: Date): SettledAnswer | undefined;
 }

@@ -1,7 +1,7 @@
 import type { CampaignId, UserId } from '../../domain/ids.ts';
 import type { ApplyForCouponUseCase, ApplyOutcome } from '../issue/apply-for-coupon.ts';
 import type { ReportTally } from './report-tally.ts';
-import type { ApplicantClaims } from '../ports/issuance-ledger.port.ts';
+import type { ApplicantClaims, SettledAnswer } from '../ports/issuance-ledger.port.ts';
 
 /**
  * Feeds the campaign report's counters from every apply answer: a decorator of the use case, so
@@ -22,11 +22,12 @@ export class TalliedApplyForCoupon implements ApplyForCouponUseCase {
     campaignId: CampaignId,
     userId: UserId,
     claims?: ApplicantClaims,
+    settled?: SettledAnswer,
   ): Promise<ApplyOutcome> {
     const tally = this.tally;
     tally.started();
     try {
-      const outcome = await this.inner.execute(campaignId, userId, claims);
+      const outcome = await this.inner.execute(campaignId, userId, claims, settled);
       if (outcome.kind === 'issued') tally.granted(outcome.coupon);
       else if (outcome.kind === 'sold-out') tally.soldOut(campaignId);
       else if (outcome.kind !== 'unknown-campaign') tally.answered(campaignId, outcome.kind);

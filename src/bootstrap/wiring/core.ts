@@ -148,7 +148,9 @@ function composeAdmission(
   metrics: CouponMetrics | undefined,
 ): { admitApplicant: AdmitApplicantUseCase; issueChallenge: IssueChallengeUseCase } {
   const gated = new GatedCampaigns(catalog, ports.campaigns, ledger, { ttlMs: READ_REFRESH_MS });
-  const admit = new AdmitApplicant(gated, proofOfWork, ports.spentProofs, ports.clock);
+  // The same ledger chain as the apply's: a campaign it answers from memory as settled (sold
+  // out, closed) is answered before the gate, everything else passes the gate first.
+  const admit = new AdmitApplicant(gated, proofOfWork, ports.spentProofs, ports.clock, ledger);
   const challenge = new IssueChallenge(gated, proofOfWork, ports.clock);
   return metrics
     ? {
