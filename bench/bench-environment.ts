@@ -40,17 +40,7 @@ export async function prepareEnvironment(
   redisDb: number,
 ): Promise<BenchEnvironment> {
   if (redisDb === 0) throw new Error('the bench flushes its Redis db: pick one other than 0');
-  const baseDatabase = new URL(setting('DATABASE_URL'));
-  const database = `${baseDatabase.pathname.slice(1) || 'coupon'}_bench`;
-  const databaseUrl = Object.assign(new URL(baseDatabase), { pathname: `/${database}` }).toString();
-  const admin = await createConnection({ uri: baseDatabase.toString() });
-  await admin.query(`drop database if exists \`${database}\``);
-  await admin.query(`create database \`${database}\``);
-  await admin.end();
-  const orm = await createOrm(databaseUrl, { poolMin: 0, poolMax: 2 });
-  await runMigrations(orm);
-  await orm.close();
-  const mysql = createPool({ uri: databaseUrl, connectionLimit: 4 });
+  const { databaseUrl, mysql } = await freshDatabase('bench');
   for (const ddl of BENCH_DDL) await mysql.query(ddl);
 
   const redisUrl = Object.assign(new URL(setting('REDIS_URL')), {
@@ -93,6 +83,26 @@ export async function prepareEnvironment(
       await mysql.end();
     },
   };
+}
+
+/**
+ * Database `<name>_<suffix>` dropped and re-created with the service's committed migrations: a
+ * catalog that holds only what the caller puts in it.
+ */
+export async function freshDatabase(
+  suffix: string,
+): Promise<{ readonly databaseUrl: string; readonly mysql: Pool }> {
+  const baseDatabase = new URL(setting('DATABASE_URL'));
+  const database = `${baseDatabase.pathname.slice(1) || 'coupon'}_${suffix}`;
+  const databaseUrl = Object.assign(new URL(baseDatabase), { pathname: `/${database}` }).toString();
+  const admin = await createConnection({ uri: baseDatabase.toString() });
+  await admin.query(`drop database if exists \`${database}\``);
+  await admin.query(`create database \`${database}\``);
+  await admin.end();
+  const orm = await createOrm(databaseUrl, { poolMin: 0, poolMax: 2 });
+  await runMigrations(orm);
+  await orm.close();
+  return { databaseUrl, mysql: createPool({ uri: databaseUrl, connectionLimit: 4 }) };
 }
 
 /** One number from a `select … as n` query. */

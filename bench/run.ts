@@ -25,7 +25,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { prepareEnvironment, waitForRows, type BenchEnvironment } from './bench-environment.ts';
+import {
+  freshDatabase,
+  prepareEnvironment,
+  waitForRows,
+  type BenchEnvironment,
+} from './bench-environment.ts';
 import {
   DURABILITY_LABEL,
   evaluateTargets,
@@ -368,14 +373,22 @@ async function measureAfterSellOutScenarios(
 /** Idle: a catalog of finished campaigns, and nobody asking (the service on a Redis of its own). */
 async function measureIdleScenario(environment: BenchEnvironment): Promise<IdleRun> {
   const idle = settings.idle;
-  return withServiceOn(
-    environment,
-    await benchRedisServer('always'),
-    'issued-idle',
-    'the idle scenario',
-    (variant, _pids, ledger) => measureIdle(environment, variant, ledger, idle, log),
-    { OUTBOX_QUIET_MS: String(idle.quietMs) },
-  );
+  // A catalog of its own: the earlier scenarios' campaigns live on other Redis servers, so on this
+  // one the service would find them missing and reconcile them, which is recovery, not idle.
+  const { databaseUrl, mysql } = await freshDatabase('bench_idle');
+  try {
+    return await withServiceOn(
+      environment,
+      await benchRedisServer('always'),
+      'issued-idle',
+      'the idle scenario',
+      (variant, _pids, ledger) =>
+        measureIdle({ ...environment, databaseUrl, mysql }, variant, ledger, idle, log),
+      { OUTBOX_QUIET_MS: String(idle.quietMs), DATABASE_URL: databaseUrl },
+    );
+  } finally {
+    await mysql.end();
+  }
 }
 
 /** (e): all grants on each durability level, one service and one ledger at a time. */

@@ -52,6 +52,9 @@ describe('HTTP: the shuffled opening', () => {
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/^coupon_opening_applicants_total 10$/m);
     expect(metrics).toMatch(/^coupon_opening_batch_size 10$/m);
+    // The same figures for the dashboard's tile.
+    const stats = (await (await app.request('/stats')).json()) as { openings: unknown };
+    expect(stats.openings).toEqual({ applicants: 10, waits: 10, lastBatch: 10 });
   });
 
   it('takes the opening on create and on a correction, and null turns it off', async () => {

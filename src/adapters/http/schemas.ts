@@ -356,6 +356,22 @@ export const StatsSchema = z
       })
       .optional()
       .openapi({ description: "The proof-of-work gate's counters of this process" }),
+    openings: z
+      .object({
+        applicants: z.number().int().openapi({
+          description: 'Applicants collected for the draws of shuffled openings, each once',
+        }),
+        waits: z.number().int().openapi({
+          description: 'Applications that waited for a draw, a user applying twice counted twice',
+        }),
+        lastBatch: z.number().int().openapi({
+          description:
+            'Applicants collected so far by the opening this process last collected for ' +
+            '(with sharded stock, one sub-ledger’s)',
+        }),
+      })
+      .optional()
+      .openapi({ description: "The shuffled openings' counters of this process" }),
   })
   .openapi('Stats');
 

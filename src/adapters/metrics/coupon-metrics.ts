@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedProbe } from './cached-probe.ts';
-import { OpeningMetrics } from './opening-metrics.ts';
+import { OpeningMetrics, type OpeningSnapshot } from './opening-metrics.ts';
 import { ProofMetrics, type ProofSnapshot } from './proof-metrics.ts';
 import {
   LabelledCounter,
@@ -83,6 +83,8 @@ export interface OperationalSnapshot {
   readonly failedOpen: number | null;
   /** The proof-of-work gate: challenges issued, solutions accepted and refused by reason. */
   readonly proofs: ProofSnapshot;
+  /** The shuffled openings: applicants collected, applications that waited, the last batch. */
+  readonly openings: OpeningSnapshot;
 }
 
 /**
@@ -350,6 +352,7 @@ export class CouponMetrics {
       outboxDepth: finiteOrNull(outboxDepth),
       failedOpen: finiteOrNull(failedOpen),
       proofs: this.proofs.snapshot(),
+      openings: this.openings.snapshot(),
     };
   }
 }

@@ -9,7 +9,18 @@ import { LabelledCounter, type CounterSeries } from './labelled-series.ts';
  * as the ledger counted it at that moment (`coupon_opening_batch_size`: max over the processes
  * is the opening's batch so far; with sharded stock, one sub-ledger's).
  */
+/** The shuffled openings as this process saw them (what `GET /stats` and the dashboard show). */
+export interface OpeningSnapshot {
+  /** Applicants this process collected for draws, each once. */
+  readonly applicants: number;
+  /** Applications that waited for a draw, duplicates included. */
+  readonly waits: number;
+  /** The batch of the opening this process last collected for, as the ledger counted it. */
+  readonly lastBatch: number;
+}
+
 export class OpeningMetrics {
+  #lastBatch = 0;
   readonly #applicants: CounterSeries;
   readonly #waits: CounterSeries;
   readonly #batch: Gauge;
@@ -39,5 +50,14 @@ export class OpeningMetrics {
     this.#waits.add();
     if (application.entered) this.#applicants.add();
     this.#batch.set(application.collected);
+    this.#lastBatch = application.collected;
+  }
+
+  snapshot(): OpeningSnapshot {
+    return {
+      applicants: this.#applicants.value,
+      waits: this.#waits.value,
+      lastBatch: this.#lastBatch,
+    };
   }
 }

@@ -100,6 +100,15 @@
     $('outbox-depth').textContent = fmt(stats.outboxDepth);
     $('failed-open').textContent = fmt(stats.failedOpen);
     recordProofs(stats.proofs);
+    recordOpenings(stats.openings);
+  }
+
+  /** The shuffled openings' tile: applicants collected for draws, the last batch, the waits. */
+  function recordOpenings(openings) {
+    if (!openings) return;
+    $('opening-applicants').textContent = fmt(openings.applicants);
+    $('opening-detail').textContent =
+      `last batch ${fmt(openings.lastBatch)} · waited ${fmt(openings.waits)}`;
   }
 
   /** The proof-of-work gate's tile: challenges handed out, solutions accepted, refusals by reason. */
