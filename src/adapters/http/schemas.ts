@@ -364,11 +364,14 @@ export const StatsSchema = z
         waits: z.number().int().openapi({
           description: 'Applications that waited for a draw, a user applying twice counted twice',
         }),
-        lastBatch: z.number().int().openapi({
-          description:
-            'Applicants collected so far by the opening this process last collected for ' +
-            '(with sharded stock, one sub-ledger’s)',
-        }),
+        lastBatch: z
+          .number()
+          .int()
+          .openapi({
+            description:
+              'Applicants collected so far by the opening this process last collected for ' +
+              '(with sharded stock, one sub-ledger’s)',
+          }),
       })
       .optional()
       .openapi({ description: "The shuffled openings' counters of this process" }),
