@@ -154,6 +154,7 @@ try {
     },
     config,
     'bench',
+    runtime.core.reemissions,
   );
   const counter = new Redis(redis.url);
   const commands = async () =>

@@ -51,11 +51,7 @@ export function sideBySide(view: ClientView, report: CampaignReportBody): string
     ['granted (201 / the ledger)', n(view.winners.size), n(grants.issued)],
     ['rows in MySQL', '—', n(grants.rows)],
     ['answered 201 without a row', '—', n(grants.withoutRow)],
-    [
-      "anti-entropy audit's re-emits",
-      '—',
-      grants.auditReemitted === null ? 'not yet' : n(grants.auditReemitted),
-    ],
+    ['grants the persistence audit re-emitted', '—', n(grants.auditReemitted)],
     ['users answered 201 twice', n(view.doubleWins), '—'],
     [
       'time to sell out',

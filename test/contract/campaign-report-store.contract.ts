@@ -60,6 +60,7 @@ export function describeCampaignReportStoreContract(
         firstGrantAt: undefined,
         lastGrantAt: undefined,
         firstSoldOutAt: undefined,
+        auditReemitted: 0,
       });
     });
 
@@ -126,6 +127,31 @@ export function describeCampaignReportStoreContract(
       expect(record.delays).toEqual({ 8: 4, 13: 3, 100: 1 });
       expect(record.delayMaxMs).toBe(97);
       // Delays alone are no answers: no second, no process.
+      expect(record.seconds).toEqual([]);
+      expect(record.processes).toEqual([]);
+    });
+
+    it("adds the audit's re-emitted grants of every process, alone or with other counts", async () => {
+      const id = await givenCampaign();
+      const s = someSecond();
+      const at = (ms: number) => new Date(s * 1000 + ms);
+      const { reports } = fixture();
+
+      // Alone: an API process whose audit re-emitted, with no answer that second.
+      await reports.add('api-a:1', [tally(id, s, { reemitted: 3 })]);
+      // Next to instants and delays, and from another process.
+      await reports.add('api-b:2', [
+        tally(id, s, { reemitted: 2, firstGrantAt: at(10), delays: { 8: 1 }, delayMaxMs: 5 }),
+      ]);
+      await reports.add('api-a:1', [tally(id, s + 1, { reemitted: 1 })]);
+      // A tally without the figure never lowers it.
+      await reports.add('api-a:1', [tally(id, s + 2, { lastGrantAt: at(2_500) })]);
+
+      const record = await reports.read(id);
+      expect(record.auditReemitted).toBe(6);
+      expect(record.firstGrantAt).toEqual(at(10));
+      expect(record.lastGrantAt).toEqual(at(2_500));
+      // Re-emissions are no answers: no second, no process.
       expect(record.seconds).toEqual([]);
       expect(record.processes).toEqual([]);
     });

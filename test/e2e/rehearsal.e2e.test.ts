@@ -56,7 +56,7 @@ describe('e2e: npm run rehearse against the production processes', () => {
       issued: ledger.count,
       rows: rows.rows,
       withoutRow: 0,
-      auditReemitted: null,
+      auditReemitted: 0,
     });
     expect(rows).toEqual({ rows: 200, distinctUsers: 200 });
     expect(report.answers.find((a) => a.code === 'ISSUED')?.count).toBe(200);

@@ -72,7 +72,7 @@ describe('GET /campaigns/{id}/report', () => {
       [410, 'SOLD_OUT', 2],
     ]);
     expect(report.refusals.map((a) => a.code)).toEqual(['ALREADY_ISSUED', 'SOLD_OUT']);
-    expect(report.grants).toEqual({ issued: 3, rows: 3, withoutRow: 0, auditReemitted: null });
+    expect(report.grants).toEqual({ issued: 3, rows: 3, withoutRow: 0, auditReemitted: 0 });
     expect(report.sellOut.soldOut).toBe(true);
     expect(report.sellOut.timeToSellOutMs).toBe(
       Date.parse(report.sellOut.lastGrantAt!) - Date.parse(report.sellOut.firstGrantAt!),

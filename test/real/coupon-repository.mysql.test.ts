@@ -202,6 +202,7 @@ describe('MySQL schema from the committed migrations', () => {
       'Migration20261211090000_operator_controls',
       'Migration20261215090000_fairness_options',
       'Migration20261216090000_opening_shuffle',
+      'Migration20261217090000_report_audit_reemitted',
     ]);
     expect(await runMigrations(orms[0] as MikroORM)).toEqual([]);
   });

@@ -74,6 +74,11 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
     markAudited: (...args) => ledgerAudit.markAudited(...args),
   };
   const backlog = { value: 0, pending: async () => backlog.value };
+  /** What the audit counted for the campaigns' reports: campaign → re-emitted grants. */
+  const reported = new Map<CampaignId, number>();
+  const report = {
+    reemitted: (id: CampaignId, count: number) => reported.set(id, (reported.get(id) ?? 0) + count),
+  };
   const audit = new AuditPersistence(
     world.campaigns,
     counted,
@@ -90,6 +95,7 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
       leaseMs: 30_000,
       holder: options.holder ?? 'this-process',
     },
+    report,
   );
   const campaign = await openCampaign(
     world.campaigns,
@@ -136,6 +142,7 @@ async function given(options: { rangeSize?: number; holder?: string } = {}) {
     hooks,
     lost,
     redefine,
+    reported,
   };
 }
 
@@ -153,6 +160,8 @@ describe('AuditPersistence (issue 22)', () => {
     expect(reemitted).toEqual(coupons.slice(25));
     expect(await t.coupons.listByCampaign(t.campaign.id, 0, 100)).toEqual(coupons);
     expect(await t.audit.run()).toEqual([expect.objectContaining({ clean: true, missing: 0 })]);
+    // The campaign's report counts the re-emitted grants, once.
+    expect(t.reported).toEqual(new Map([[t.campaign.id, 5]]));
   });
 
   it('leaves a grant younger than the grace period alone (it is probably in flight)', async () => {
@@ -164,6 +173,7 @@ describe('AuditPersistence (issue 22)', () => {
 
     expect(finding).toMatchObject({ missing: 1, repaired: 0, deferred: 'grace' });
     expect(await t.outbox.depth()).toBe(0);
+    expect(t.reported.size).toBe(0);
   });
 
   it('waits while the campaign has entries in its outbox or the log has unconsumed events', async () => {

@@ -93,7 +93,7 @@ describe('client and server side by side', () => {
   const report = (answers: [string, number, string, number][], issued: number, rows: number) =>
     ({
       answers: answers.map(([outcome, status, code, count]) => ({ outcome, status, code, count })),
-      grants: { issued, rows, withoutRow: issued - rows, auditReemitted: null },
+      grants: { issued, rows, withoutRow: issued - rows, auditReemitted: 0 },
     }) as unknown as CampaignReportBody;
 
   it('agree when every answer was received as counted and every grant has its row', () => {

@@ -87,9 +87,14 @@ export const CampaignReportSchema = z
       withoutRow: z.number().int().nullable().openapi({
         description: 'Answered 201 without a row: grants in flight, then 0 once persisted',
       }),
-      auditReemitted: z.number().int().nullable().openapi({
-        description: "The anti-entropy audit's re-emitted grants (null until that audit exists)",
-      }),
+      auditReemitted: z
+        .number()
+        .int()
+        .openapi({
+          description:
+            'Grants the persistence audit found without a row and re-emitted (each became its row); ' +
+            'not 0 means Kafka or MySQL lost what it had acknowledged',
+        }),
     }),
     peakInFlight: z.number().int(),
     processes: z.array(

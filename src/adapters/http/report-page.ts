@@ -107,7 +107,7 @@ export function campaignReportPage(report: CampaignReportBody): string {
   ${withoutRowTile(grants)}
   ${tile('grant → row delay', `${delay.p50Ms ?? '—'} / ${delay.p99Ms ?? '—'} / ${delay.maxMs ?? '—'} ms`, `p50 / p99 / max of ${count(delay.samples)} coupons`, ' data-figure="delay"')}
   ${tile('peak in flight', count(report.peakInFlight), `apply calls at once · ${report.processes.length} API process(es)`, ' data-figure="in-flight"')}
-  ${tile('anti-entropy audit', grants.auditReemitted === null ? 'not yet' : count(grants.auditReemitted), 'grants it re-emitted (the audit is another issue)', ' data-figure="audit"')}
+  ${tile('persistence audit', count(grants.auditReemitted), 'grants it found without a row and re-emitted', ' data-figure="audit"')}
 </section>
 <section class="card">
   <div class="card-head"><h2>Answers per second</h2><span class="hint" id="zone-answers"></span></div>
@@ -137,6 +137,7 @@ export function campaignReportPage(report: CampaignReportBody): string {
     <dt>applications</dt><dd>Every apply answer the API processes counted for this campaign, whatever it was. Counted in each process's memory and added to MySQL once a second.</dd>
     <dt>time to sell out</dt><dd>From the first grant to the last one, once the ledger counts every coupon granted. The first sold-out answer was ${instant(sellOut.firstSoldOutAnswerAt)}.</dd>
     <dt>answered 201 without a row</dt><dd>Grants the ledger counts minus rows in MySQL, read when this page was made. Grants still on their way (outbox, Kafka, consumer) count for a second or two; after that it must be 0.</dd>
+    <dt>persistence audit</dt><dd>Grants the API's audit found in the ledger without a MySQL row, older than its grace period with nothing in flight, and re-emitted through the normal path, each becoming its row. 0 unless Kafka or MySQL lost something it had acknowledged.</dd>
     <dt>grant → row delay</dt><dd>${escape(delay.method)}</dd>
     <dt>peak in flight</dt><dd>The most apply calls a process had started and not answered at once, summed over the processes of the same second (an upper bound with several).</dd>
   </dl>

@@ -16,6 +16,7 @@ interface Kept {
   firstGrantAt: number | undefined;
   lastGrantAt: number | undefined;
   firstSoldOutAt: number | undefined;
+  auditReemitted: number;
 }
 
 const sum = (answers: Readonly<Record<string, number>>) =>
@@ -57,6 +58,7 @@ export class InMemoryCampaignReportStore implements CampaignReportStore {
       kept.firstGrantAt = earliest(kept.firstGrantAt, tally.firstGrantAt);
       kept.lastGrantAt = latest(kept.lastGrantAt, tally.lastGrantAt);
       kept.firstSoldOutAt = earliest(kept.firstSoldOutAt, tally.firstSoldOutAt);
+      kept.auditReemitted += tally.reemitted ?? 0;
     }
   }
 
@@ -71,6 +73,7 @@ export class InMemoryCampaignReportStore implements CampaignReportStore {
         firstGrantAt: undefined,
         lastGrantAt: undefined,
         firstSoldOutAt: undefined,
+        auditReemitted: 0,
       };
     }
     const seconds = [...kept.answers.keys()].sort((a, b) => a - b);
@@ -114,6 +117,7 @@ export class InMemoryCampaignReportStore implements CampaignReportStore {
       firstGrantAt: dateOf(kept.firstGrantAt),
       lastGrantAt: dateOf(kept.lastGrantAt),
       firstSoldOutAt: dateOf(kept.firstSoldOutAt),
+      auditReemitted: kept.auditReemitted,
     };
   }
 
@@ -142,6 +146,7 @@ export class InMemoryCampaignReportStore implements CampaignReportStore {
       firstGrantAt: undefined,
       lastGrantAt: undefined,
       firstSoldOutAt: undefined,
+      auditReemitted: 0,
     }));
   }
 }

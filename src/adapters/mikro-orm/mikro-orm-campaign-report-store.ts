@@ -47,12 +47,20 @@ const DELAYS: Upsert = {
 };
 const MOMENTS: Upsert = {
   table: 'campaign_report_moment',
-  columns: ['campaign_id', 'first_grant_at', 'last_grant_at', 'first_sold_out_at', 'delay_max_ms'],
+  columns: [
+    'campaign_id',
+    'first_grant_at',
+    'last_grant_at',
+    'first_sold_out_at',
+    'delay_max_ms',
+    'audit_reemitted',
+  ],
   merge: [
     earliest('first_grant_at'),
     latest('last_grant_at'),
     earliest('first_sold_out_at'),
     latest('delay_max_ms'),
+    '`audit_reemitted` = `audit_reemitted` + values(`audit_reemitted`)',
   ].join(', '),
 };
 
@@ -110,13 +118,16 @@ export class MikroOrmCampaignReportStore implements CampaignReportStore {
       for (const [bound, count] of Object.entries(t.delays)) {
         delays.push([t.campaignId, Number(bound), count]);
       }
-      if (t.firstGrantAt || t.lastGrantAt || t.firstSoldOutAt || t.delayMaxMs !== undefined) {
+      const reemitted = t.reemitted ?? 0;
+      const moment = t.firstGrantAt || t.lastGrantAt || t.firstSoldOutAt;
+      if (moment || t.delayMaxMs !== undefined || reemitted > 0) {
         moments.push([
           t.campaignId,
           t.firstGrantAt ?? null,
           t.lastGrantAt ?? null,
           t.firstSoldOutAt ?? null,
           t.delayMaxMs ?? null,
+          reemitted,
         ]);
       }
     }
@@ -156,8 +167,10 @@ export class MikroOrmCampaignReportStore implements CampaignReportStore {
           last_grant_at: string | null;
           first_sold_out_at: string | null;
           delay_max_ms: number | null;
+          audit_reemitted: string | number;
         }>(
-          'select `first_grant_at`, `last_grant_at`, `first_sold_out_at`, `delay_max_ms` ' +
+          'select `first_grant_at`, `last_grant_at`, `first_sold_out_at`, `delay_max_ms`, ' +
+            '`audit_reemitted` ' +
             'from `campaign_report_moment` where `campaign_id` = ?',
         ),
       ]);
@@ -210,6 +223,7 @@ export class MikroOrmCampaignReportStore implements CampaignReportStore {
         firstGrantAt: instant(moment?.first_grant_at ?? null),
         lastGrantAt: instant(moment?.last_grant_at ?? null),
         firstSoldOutAt: instant(moment?.first_sold_out_at ?? null),
+        auditReemitted: Number(moment?.audit_reemitted ?? 0),
       };
     });
   }

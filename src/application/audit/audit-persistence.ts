@@ -34,6 +34,11 @@ export interface AuditSettings {
   readonly holder: string;
 }
 
+/** Where re-emitted grants are counted for the campaign's report (its ReportTally). */
+export interface ReemissionCount {
+  reemitted(campaignId: CampaignId, count: number): void;
+}
+
 type Ready = Extract<LedgerAuditSnapshot, { kind: 'ready' }>;
 
 /** A campaign left out of the cycles: settled, and found clean at `grants` under `rules`. */
@@ -118,6 +123,7 @@ export class AuditPersistence {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly settings: AuditSettings,
+    private readonly report: ReemissionCount,
   ) {}
 
   /**
@@ -383,6 +389,7 @@ export class AuditPersistence {
     const sequences = due.slice(0, this.settings.maxRepairsPerCycle).map((g) => g.sequence);
     const repaired = await this.ledger.reemit(campaignId, sequences);
     this.#repairs += repaired;
+    if (repaired > 0) this.report.reemitted(campaignId, repaired);
     this.logger.info(
       { campaignId, repaired, missing: missing.length },
       'persistence audit: re-emitted grants without a row',

@@ -21,6 +21,8 @@ export interface CampaignTally {
   /** Grant → row delays: how many coupons fell in each bucket, keyed by its upper bound (ms). */
   readonly delays: Readonly<Record<number, number>>;
   readonly delayMaxMs?: number | undefined;
+  /** Grants without a row that the persistence audit re-emitted during the window. */
+  readonly reemitted?: number | undefined;
 }
 
 /** One second of a campaign, every process summed. */
@@ -54,6 +56,8 @@ export interface CampaignReportRecord {
   readonly firstGrantAt: Date | undefined;
   readonly lastGrantAt: Date | undefined;
   readonly firstSoldOutAt: Date | undefined;
+  /** Grants the persistence audit found without a row and re-emitted, over the campaign's life. */
+  readonly auditReemitted: number;
 }
 
 /** Answers of one campaign in one second: a point of the dashboard's recent history. */

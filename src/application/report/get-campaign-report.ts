@@ -25,11 +25,11 @@ export interface GrantsAgainstRows {
    */
   readonly withoutRow: number | null;
   /**
-   * The anti-entropy audit's figure: grants it found without a row and re-emitted. Always null
-   * until that audit exists (it is another issue's); the place is kept so the report's shape and
-   * its readers do not change when it arrives.
+   * The persistence audit's figure (issue 22): grants it found without a row, older than its
+   * grace period with nothing in flight, and re-emitted, over the campaign's life. Each became
+   * its row again; a non-zero figure means Kafka or MySQL lost something it had acknowledged.
    */
-  readonly auditReemitted: number | null;
+  readonly auditReemitted: number;
 }
 
 export interface SellOut {
@@ -119,7 +119,7 @@ export class GetCampaignReport {
         issued,
         rows: stored,
         withoutRow: issued === null ? null : Math.max(0, issued - stored),
-        auditReemitted: null,
+        auditReemitted: record.auditReemitted,
       },
     };
   }

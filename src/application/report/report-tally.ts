@@ -12,6 +12,7 @@ interface OpenWindow {
   firstSoldOutAt: number | undefined;
   readonly delays: Record<number, number>;
   delayMaxMs: number | undefined;
+  reemitted: number;
 }
 
 /**
@@ -87,6 +88,16 @@ export class ReportTally {
     }
   }
 
+  /**
+   * The persistence audit re-emitted `count` grants of the campaign that had no row (issue 22):
+   * the report's "audit" figure. Not on the apply path, and counted even with the apply counters
+   * off, since it is what the report exists to show.
+   */
+  reemitted(campaignId: CampaignId, count: number): void {
+    const window = this.#window(campaignId);
+    if (window) window.reemitted += count;
+  }
+
   /** Answers dropped since the last call because a window was full (then reset to 0). */
   takeDropped(): number {
     const dropped = this.#dropped;
@@ -118,6 +129,7 @@ export class ReportTally {
         firstSoldOutAt: dateOf(window.firstSoldOutAt),
         delays: window.delays,
         delayMaxMs: window.delayMaxMs,
+        ...(window.reemitted > 0 ? { reemitted: window.reemitted } : {}),
       });
     }
     return tallies;
@@ -137,6 +149,7 @@ export class ReportTally {
       firstSoldOutAt: undefined,
       delays: {},
       delayMaxMs: undefined,
+      reemitted: 0,
     };
     this.#open.set(campaignId, window);
     return window;

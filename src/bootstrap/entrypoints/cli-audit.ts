@@ -68,6 +68,13 @@ await runCommand(
         const { finding } = outcome;
         const verdict = finding.clean ? 'both sides agree' : 'the two sides differ';
         process.stdout.write(`audit: ${campaignId}: ${verdict}\n${describe(finding)}`);
+        // What it re-emitted counts in the campaign's report, like an API process's audit.
+        if (finding.repaired > 0 && (await runtime.core.flushReport.flushNow()) === 0) {
+          process.stderr.write(
+            `audit: the report of ${campaignId} could not be updated (its store did not answer); ` +
+              `it misses these ${finding.repaired} re-emitted grants\n`,
+          );
+        }
         return finding.clean ? 0 : 1;
       }
     }

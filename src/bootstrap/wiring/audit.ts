@@ -1,10 +1,21 @@
 import { hostname } from 'node:os';
-import { AuditPersistence } from '../../application/audit/audit-persistence.ts';
+import {
+  AuditPersistence,
+  type ReemissionCount,
+} from '../../application/audit/audit-persistence.ts';
 import type { Config } from '../config.ts';
 import type { Ports } from './ports.ts';
 
-/** The persistence audit (issue 22) over a process's ports, as the settings configure it. */
-export function composeAudit(ports: Ports, config: Config, role: string): AuditPersistence {
+/**
+ * The persistence audit (issue 22) over a process's ports, as the settings configure it; what it
+ * re-emits is counted in the campaign's report (`report`: the process's report tally).
+ */
+export function composeAudit(
+  ports: Ports,
+  config: Config,
+  role: string,
+  report: ReemissionCount,
+): AuditPersistence {
   return new AuditPersistence(
     ports.campaigns,
     ports.ledgerAudit,
@@ -23,5 +34,6 @@ export function composeAudit(ports: Ports, config: Config, role: string): AuditP
       leaseMs: 3 * config.AUDIT_INTERVAL_MS,
       holder: `${role}-${hostname()}-${process.pid}`,
     },
+    report,
   );
 }

@@ -127,7 +127,7 @@ export async function createRuntime(
     core,
     metrics,
     tracing: tracing.enabled,
-    persistenceAudit: composeAudit(ports, config, role),
+    persistenceAudit: composeAudit(ports, config, role, core.reemissions),
     healthChecks: () => (container.isBound(HEALTH_CHECKS) ? container.getAll(HEALTH_CHECKS) : []),
   };
 }

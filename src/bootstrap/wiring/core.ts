@@ -128,6 +128,7 @@ export function composeCore(
     checkLedgers: new CheckLedgers(campaigns, coupons, recovery, reconciler, clock, logger),
     rebuildLedger: new RebuildLedger(reconcileLedger, outbox, backlog, failures),
     reconciler,
+    reemissions: reporting.reemissions,
     ...reporting.useCases(catalog, ledger, coupons),
   };
 }

@@ -33,6 +33,8 @@ export function composeReport(ports: Ports, options: ReportOptions = {}) {
   const tally = new ReportTally(clock);
   const on = options.counters ?? true;
   return {
+    /** Where the persistence audit counts what it re-emits (always, even with counters off). */
+    reemissions: tally as Pick<ReportTally, 'reemitted'>,
     tallyAnswers: (apply: ApplyForCouponUseCase): ApplyForCouponUseCase =>
       on ? new TalliedApplyForCoupon(apply, tally) : apply,
     tallyDelays: (coupons: CouponRepository): CouponRepository =>
