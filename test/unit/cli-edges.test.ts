@@ -108,6 +108,28 @@ describe('operator CLIs: --help, and one line per failure', () => {
     expect(code).toBe(1);
   });
 
+  it.each([
+    ['cli-audit.ts', 'audit', 'audit'],
+    ['cli-rebuild-ledger.ts', 'rebuild-ledger', 'rebuild'],
+  ])(
+    '%s: a missing or malformed campaign id is said before any setting',
+    async (file, name, what) => {
+      const missing = await cli(file);
+      expect(linesOf(missing.out)).toEqual([
+        `${name}: give the campaign to ${what}: npm run ${name} -- <campaignId> (none given)`,
+      ]);
+      expect(missing.code).toBe(2);
+      const malformed = await cli(file, ['no spaces allowed']);
+      expect(linesOf(malformed.out)).toHaveLength(1);
+      expect(linesOf(malformed.out)[0]).toMatch(
+        new RegExp(
+          `^${name}: give the campaign to ${what}: npm run ${name} -- <campaignId> \\(.+\\)$`,
+        ),
+      );
+      expect(malformed.code).toBe(2);
+    },
+  );
+
   it('rebuild-ledger names every missing variable on a line of its own', async () => {
     const { code, out } = await cli('cli-rebuild-ledger.ts', ['some-campaign']);
     expect(linesOf(out)).toEqual([

@@ -51,6 +51,7 @@ await runCommand(
     check: requireLedger,
     options: { repair: { type: 'boolean' } },
     maxPositionals: 1,
+    checkArgs: (args) => campaignArgument('audit', 'audit', args.positionals),
   },
   async (runtime, args) => {
     const campaignId = campaignArgument('audit', 'audit', args.positionals);

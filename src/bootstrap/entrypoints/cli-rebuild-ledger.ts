@@ -33,6 +33,7 @@ await runCommand(
     check: requireLedger,
     options: { force: { type: 'boolean' } },
     maxPositionals: 1,
+    checkArgs: (args) => campaignArgument('rebuild-ledger', 'rebuild', args.positionals),
   },
   async (runtime, args) => {
     const campaignId = campaignArgument('rebuild-ledger', 'rebuild', args.positionals);

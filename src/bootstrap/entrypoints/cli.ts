@@ -9,6 +9,8 @@ export interface CommandSpec<O extends ParseArgsOptionsConfig> extends CliSpec<O
   readonly needs: (keyof Config)[];
   /** More checks of the settings, before any connection is opened (throw a ConfigError). */
   readonly check?: (config: Config) => void;
+  /** Checks of the arguments, before the settings are read (throw a CliFailure). */
+  readonly checkArgs?: (args: ReturnType<typeof parseCli<O>>) => void;
 }
 
 /**
@@ -23,6 +25,8 @@ export async function runCommand<O extends ParseArgsOptionsConfig>(
 ): Promise<void> {
   const args = parseCli(spec);
   await runCli(spec.name, args.verbose, async () => {
+    // A mistyped argument is said before anything else: no settings read, nothing connected.
+    spec.checkArgs?.(args);
     let config: Config;
     try {
       config = loadConfig();
