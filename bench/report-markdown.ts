@@ -288,7 +288,9 @@ function afterSellOutSection(runs: readonly AfterSellOutRun[]): string[] {
     'This service only, on a campaign a stampede sold out first (every coupon persisted before ' +
       `the flood, a warm-up of the same flood before each), its Redis a server of ` +
       `the bench's own (${runs[0]?.ledger ?? ''}), so every Redis command counted is the ` +
-      "service's. MySQL queries are MariaDB's global `Questions` (other clients of the shared " +
+      "service's, and a catalog of its own (a fresh database: the campaign list holds only " +
+      'the campaigns of these floods, each with its ledger on that Redis). ' +
+      "MySQL queries are MariaDB's global `Questions` (other clients of the shared " +
       'server count too: the idle row shows the background). Redis: every command of ' +
       '`INFO commandstats` (those inside scripts included), the same without the idle polling of ' +
       'the relay and the readiness probes, and script calls alone.',
