@@ -32,16 +32,19 @@ const RUN_ID_FLOOR = Date.UTC(2025, 0, 1);
 
 /**
  * Benchmark run ids cited in a text. A run id is the run's start in milliseconds, base 36
- * (bench/run.ts), eight characters; a token is taken for one when it has a digit and a letter
- * and decodes to an instant from 2025 to a year from now. Words do not (`again409` decodes to
- * 1994); the check's test proves every id of bench/results is recognised.
+ * (bench/run.ts), eight characters; a token is taken for one when it decodes to an instant from
+ * 2025 to a year from now and either has a digit and a letter, or stands in backticks (the way
+ * the docs cite a run). Ids can be all letters (`mxaogdwg`), and so can words that decode into
+ * that range ("measured", "multiple"): outside backticks, a token without a digit is a word. The
+ * check's test proves every id of bench/results is recognised.
  */
 export function citedRunIds(text: string): { id: string; offset: number; at: Date }[] {
   const ceiling = Date.now() + 365 * 24 * 3600 * 1000;
   const found: { id: string; offset: number; at: Date }[] = [];
   for (const match of text.matchAll(/(?<![0-9a-z])[0-9a-z]{8}(?![0-9a-z])/g)) {
     const id = match[0];
-    if (!/\d/.test(id) || !/[a-z]/.test(id)) continue;
+    const quoted = text[match.index - 1] === '`' && text[match.index + 8] === '`';
+    if (!/[a-z]/.test(id) || !(/\d/.test(id) || quoted)) continue;
     const ms = parseInt(id, 36);
     if (ms >= RUN_ID_FLOOR && ms <= ceiling) {
       found.push({ id, offset: match.index, at: new Date(ms) });

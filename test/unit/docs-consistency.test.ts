@@ -241,6 +241,9 @@ describe('the docs check itself (it can fail)', () => {
     for (const id of runs)
       expect(citedRunIds(`Run \`${id}\`, the run above`).map((r) => r.id)).toEqual([id]);
     expect(citedRunIds('again409 measured multiple c033dec mx4w1pu mx4w1purx')).toEqual([]);
+    expect(citedRunIds('run `mxaogdwg`, measured, `mxaogdw`').map((r) => r.id)).toEqual([
+      'mxaogdwg',
+    ]);
   });
 
   it('flags a run id that is not committed', () => {
