@@ -57,7 +57,11 @@ app.post('/campaigns/:campaignId/issuances', async (c) => {
   }
 });
 
-serveVariant(app, async () => {
-  await pool.end();
-  redis.disconnect();
-});
+serveVariant(
+  app,
+  async () => {
+    await pool.end();
+    redis.disconnect();
+  },
+  { drain: true },
+);

@@ -63,4 +63,4 @@ app.post('/campaigns/:campaignId/issuances', async (c) => {
   }
 });
 
-serveVariant(app, () => pool.end());
+serveVariant(app, () => pool.end(), { drain: true });
