@@ -346,17 +346,15 @@ async function measureAfterSellOutScenarios(
   environment: BenchEnvironment,
   scenarios: AfterSellOutName[],
 ): Promise<AfterSellOutRun[]> {
-  const during = 'the after-sell-out scenarios';
-  const { databaseUrl, mysql } = await freshDatabase('bench_after');
-  try {
-    return await withServiceOn(
-      environment,
+  return withOwnCatalog('bench_after', environment, async (own) =>
+    withServiceOn(
+      own,
       await benchRedisServer('always'),
       'issued-after-sell-out',
-      during,
+      'the after-sell-out scenarios',
       async (variant, pids, ledger) => {
         const runs = await measureAfterSellOut(
-          { ...environment, databaseUrl, mysql },
+          own,
           variant,
           ledger,
           scenarios,
@@ -374,11 +372,9 @@ async function measureAfterSellOutScenarios(
         for (const run of runs) checkQuiet(run.load.cpuPercent, `the service, ${run.scenario}`);
         return runs;
       },
-      { DATABASE_URL: databaseUrl },
-    );
-  } finally {
-    await mysql.end();
-  }
+      { DATABASE_URL: own.databaseUrl },
+    ),
+  );
 }
 
 /** Idle: a catalog of finished campaigns, and nobody asking (the service on a Redis of its own). */
@@ -386,17 +382,27 @@ async function measureIdleScenario(environment: BenchEnvironment): Promise<IdleR
   const idle = settings.idle;
   // A catalog of its own: the earlier scenarios' campaigns live on other Redis servers, so on this
   // one the service would find them missing and reconcile them, which is recovery, not idle.
-  const { databaseUrl, mysql } = await freshDatabase('bench_idle');
-  try {
-    return await withServiceOn(
-      environment,
+  return withOwnCatalog('bench_idle', environment, async (own) =>
+    withServiceOn(
+      own,
       await benchRedisServer('always'),
       'issued-idle',
       'the idle scenario',
-      (variant, _pids, ledger) =>
-        measureIdle({ ...environment, databaseUrl, mysql }, variant, ledger, idle, log),
-      { OUTBOX_QUIET_MS: String(idle.quietMs), DATABASE_URL: databaseUrl },
-    );
+      (variant, _pids, ledger) => measureIdle(own, variant, ledger, idle, log),
+      { OUTBOX_QUIET_MS: String(idle.quietMs), DATABASE_URL: own.databaseUrl },
+    ),
+  );
+}
+
+/** The environment with a fresh database of its own (`name`), dropped from use afterwards. */
+async function withOwnCatalog<T>(
+  name: string,
+  environment: BenchEnvironment,
+  body: (own: BenchEnvironment) => Promise<T>,
+): Promise<T> {
+  const { databaseUrl, mysql } = await freshDatabase(name);
+  try {
+    return await body({ ...environment, databaseUrl, mysql });
   } finally {
     await mysql.end();
   }
