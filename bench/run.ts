@@ -346,34 +346,31 @@ async function measureAfterSellOutScenarios(
   environment: BenchEnvironment,
   scenarios: AfterSellOutName[],
 ): Promise<AfterSellOutRun[]> {
-  return withOwnCatalog('bench_after', environment, async (own) =>
-    withServiceOn(
-      own,
-      await benchRedisServer('always'),
-      'issued-after-sell-out',
-      'the after-sell-out scenarios',
-      async (variant, pids, ledger) => {
-        const runs = await measureAfterSellOut(
-          own,
-          variant,
-          ledger,
-          scenarios,
-          {
-            connections: settings.connections,
-            warmupSeconds: settings.warmupSeconds,
-            durationSeconds: settings.durationSeconds,
-            totalQuantity: settings.stampede.totalQuantity,
-            users: settings.stampede.users,
-            idleSeconds: settings.afterSellOut.idleSeconds,
-          },
-          pids,
-          log,
-        );
-        for (const run of runs) checkQuiet(run.load.cpuPercent, `the service, ${run.scenario}`);
-        return runs;
-      },
-      { DATABASE_URL: own.databaseUrl },
-    ),
+  return withServiceAlone(
+    'bench_after',
+    environment,
+    'issued-after-sell-out',
+    'the after-sell-out scenarios',
+    async (own, variant, pids, ledger) => {
+      const runs = await measureAfterSellOut(
+        own,
+        variant,
+        ledger,
+        scenarios,
+        {
+          connections: settings.connections,
+          warmupSeconds: settings.warmupSeconds,
+          durationSeconds: settings.durationSeconds,
+          totalQuantity: settings.stampede.totalQuantity,
+          users: settings.stampede.users,
+          idleSeconds: settings.afterSellOut.idleSeconds,
+        },
+        pids,
+        log,
+      );
+      for (const run of runs) checkQuiet(run.load.cpuPercent, `the service, ${run.scenario}`);
+      return runs;
+    },
   );
 }
 
@@ -382,27 +379,44 @@ async function measureIdleScenario(environment: BenchEnvironment): Promise<IdleR
   const idle = settings.idle;
   // A catalog of its own: the earlier scenarios' campaigns live on other Redis servers, so on this
   // one the service would find them missing and reconcile them, which is recovery, not idle.
-  return withOwnCatalog('bench_idle', environment, async (own) =>
-    withServiceOn(
-      own,
-      await benchRedisServer('always'),
-      'issued-idle',
-      'the idle scenario',
-      (variant, _pids, ledger) => measureIdle(own, variant, ledger, idle, log),
-      { OUTBOX_QUIET_MS: String(idle.quietMs), DATABASE_URL: own.databaseUrl },
-    ),
+  return withServiceAlone(
+    'bench_idle',
+    environment,
+    'issued-idle',
+    'the idle scenario',
+    (own, variant, _pids, ledger) => measureIdle(own, variant, ledger, idle, log),
+    { OUTBOX_QUIET_MS: String(idle.quietMs) },
   );
 }
 
-/** The environment with a fresh database of its own (`name`), dropped from use afterwards. */
-async function withOwnCatalog<T>(
-  name: string,
+/**
+ * The service alone: on a Redis server of the bench's own (fsync always) and a fresh database
+ * `catalog` (its DATABASE_URL, through the environment), both gone afterwards.
+ */
+async function withServiceAlone<T>(
+  catalog: string,
   environment: BenchEnvironment,
-  body: (own: BenchEnvironment) => Promise<T>,
+  topic: string,
+  during: string,
+  measure: (
+    own: BenchEnvironment,
+    variant: Variant,
+    pids: Record<string, number>,
+    ledger: LedgerTarget,
+  ) => Promise<T>,
+  serviceEnv: Record<string, string> = {},
 ): Promise<T> {
-  const { databaseUrl, mysql } = await freshDatabase(name);
+  const { databaseUrl, mysql } = await freshDatabase(catalog);
+  const own: BenchEnvironment = { ...environment, databaseUrl, mysql };
   try {
-    return await body({ ...environment, databaseUrl, mysql });
+    return await withServiceOn(
+      own,
+      await benchRedisServer('always'),
+      topic,
+      during,
+      (variant, pids, ledger) => measure(own, variant, pids, ledger),
+      serviceEnv,
+    );
   } finally {
     await mysql.end();
   }
